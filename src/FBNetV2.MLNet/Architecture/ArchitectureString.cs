@@ -1,0 +1,131 @@
+using System.Globalization;
+using System.Text;
+
+namespace FBNetV2.MLNet.Architecture;
+
+/// <summary>
+/// The compact string form of an architecture, one token per block in the style of timm / mobile-vision:
+/// <c>in_c1_s28|conv_k3_c16_s1_hs|ir_k3_e1_c16|ir_k5_e4_c24_s2,ir_k3_h72_c24_se_hs,skip|head_c256_f0_hs|cls10</c>.
+/// Segments are separated by '|': input, stem, one segment per stage (blocks separated by ','), head, classes.
+/// Block tokens: <c>ir_k{kernel}_e{expansion}|h{hidden}_c{out}[_s{stride}][_se][_hs|_relu]</c> and <c>skip[_c{out}][_s{stride}]</c>.
+/// <c>e1</c> means no expansion conv; <c>e{x}</c> rounds in*x to a multiple of 8 as FBNet does.
+/// </summary>
+public static class ArchitectureString
+{
+    public static string Format(FBNetArchitecture a)
+    {
+        var sb = new StringBuilder();
+        sb.Append($"in_c{a.InputChannels}_s{a.InputSize}");
+        if (a.Subsample > 1) sb.Append($"_sub{a.Subsample}");
+        sb.Append($"|conv_k{a.Stem.Kernel}_c{a.Stem.OutChannels}_s{a.Stem.Stride}{Act(a.Stem.Activation)}");
+        var blocks = a.Blocks().ToList();
+        for (int s = 0; s < a.Stages.Count; s++)
+        {
+            sb.Append('|');
+            sb.Append(string.Join(",", blocks.Where(b => b.StageIndex == s).Select(b => FormatBlock(b.Block, b.InChannels))));
+        }
+        sb.Append($"|head_c{a.Head.Channels}_f{a.Head.Features}{Act(a.Head.Activation)}|cls{a.NumClasses}");
+        return sb.ToString();
+    }
+
+    public static string FormatBlock(BlockSpec b, int inChannels)
+    {
+        if (b.Kind == BlockKind.Skip)
+            return "skip" + (b.OutChannels != inChannels ? $"_c{b.OutChannels}" : "") + (b.Stride != 1 ? $"_s{b.Stride}" : "");
+        string width = b.Hidden == 0 ? "e1"
+            : b.Hidden % inChannels == 0 && b.Hidden / inChannels > 1 && Divisible.Round((double)b.Hidden, 8) == b.Hidden ? $"e{b.Hidden / inChannels}"
+            : $"h{b.Hidden}";
+        return $"ir_k{b.Kernel}_{width}_c{b.OutChannels}" + (b.Stride != 1 ? $"_s{b.Stride}" : "") + (b.SqueezeExcite ? "_se" : "") + Act(b.Activation);
+    }
+
+    private static string Act(Activation a) => a == Activation.HSwish ? "_hs" : "";
+
+    /// <summary>Parses the string form; errors name the segment and token and say what was expected.</summary>
+    public static FBNetArchitecture Parse(string text)
+    {
+        if (string.IsNullOrWhiteSpace(text)) throw new FormatException("Architecture string is empty. Expected e.g. 'in_c1_s28|conv_k3_c16_s1|ir_k3_e4_c24_s2|head_c128_f0|cls10'.");
+        var parts = text.Split('|', StringSplitOptions.TrimEntries);
+        if (parts.Length < 4)
+            throw new FormatException($"Architecture string '{Short(text)}' has {parts.Length} '|'-separated segments; expected input|stem|stage...|head|classes.");
+        var input = Fields(parts[0], "in", "input segment");
+        int inC = Int(input, "c", parts[0]), inS = Int(input, "s", parts[0]), sub = Int(input, "sub", parts[0], 1);
+        var stemF = Fields(parts[1], "conv", "stem segment");
+        var stem = new StemSpec(Int(stemF, "c", parts[1]), Int(stemF, "s", parts[1], 1), Int(stemF, "k", parts[1], 3), ActOf(stemF));
+        var headF = Fields(parts[^2], "head", "head segment");
+        var head = new HeadSpec(Int(headF, "c", parts[^2], 0), Int(headF, "f", parts[^2], 0), ActOf(headF));
+        var cls = parts[^1];
+        if (!cls.StartsWith("cls", StringComparison.Ordinal) || !int.TryParse(cls.AsSpan(3), NumberStyles.None, CultureInfo.InvariantCulture, out int classes))
+            throw new FormatException($"Last segment '{cls}' must be the class count, e.g. 'cls10'.");
+
+        var stages = new List<List<BlockSpec>>();
+        int c = stem.OutChannels;
+        for (int s = 2; s < parts.Length - 2; s++)
+        {
+            var stage = new List<BlockSpec>();
+            foreach (var token in parts[s].Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries))
+            {
+                var block = ParseBlock(token, c, $"stage {s - 1}");
+                stage.Add(block);
+                c = block.OutChannels;
+            }
+            if (stage.Count == 0) throw new FormatException($"Stage {s - 1} is empty; give at least one block or remove the segment.");
+            stages.Add(stage);
+        }
+        try { return new FBNetArchitecture(inC, inS, stem, stages, head, classes, sub); }
+        catch (ArgumentException e) { throw new FormatException($"Architecture '{Short(text)}' is invalid: {e.Message}", e); }
+    }
+
+    /// <summary>Parses one block token given the width of its input (needed to resolve expansions).</summary>
+    public static BlockSpec ParseBlock(string token, int inChannels, string where = "block")
+    {
+        if (token.StartsWith("skip", StringComparison.Ordinal))
+        {
+            var f = Fields(token, "skip", where);
+            return BlockSpec.SkipTo(Int(f, "c", token, inChannels), Int(f, "s", token, 1));
+        }
+        var fields = Fields(token, "ir", where);
+        int kernel = Int(fields, "k", token, 3);
+        int hidden;
+        if (fields.TryGetValue("h", out var h)) hidden = ParseInt(h, "h", token);
+        else if (fields.TryGetValue("e", out var e))
+        {
+            if (!double.TryParse(e, NumberStyles.Float, CultureInfo.InvariantCulture, out double x) || x <= 0 || x > 64)
+                throw new FormatException($"{where}: '{token}' has expansion 'e{e}'; expected a positive number up to 64, e.g. e4.");
+            hidden = Divisible.Round(inChannels * x, 8);
+            if (x == 1 || hidden == inChannels) hidden = 0;
+        }
+        else throw new FormatException($"{where}: '{token}' needs an expansion (e.g. e4) or a hidden width (e.g. h96).");
+        return BlockSpec.Ir(kernel, hidden, Int(fields, "c", token), Int(fields, "s", token, 1), fields.ContainsKey("se"), ActOf(fields));
+    }
+
+    private static Dictionary<string, string> Fields(string token, string head, string where)
+    {
+        var items = token.Split('_', StringSplitOptions.RemoveEmptyEntries);
+        if (items.Length == 0 || items[0] != head)
+            throw new FormatException($"{where}: '{token}' should start with '{head}'.");
+        var d = new Dictionary<string, string>();
+        foreach (var item in items.Skip(1))
+        {
+            string key = item is "se" or "hs" or "relu" ? item : new string(item.TakeWhile(char.IsLetter).ToArray());
+            if (key.Length == 0 || !d.TryAdd(key, item[key.Length..]))
+                throw new FormatException($"{where}: '{token}' has an unknown or repeated field '{item}'.");
+            if (key is not ("c" or "s" or "k" or "e" or "h" or "f" or "sub" or "se" or "hs" or "relu"))
+                throw new FormatException($"{where}: '{token}' has an unknown field '{item}' (known: k, e, h, c, s, se, hs, relu).");
+        }
+        return d;
+    }
+
+    private static int Int(Dictionary<string, string> f, string key, string token, int? fallback = null)
+    {
+        if (f.TryGetValue(key, out var v)) return ParseInt(v, key, token);
+        return fallback ?? throw new FormatException($"'{token}' is missing '{key}<number>'.");
+    }
+
+    private static int ParseInt(string v, string key, string token) =>
+        int.TryParse(v, NumberStyles.None, CultureInfo.InvariantCulture, out int n) && n <= FBNetArchitecture.MaxWidth
+            ? n : throw new FormatException($"'{token}': '{key}{v}' is not a whole number up to {FBNetArchitecture.MaxWidth}.");
+
+    private static Activation ActOf(Dictionary<string, string> f) => f.ContainsKey("hs") ? Activation.HSwish : Activation.Relu;
+
+    private static string Short(string s) => s.Length > 120 ? s[..117] + "..." : s;
+}

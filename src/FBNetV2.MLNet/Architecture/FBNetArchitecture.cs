@@ -1,0 +1,119 @@
+using System.Collections.ObjectModel;
+
+namespace FBNetV2.MLNet.Architecture;
+
+/// <summary>
+/// A network as pure data: input, stem, stages of blocks, head and class count. The network, the exact costs, the
+/// ONNX export and the search all read this one description.
+/// </summary>
+public sealed class FBNetArchitecture : IEquatable<FBNetArchitecture>
+{
+    /// <summary>Largest supported width or input size; far above any mobile network, it keeps typos from allocating terabytes.</summary>
+    public const int MaxWidth = 8192;
+
+    public FBNetArchitecture(int inputChannels, int inputSize, StemSpec stem, IEnumerable<IEnumerable<BlockSpec>> stages,
+        HeadSpec head, int numClasses, int subsample = 1)
+    {
+        InputChannels = inputChannels;
+        InputSize = inputSize;
+        Subsample = subsample;
+        Stem = stem;
+        Stages = new ReadOnlyCollection<IReadOnlyList<BlockSpec>>(stages.Select(s => (IReadOnlyList<BlockSpec>)s.ToArray()).ToArray());
+        Head = head;
+        NumClasses = numClasses;
+        Validate();
+    }
+
+    /// <summary>Channels of the input image (1 gray, 3 RGB).</summary>
+    public int InputChannels { get; }
+
+    /// <summary>Height and width of the image the pipeline feeds (square).</summary>
+    public int InputSize { get; }
+
+    /// <summary>The network sees every Subsample-th pixel (nearest subsampling), as searched by DMaskingNAS's resolution choice.</summary>
+    public int Subsample { get; }
+
+    /// <summary>Size of the map the stem runs on: ceil(InputSize / Subsample).</summary>
+    public int Resolution => (InputSize + Subsample - 1) / Subsample;
+
+    public StemSpec Stem { get; }
+    public IReadOnlyList<IReadOnlyList<BlockSpec>> Stages { get; }
+    public HeadSpec Head { get; }
+    public int NumClasses { get; }
+
+    /// <summary>All blocks in order, with the width and size of the map each one receives.</summary>
+    public IEnumerable<(BlockSpec Block, int InChannels, int InSize, int StageIndex, int IndexInStage)> Blocks()
+    {
+        int c = Stem.OutChannels, size = ConvOut(Resolution, Stem.Stride);
+        for (int s = 0; s < Stages.Count; s++)
+            for (int b = 0; b < Stages[s].Count; b++)
+            {
+                var block = Stages[s][b];
+                yield return (block, c, size, s, b);
+                c = block.OutChannels;
+                size = ConvOut(size, block.Stride);
+            }
+    }
+
+    /// <summary>Width of the last block's output (the head's input).</summary>
+    public int BodyChannels => Stages.SelectMany(s => s).LastOrDefault()?.OutChannels ?? Stem.OutChannels;
+
+    /// <summary>Spatial size of the last block's output.</summary>
+    public int BodySize => Blocks().Select(b => ConvOut(b.InSize, b.Block.Stride)).DefaultIfEmpty(ConvOut(Resolution, Stem.Stride)).Last();
+
+    /// <summary>Width of the vector the classifier reads.</summary>
+    public int ClassifierInput => Head.Features > 0 ? Head.Features : Head.Channels > 0 ? Head.Channels : BodyChannels;
+
+    /// <summary>Output size of a "same"-padded conv with odd kernel: ceil(size / stride).</summary>
+    public static int ConvOut(int size, int stride) => (size + stride - 1) / stride;
+
+    public FBNetArchitecture WithClasses(int numClasses) => new(InputChannels, InputSize, Stem, Stages, Head, numClasses, Subsample);
+
+    public FBNetArchitecture WithInput(int inputChannels, int inputSize, int subsample = 1) =>
+        new(inputChannels, inputSize, Stem, Stages, Head, NumClasses, subsample);
+
+    /// <summary>Exact multiply-adds of one forward pass for one image.</summary>
+    public long Flops => ArchitectureCost.Of(this).Flops;
+
+    /// <summary>Exact number of trainable parameters (equals the TorchSharp module's own count).</summary>
+    public long Parameters => ArchitectureCost.Of(this).Parameters;
+
+    /// <summary>The compact string form, e.g. <c>in_c1_s28|conv_k3_c16_s1_hs|ir_k3_e4_c24_s2,ir_k5_h96_c24_se_hs|head_c256|cls10</c>.</summary>
+    public override string ToString() => ArchitectureString.Format(this);
+
+    public static FBNetArchitecture Parse(string text) => ArchitectureString.Parse(text);
+
+    public bool Equals(FBNetArchitecture? other) => other is not null && ToString() == other.ToString();
+    public override bool Equals(object? obj) => Equals(obj as FBNetArchitecture);
+    public override int GetHashCode() => ToString().GetHashCode();
+
+    private void Validate()
+    {
+        static void Check(bool ok, string message) { if (!ok) throw new ArgumentException(message); }
+        Check(InputChannels is 1 or 3, $"Input channels must be 1 (grayscale) or 3 (RGB), got {InputChannels}.");
+        Check(InputSize is >= 1 and <= MaxWidth, $"Input size must be between 1 and {MaxWidth} pixels, got {InputSize}.");
+        Check(Subsample >= 1 && Subsample <= InputSize, $"Subsample must be between 1 and the input size {InputSize}, got {Subsample}.");
+        Check(NumClasses >= 2, $"A classifier needs at least 2 classes, got {NumClasses}.");
+        CheckConv("stem", Stem.OutChannels, Stem.Kernel, Stem.Stride);
+        Check(Head.Channels is >= 0 and <= MaxWidth && Head.Features is >= 0 and <= MaxWidth,
+            $"Head widths must be between 0 and {MaxWidth}, got {Head.Channels} and {Head.Features}.");
+        Check(Resolution > 1 || Stem.Stride == 1, $"stem: stride {Stem.Stride} on a 1x1 input; use a larger input or stride 1.");
+        foreach (var (block, _, inSize, s, i) in Blocks())
+        {
+            string where = $"stage {s + 1} block {i + 1}";
+            Check(inSize > 1 || block.Stride == 1,
+                $"{where}: stride {block.Stride} would shrink a 1x1 map; the earlier strides already reduce the {InputSize}px input to 1px. Use fewer downsamplings or a larger input.");
+            CheckConv(where, block.OutChannels, block.Kind == BlockKind.Skip ? 1 : block.Kernel, block.Stride);
+            Check(block.Hidden is >= 0 and <= MaxWidth, $"{where}: hidden width must be between 0 and {MaxWidth}, got {block.Hidden}.");
+            if (block.Kind == BlockKind.Skip)
+                Check(!block.SqueezeExcite && block.Hidden == 0, $"{where}: a skip block has no hidden width or SE.");
+        }
+    }
+
+    private static void CheckConv(string where, int channels, int kernel, int stride)
+    {
+        if (channels < 1 || channels > MaxWidth) throw new ArgumentException($"{where}: width must be between 1 and {MaxWidth}, got {channels}.");
+        if (kernel < 1 || kernel % 2 == 0 || kernel > 11) throw new ArgumentException($"{where}: kernel must be odd and between 1 and 11, got {kernel}.");
+        if (stride is < 1 or > 4) throw new ArgumentException($"{where}: stride must be between 1 and 4, got {stride}.");
+    }
+}
