@@ -1,0 +1,14 @@
+using FBNetV2.MLNet.Architecture;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace FBNetV2.MLNet.Network;
+
+internal static class Activations
+{
+    public static Tensor Apply(Activation act, Tensor x) => act switch
+    {
+        Activation.HSwish => nn.functional.hardswish(x),
+        _ => nn.functional.relu(x),
+    };
+}
