@@ -1,0 +1,52 @@
+using FBNetV2.MLNet.Data;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace FBNetV2.MLNet.Training;
+
+/// <summary>Cuts an in-memory dataset into shuffled, optionally augmented tensor batches, reproducibly from a seed.</summary>
+internal sealed class BatchSource(LabeledImages data, int batchSize, Device device)
+{
+    public int Count => data.Count;
+    public int BatchesPerEpoch => (data.Count + batchSize - 1) / batchSize;
+
+    /// <summary>Yields (images, labels); the caller disposes both. Order is shuffled with <paramref name="random"/> when given.</summary>
+    public IEnumerable<(Tensor Images, Tensor Labels)> Batches(Random? random, int cropPadding = 0, bool flip = false)
+    {
+        var order = Enumerable.Range(0, data.Count).ToArray();
+        if (random is not null) random.Shuffle(order);
+        int size = data.ImageSize;
+        for (int start = 0; start < order.Length; start += batchSize)
+        {
+            int n = Math.Min(batchSize, order.Length - start);
+            var pixels = new float[n * size];
+            var labels = new long[n];
+            for (int i = 0; i < n; i++)
+            {
+                Array.Copy(data.Pixels, (long)order[start + i] * size, pixels, (long)i * size, size);
+                labels[i] = data.Labels[order[start + i]];
+            }
+            var x = tensor(pixels, [n, data.Channels, data.Height, data.Width]);
+            if (random is not null && (cropPadding > 0 || flip)) x = Augment(x, random, cropPadding, flip);
+            yield return (x.to(device), tensor(labels).to(device));
+        }
+    }
+
+    /// <summary>Random crop of a zero-padded image and left-right mirroring, drawn per image.</summary>
+    private static Tensor Augment(Tensor x, Random random, int padding, bool flip)
+    {
+        using var scope = NewDisposeScope();
+        long n = x.shape[0], h = x.shape[2], w = x.shape[3];
+        var padded = padding > 0 ? nn.functional.pad(x, [padding, padding, padding, padding]) : x;
+        var crops = new Tensor[n];
+        for (int i = 0; i < n; i++)
+        {
+            int dy = padding > 0 ? random.Next(2 * padding + 1) : 0, dx = padding > 0 ? random.Next(2 * padding + 1) : 0;
+            var crop = padded[i].narrow(1, dy, h).narrow(2, dx, w);
+            crops[i] = flip && random.Next(2) == 1 ? crop.flip(2) : crop;
+        }
+        var result = stack(crops).contiguous().MoveToOuterDisposeScope();
+        x.Dispose();
+        return result;
+    }
+}

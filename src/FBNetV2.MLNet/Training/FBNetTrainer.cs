@@ -1,0 +1,159 @@
+using System.Diagnostics;
+using FBNetV2.MLNet.Architecture;
+using FBNetV2.MLNet.Data;
+using FBNetV2.MLNet.Network;
+using TorchSharp;
+using TorchSharp.Modules;
+using static TorchSharp.torch;
+
+namespace FBNetV2.MLNet.Training;
+
+/// <summary>
+/// Trains a fixed architecture from scratch: SGD with Nesterov momentum (or AdamW), linear warm-up then cosine decay
+/// per step, label smoothing, no weight decay on BN and biases, random crop and flip, optional EMA, validation every
+/// epoch keeping the best weights, early stopping. Reproducible from the seed on CPU.
+/// </summary>
+public static class FBNetTrainer
+{
+    public static TrainingResult Train(FBNetArchitecture arch, LabeledImages train, LabeledImages? validation,
+        TrainingOptions options, CancellationToken cancellationToken = default)
+    {
+        options.Validate();
+        CheckData(arch, train, "training");
+        if (validation is not null) CheckData(arch, validation, "validation");
+        TorchDevice.SetThreads(options.Threads);
+        var device = TorchDevice.Resolve(options.Device);
+        torch.manual_seed(options.Seed);
+        var random = new Random(options.Seed);
+
+        var (mean, std) = ChannelStatistics(train);
+        var net = new FBNetNetwork(arch, mean, std, options.Dropout);
+        net.to(device);
+        using var ema = options.EmaDecay > 0 ? new ModelEma(net, options.EmaDecay, device) : null;
+        using var optimizer = CreateOptimizer(net, options);
+        var batches = new BatchSource(train, options.BatchSize, device);
+        int totalSteps = options.Epochs * batches.BatchesPerEpoch, warmupSteps = options.WarmupEpochs * batches.BatchesPerEpoch, step = 0;
+        double peakLr = options.LearningRate * options.BatchSize / 128.0;
+
+        var history = new List<TrainingProgress>();
+        Dictionary<string, Tensor>? best = null;
+        double? bestAccuracy = null;
+        int bestEpoch = 0;
+        var clock = Stopwatch.StartNew();
+        try
+        {
+            for (int epoch = 1; epoch <= options.Epochs; epoch++)
+            {
+                net.train();
+                double lossSum = 0; long correct = 0, seen = 0;
+                var epochClock = Stopwatch.StartNew();
+                double lr = peakLr;
+                foreach (var (x, y) in batches.Batches(random, options.RandomCropPadding, options.HorizontalFlip))
+                {
+                    using (x)
+                    using (y)
+                    using (var scope = NewDisposeScope())
+                    {
+                        cancellationToken.ThrowIfCancellationRequested();
+                        lr = LearningRateAt(step++, totalSteps, warmupSteps, peakLr);
+                        foreach (var g in optimizer.ParamGroups) g.LearningRate = lr;
+                        optimizer.zero_grad();
+                        var logits = net.forward(x);
+                        var loss = nn.functional.cross_entropy(logits, y, label_smoothing: options.LabelSmoothing);
+                        loss.backward();
+                        optimizer.step();
+                        ema?.Update();
+                        double l = loss.item<float>();
+                        if (!double.IsFinite(l))
+                            throw new InvalidOperationException($"Training diverged at epoch {epoch} (loss {l}). Lower LearningRate (now {options.LearningRate}).");
+                        lossSum += l * x.shape[0];
+                        correct += logits.argmax(1).eq(y).sum().item<long>();
+                        seen += x.shape[0];
+                    }
+                }
+                var evalNet = ema?.Network ?? net;
+                double? valAccuracy = validation is null ? null : Evaluation.Accuracy(evalNet, validation);
+                if (validation is null || valAccuracy > (bestAccuracy ?? -1))
+                {
+                    DisposeState(best);
+                    best = evalNet.state_dict().ToDictionary(kv => kv.Key, kv => kv.Value.detach().clone());
+                    bestAccuracy = valAccuracy;
+                    bestEpoch = epoch;
+                }
+                var elapsed = clock.Elapsed;
+                var progress = new TrainingProgress(epoch, options.Epochs, lossSum / seen, (double)correct / seen, valAccuracy, lr,
+                    seen / epochClock.Elapsed.TotalSeconds, elapsed, elapsed / epoch * (options.Epochs - epoch));
+                history.Add(progress);
+                options.Progress?.Report(progress);
+                if (options.EarlyStoppingPatience > 0 && validation is not null && epoch - bestEpoch >= options.EarlyStoppingPatience) break;
+            }
+            var result = new FBNetNetwork(arch, mean, std, options.Dropout);
+            result.to(device);
+            result.load_state_dict(best!);
+            result.eval();
+            return new TrainingResult(result, history, bestEpoch, bestAccuracy);
+        }
+        finally
+        {
+            DisposeState(best);
+            net.Dispose();
+        }
+    }
+
+    /// <summary>Linear warm-up to the peak, then cosine decay to zero, per step.</summary>
+    public static double LearningRateAt(int step, int totalSteps, int warmupSteps, double peak)
+    {
+        if (step < warmupSteps) return peak * (step + 1) / warmupSteps;
+        double t = (double)(step - warmupSteps) / Math.Max(1, totalSteps - warmupSteps);
+        return peak * 0.5 * (1 + Math.Cos(Math.PI * Math.Min(1, t)));
+    }
+
+    /// <summary>Per-channel mean and standard deviation of the training pixels, baked into the network's input.</summary>
+    public static (float[] Mean, float[] Std) ChannelStatistics(LabeledImages data)
+    {
+        int c = data.Channels, hw = data.Height * data.Width;
+        var sum = new double[c]; var sq = new double[c];
+        for (int i = 0; i < data.Count; i++)
+            for (int ch = 0; ch < c; ch++)
+            {
+                long offset = ((long)i * c + ch) * hw;
+                for (int p = 0; p < hw; p++) { double v = data.Pixels[offset + p]; sum[ch] += v; sq[ch] += v * v; }
+            }
+        double n = (double)data.Count * hw;
+        var mean = sum.Select(s => (float)(s / n)).ToArray();
+        var std = sq.Select((s, ch) => (float)Math.Max(1e-3, Math.Sqrt(Math.Max(0, s / n - mean[ch] * (double)mean[ch])))).ToArray();
+        return (mean, std);
+    }
+
+    private static optim.Optimizer CreateOptimizer(FBNetNetwork net, TrainingOptions o)
+    {
+        // Weight decay pulls BN scales and biases towards zero, which only hurts; decay conv and linear weights alone.
+        var decay = net.parameters().Where(p => p.dim() > 1).ToList();
+        var noDecay = net.parameters().Where(p => p.dim() <= 1).ToList();
+        return o.Optimizer switch
+        {
+            OptimizerKind.AdamW => optim.AdamW([
+                new AdamW.ParamGroup(decay, new AdamW.Options { weight_decay = o.WeightDecay }),
+                new AdamW.ParamGroup(noDecay, new AdamW.Options { weight_decay = 0 })], o.LearningRate),
+            _ => optim.SGD([
+                new SGD.ParamGroup(decay, new SGD.Options { weight_decay = o.WeightDecay, momentum = o.Momentum, nesterov = true }),
+                new SGD.ParamGroup(noDecay, new SGD.Options { weight_decay = 0, momentum = o.Momentum, nesterov = true })], o.LearningRate),
+        };
+    }
+
+    private static void CheckData(FBNetArchitecture arch, LabeledImages data, string role)
+    {
+        if (data.Count == 0) throw new ArgumentException($"The {role} set is empty.");
+        if (data.Channels != arch.InputChannels || data.Height != arch.InputSize || data.Width != arch.InputSize)
+            throw new ArgumentException($"The {role} images are {data.Channels}x{data.Height}x{data.Width} but the architecture expects " +
+                $"{arch.InputChannels}x{arch.InputSize}x{arch.InputSize}. Resize the images or adapt the architecture with WithInput.");
+        if (data.ClassNames.Length != arch.NumClasses)
+            throw new ArgumentException($"The {role} set has {data.ClassNames.Length} classes but the architecture has {arch.NumClasses}; use WithClasses.");
+    }
+
+    private static void DisposeState(Dictionary<string, Tensor>? state)
+    {
+        if (state is null) return;
+        foreach (var t in state.Values) t.Dispose();
+    }
+}
