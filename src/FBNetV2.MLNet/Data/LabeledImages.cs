@@ -1,0 +1,132 @@
+namespace FBNetV2.MLNet.Data;
+
+/// <summary>
+/// An in-memory image classification dataset: <see cref="Count"/> images of
+/// <see cref="Channels"/> x <see cref="Height"/> x <see cref="Width"/> floats in [0, 1], stored planar (CHW) one image
+/// after another, with a class index per image.
+/// </summary>
+public sealed class LabeledImages
+{
+    /// <summary>Creates a dataset after checking that sizes agree, labels are in range and pixels are in [0, 1].</summary>
+    /// <param name="pixels">Count * channels * height * width values in [0, 1], planar CHW per image.</param>
+    /// <param name="labels">One class index per image, each in [0, classNames.Length).</param>
+    /// <param name="channels">Channels per image (1 for gray, 3 for RGB).</param>
+    /// <param name="height">Image height in pixels.</param>
+    /// <param name="width">Image width in pixels.</param>
+    /// <param name="classNames">Class names; label i refers to classNames[i].</param>
+    /// <exception cref="ArgumentException">The arrays are inconsistent or hold invalid values.</exception>
+    public LabeledImages(float[] pixels, int[] labels, int channels, int height, int width, string[] classNames)
+    {
+        ArgumentNullException.ThrowIfNull(pixels);
+        ArgumentNullException.ThrowIfNull(labels);
+        ArgumentNullException.ThrowIfNull(classNames);
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(channels);
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(height);
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(width);
+        if (classNames.Length == 0)
+            throw new ArgumentException("At least one class name is needed.", nameof(classNames));
+        if (classNames.Any(string.IsNullOrEmpty))
+            throw new ArgumentException("Class names must not be null or empty.", nameof(classNames));
+        if (classNames.Distinct(StringComparer.Ordinal).Count() != classNames.Length)
+            throw new ArgumentException($"Class names must be distinct; got [{string.Join(", ", classNames)}].", nameof(classNames));
+
+        long expected = (long)labels.Length * channels * height * width;
+        if (pixels.Length != expected)
+            throw new ArgumentException($"Expected {labels.Length} images x {channels} x {height} x {width} = {expected} pixel values, got {pixels.Length}.", nameof(pixels));
+        for (int i = 0; i < labels.Length; i++)
+        {
+            if ((uint)labels[i] >= (uint)classNames.Length)
+                throw new ArgumentException($"Label {labels[i]} of image {i} is outside [0, {classNames.Length - 1}] ({classNames.Length} classes).", nameof(labels));
+        }
+        for (int i = 0; i < pixels.Length; i++)
+        {
+            // Written so that NaN fails too.
+            if (!(pixels[i] >= 0f && pixels[i] <= 1f))
+                throw new ArgumentException($"Pixel value {pixels[i]} of image {i / (channels * height * width)} is outside [0, 1]; scale pixels to [0, 1] (e.g. divide bytes by 255).", nameof(pixels));
+        }
+
+        Pixels = pixels;
+        Labels = labels;
+        Channels = channels;
+        Height = height;
+        Width = width;
+        ClassNames = classNames;
+    }
+
+    /// <summary>Number of images.</summary>
+    public int Count => Labels.Length;
+
+    /// <summary>Channels per image: 1 (gray) or 3 (RGB).</summary>
+    public int Channels { get; }
+
+    /// <summary>Image height in pixels.</summary>
+    public int Height { get; }
+
+    /// <summary>Image width in pixels.</summary>
+    public int Width { get; }
+
+    /// <summary>Count * Channels * Height * Width values in [0, 1], planar CHW per image.</summary>
+    public float[] Pixels { get; }
+
+    /// <summary>Class index of each image.</summary>
+    public int[] Labels { get; }
+
+    /// <summary>Class names; label i refers to ClassNames[i].</summary>
+    public string[] ClassNames { get; }
+
+    /// <summary>Values per image: Channels * Height * Width.</summary>
+    public int ImageSize => Channels * Height * Width;
+
+    /// <summary>The images at <paramref name="indices"/>, in that order (repeats allowed); class names are kept.</summary>
+    public LabeledImages Subset(int[] indices)
+    {
+        ArgumentNullException.ThrowIfNull(indices);
+        int size = ImageSize;
+        var pixels = new float[(long)indices.Length * size];
+        var labels = new int[indices.Length];
+        for (int i = 0; i < indices.Length; i++)
+        {
+            int j = indices[i];
+            if ((uint)j >= (uint)Count)
+                throw new ArgumentOutOfRangeException(nameof(indices), $"Index {j} at position {i} is outside [0, {Count - 1}].");
+            Array.Copy(Pixels, (long)j * size, pixels, (long)i * size, size);
+            labels[i] = Labels[j];
+        }
+        return new LabeledImages(pixels, labels, Channels, Height, Width, ClassNames);
+    }
+
+    /// <summary>
+    /// Splits per class so that both parts keep the class balance: of each class's n images, round(n * fraction)
+    /// go to the first part, at least one and at most n - 1 when n >= 2 so every class appears on both sides.
+    /// The same seed gives the same split. Each part keeps the original order.
+    /// </summary>
+    /// <param name="fraction">Share of each class in the first part, strictly between 0 and 1.</param>
+    /// <param name="seed">Seed of the shuffle that picks the images.</param>
+    public (LabeledImages a, LabeledImages b) Split(double fraction, int seed)
+    {
+        if (!(fraction > 0 && fraction < 1))
+            throw new ArgumentOutOfRangeException(nameof(fraction), fraction, "The fraction must be strictly between 0 and 1.");
+        var byClass = new List<int>[ClassNames.Length];
+        for (int c = 0; c < byClass.Length; c++)
+            byClass[c] = new List<int>();
+        for (int i = 0; i < Count; i++)
+            byClass[Labels[i]].Add(i);
+
+        var random = new Random(seed);
+        var first = new List<int>();
+        var second = new List<int>();
+        foreach (var list in byClass)
+        {
+            var members = list.ToArray();
+            random.Shuffle(members);
+            int take = (int)Math.Round(members.Length * fraction, MidpointRounding.AwayFromZero);
+            if (members.Length >= 2)
+                take = Math.Clamp(take, 1, members.Length - 1);
+            first.AddRange(members.Take(take));
+            second.AddRange(members.Skip(take));
+        }
+        first.Sort();
+        second.Sort();
+        return (Subset(first.ToArray()), Subset(second.ToArray()));
+    }
+}
