@@ -1,0 +1,131 @@
+using System.Numerics;
+using FBNetV2.MLNet.Architecture;
+
+namespace FBNetV2.MLNet.Search;
+
+/// <summary>
+/// The DMaskingNAS search space: input resolution (as a subsampling factor of the pipeline's input), stem width,
+/// and per stage the width, block types, hidden widths and depth. The head is fixed.
+/// </summary>
+public sealed class SearchSpace
+{
+    public SearchSpace(int inputChannels, int inputSize, int numClasses, int[] subsamples, int[] stemWidths, int stemStride,
+        IReadOnlyList<StageSpace> stages, HeadSpec head, Activation stemActivation = Activation.HSwish)
+    {
+        InputChannels = inputChannels; InputSize = inputSize; NumClasses = numClasses;
+        Subsamples = subsamples.Distinct().Order().ToArray();
+        StemWidths = stemWidths.Distinct().Order().ToArray();
+        StemStride = stemStride; StemActivation = stemActivation;
+        Stages = stages.Select(s => s with { Widths = s.Widths.Distinct().Order().ToArray(), HiddenWidths = s.HiddenWidths.Distinct().Order().ToArray() }).ToArray();
+        Head = head;
+        Validate();
+    }
+
+    public int InputChannels { get; }
+    public int InputSize { get; }
+    public int NumClasses { get; }
+    public int[] Subsamples { get; }
+    public int[] StemWidths { get; }
+    public int StemStride { get; }
+    public Activation StemActivation { get; }
+    public IReadOnlyList<StageSpace> Stages { get; }
+    public HeadSpec Head { get; }
+
+    /// <summary>Size of the map entering each stage for a given subsampling factor.</summary>
+    public int StageInputSize(int stage, int subsample)
+    {
+        int size = FBNetArchitecture.ConvOut(FBNetArchitecture.ConvOut(InputSize, subsample), StemStride);
+        for (int s = 0; s < stage; s++) size = FBNetArchitecture.ConvOut(size, Stages[s].Stride);
+        return size;
+    }
+
+    /// <summary>log10 of the number of distinct architectures (skipped layers count once per depth).</summary>
+    public double Log10Size
+    {
+        get
+        {
+            var total = BigInteger.One * Subsamples.Length * StemWidths.Length;
+            foreach (var st in Stages)
+            {
+                var layer = new BigInteger(st.Ops.Length * st.HiddenWidths.Length);
+                var stage = layer; // first block is mandatory
+                var depthWays = BigInteger.Zero;
+                for (int extra = 0; extra < st.MaxBlocks; extra++) depthWays += BigInteger.Pow(layer, extra);
+                stage *= st.AllowSkip ? depthWays : BigInteger.Pow(layer, st.MaxBlocks - 1);
+                total *= stage * st.Widths.Length;
+            }
+            return BigInteger.Log10(total);
+        }
+    }
+
+    private void Validate()
+    {
+        static void Check(bool ok, string message) { if (!ok) throw new ArgumentException(message); }
+        Check(InputChannels is 1 or 3, $"Input channels must be 1 or 3, got {InputChannels}.");
+        Check(NumClasses >= 2, $"A classifier needs at least 2 classes, got {NumClasses}.");
+        Check(Stages.Count > 0, "The search space has no stages; give at least one stage.");
+        Check(Subsamples.Length > 0 && StemWidths.Length > 0, "The search space needs at least one resolution and one stem width.");
+        foreach (var sub in Subsamples)
+            Check(sub >= 1 && sub <= InputSize,
+                $"Resolution option 1/{sub} is not possible for a {InputSize}px input: resolution options must be at most the input size (subsample factors 1..{InputSize}).");
+        Check(StemWidths[0] >= 1, "Stem widths must be positive.");
+        Check(StemStride is >= 1 and <= 4, $"Stem stride must be between 1 and 4, got {StemStride}.");
+        for (int s = 0; s < Stages.Count; s++)
+        {
+            var st = Stages[s];
+            string where = $"Stage {s + 1}";
+            Check(st.Widths.Length > 0 && st.Widths[0] >= 1, $"{where} has no width options.");
+            Check(st.HiddenWidths.Length > 0 && st.HiddenWidths[0] >= 1, $"{where} has no hidden width options.");
+            Check(st.Ops.Length > 0, $"{where} has no block types.");
+            Check(st.MaxBlocks >= 1, $"{where} needs at least one block.");
+            Check(st.Stride is >= 1 and <= 4, $"{where}: stride must be between 1 and 4, got {st.Stride}.");
+            Check(st.Widths[^1] <= FBNetArchitecture.MaxWidth && st.HiddenWidths[^1] <= FBNetArchitecture.MaxWidth, $"{where}: widths above {FBNetArchitecture.MaxWidth}.");
+            foreach (var op in st.Ops) Check(op.Kernel % 2 == 1 && op.Kernel is >= 1 and <= 11, $"{where}: kernel {op.Kernel} must be odd, 1..11.");
+            foreach (var sub in Subsamples)
+                Check(StageInputSize(s, sub) > 1 || st.Stride == 1,
+                    $"{where}: stride {st.Stride} would shrink a 1x1 map at resolution 1/{sub} of {InputSize}px; remove a downsampling or drop that resolution option.");
+        }
+    }
+
+    /// <summary>
+    /// Picks a preset from the input: <see cref="Compact"/> below 96 px, else <see cref="ImageNet"/>.
+    /// </summary>
+    public static SearchSpace Auto(int inputChannels, int inputSize, int numClasses) =>
+        inputSize < 96 ? Compact(inputChannels, inputSize, numClasses) : ImageNet(inputChannels, inputSize, numClasses);
+
+    private static readonly CandidateOp[] CompactOps =
+        [new(3, false, Activation.Relu), new(5, false, Activation.Relu), new(3, true, Activation.HSwish), new(5, true, Activation.HSwish)];
+
+    /// <summary>
+    /// Compact space for 28-64 px inputs: stride-1 stem and three downsamplings; resolution options 1 and 1/2;
+    /// about 1-10 M multiply-adds at 28 px.
+    /// </summary>
+    public static SearchSpace Compact(int inputChannels = 1, int inputSize = 28, int numClasses = 10) => new(
+        inputChannels, inputSize, numClasses, [1, 2], StageSpace.Range(8, 24), 1,
+        [
+            new StageSpace(StageSpace.Range(8, 24), 1, 1, StageSpace.Range(16, 48, 16), CompactOps),
+            new StageSpace(StageSpace.Range(16, 40), 2, 3, StageSpace.Range(32, 144, 16), CompactOps),
+            new StageSpace(StageSpace.Range(24, 64), 2, 3, StageSpace.Range(48, 256, 32), CompactOps),
+            new StageSpace(StageSpace.Range(48, 128, 16), 2, 2, StageSpace.Range(96, 512, 64), CompactOps),
+        ],
+        new HeadSpec(256, 0, Activation.HSwish));
+
+    private static readonly CandidateOp[] ImageNetOps =
+    [
+        new(3, false, Activation.Relu), new(5, false, Activation.Relu), new(3, false, Activation.HSwish), new(5, false, Activation.HSwish),
+        new(3, true, Activation.HSwish), new(5, true, Activation.HSwish),
+    ];
+
+    /// <summary>FBNetV2-style space for 128 px and up: stride-2 stem, stages with strides 1,2,2,2,1,2 and widths as in FBNetV2's F/L models.</summary>
+    public static SearchSpace ImageNet(int inputChannels = 3, int inputSize = 224, int numClasses = 1000) => new(
+        inputChannels, inputSize, numClasses, [1, 2], StageSpace.Range(8, 16), 2,
+        [
+            new StageSpace(StageSpace.Range(8, 16), 1, 1, StageSpace.Range(8, 32), ImageNetOps),
+            new StageSpace(StageSpace.Range(16, 32), 2, 4, StageSpace.Range(32, 192, 16), ImageNetOps),
+            new StageSpace(StageSpace.Range(24, 48), 2, 4, StageSpace.Range(48, 288, 24), ImageNetOps),
+            new StageSpace(StageSpace.Range(56, 112, 8), 2, 6, StageSpace.Range(96, 672, 48), ImageNetOps),
+            new StageSpace(StageSpace.Range(96, 160, 16), 1, 6, StageSpace.Range(192, 960, 96), ImageNetOps),
+            new StageSpace(StageSpace.Range(144, 224, 16), 2, 6, StageSpace.Range(288, 1344, 96), ImageNetOps),
+        ],
+        new HeadSpec(1344, 1984, Activation.HSwish));
+}

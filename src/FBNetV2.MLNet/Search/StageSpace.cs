@@ -1,0 +1,17 @@
+namespace FBNetV2.MLNet.Search;
+
+/// <summary>
+/// Choices for one stage: output widths (one choice shared by the stage's blocks so that residual adds stay
+/// consistent), hidden widths of each block, block types, and depth (blocks after the first may be skipped).
+/// </summary>
+public sealed record StageSpace(int[] Widths, int Stride, int MaxBlocks, int[] HiddenWidths, CandidateOp[] Ops, bool AllowSkip = true)
+{
+    /// <summary>Widths min..max in steps of step (multiples of 8 by default).</summary>
+    public static int[] Range(int min, int max, int step = 8)
+    {
+        if (step < 1 || min < 1 || max < min) throw new ArgumentException($"Width range needs 1 <= min <= max and step >= 1, got ({min}, {max}, {step}).");
+        var list = new List<int>();
+        for (int w = min; w <= max; w += step) list.Add(w);
+        return list.ToArray();
+    }
+}

@@ -1,0 +1,55 @@
+using FBNetV2.MLNet.Search;
+using TorchSharp;
+using Xunit;
+using static TorchSharp.torch;
+
+namespace FBNetV2.MLNet.Tests.Search;
+
+public class ExpectedCostTests
+{
+    public static TheoryData<string> Spaces => new() { "compact", "imagenet" };
+
+    private static SearchSpace Space(string name) => name == "compact" ? SearchSpace.Compact(1, 28, 10) : SearchSpace.ImageNet(3, 224, 1000);
+
+    [Theory]
+    [MemberData(nameof(Spaces))]
+    public void AtOneHotWeightsEqualsExactCountOfDerivedArchitecture(string name)
+    {
+        var space = Space(name);
+        var random = new Random(42);
+        for (int i = 0; i < 50; i++)
+        {
+            using var scope = NewDisposeScope();
+            var choice = ArchitectureChoice.Random(space, random);
+            var arch = choice.Derive(space);
+            var (flops, parameters) = ExpectedCost.Compute(space, ExpectedCost.OneHot(space, choice));
+            Assert.Equal(arch.Flops, (long)Math.Round(flops.item<double>()));
+            Assert.Equal(arch.Parameters, (long)Math.Round(parameters.item<double>()));
+        }
+    }
+
+    [Fact]
+    public void UnderUniformWeightsEqualsMonteCarloMeanOfExactCounts()
+    {
+        // Independent decisions make the effective-shape cost the true expectation: compare with sampling.
+        var space = SearchSpace.Compact(1, 28, 10);
+        var counts = ArchitectureChoice.OptionCounts(space);
+        using var scope = NewDisposeScope();
+        var uniform = counts.Select(n => full(n, 1.0 / n, ScalarType.Float64)).ToArray();
+        double expected = ExpectedCost.Compute(space, uniform).Flops.item<double>();
+        var random = new Random(7);
+        double mean = Enumerable.Range(0, 20000).Average(_ => (double)ArchitectureChoice.Random(space, random).Derive(space).Flops);
+        Assert.InRange(mean / expected, 0.98, 1.02);
+    }
+
+    [Fact]
+    public void GradientsReachEveryDecision()
+    {
+        var space = SearchSpace.Compact(1, 28, 10);
+        using var scope = NewDisposeScope();
+        var alphas = ArchitectureChoice.OptionCounts(space).Select(n => randn(n, ScalarType.Float64).requires_grad_()).ToArray();
+        var (flops, _) = ExpectedCost.Compute(space, alphas.Select(a => nn.functional.softmax(a, 0)).ToArray());
+        flops.backward();
+        Assert.All(alphas, a => Assert.True(a.grad!.abs().sum().item<double>() > 0));
+    }
+}
