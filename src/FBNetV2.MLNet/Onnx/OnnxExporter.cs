@@ -1,0 +1,174 @@
+using System.Globalization;
+using System.Text.Json;
+using FBNetV2.MLNet.Architecture;
+using FBNetV2.MLNet.Network;
+using Google.Protobuf;
+using Onnx;
+using TorchSharp;
+using TorchSharp.Modules;
+using static FBNetV2.MLNet.Onnx.OnnxGraphBuilder;
+
+namespace FBNetV2.MLNet.Onnx;
+
+/// <summary>
+/// Writes an <see cref="FBNetNetwork"/> as a self-contained ONNX model for ONNX Runtime: pixels in [0, 1] go in as
+/// <see cref="InputName"/> [batch, C, S, S] (normalisation and subsampling happen inside the graph, as in the module),
+/// class probabilities come out as <see cref="OutputName"/> [batch, classes]. The export has eval-mode semantics
+/// whatever the module's mode: every BatchNorm is folded into its conv using the running statistics, and dropout is
+/// left out.
+/// </summary>
+public static class OnnxExporter
+{
+    public const string InputName = "input";
+    public const string OutputName = "probabilities";
+
+    /// <summary>Symbolic name of the first (batch) dimension of input and output.</summary>
+    public const string BatchDimension = "batch";
+
+    public const string ProducerName = "FBNetV2.MLNet";
+
+    /// <summary>IR version 8: read by ONNX Runtime 1.31 and by onnx 1.12's checker, and enough for opsets up to 18.</summary>
+    public const long IrVersion = 8;
+
+    public static byte[] Export(FBNetNetwork net, OnnxExportOptions? options = null) => BuildModel(net, options ?? new()).ToByteArray();
+
+    /// <summary>Writes the model through a temporary file in the same folder, so an existing file is replaced whole or not at all.</summary>
+    public static void Save(FBNetNetwork net, string path, OnnxExportOptions? options = null)
+    {
+        var bytes = Export(net, options);
+        var full = Path.GetFullPath(path);
+        var temp = Path.Combine(Path.GetDirectoryName(full)!, $".{Path.GetFileName(full)}.{Guid.NewGuid():N}.tmp");
+        try
+        {
+            File.WriteAllBytes(temp, bytes);
+            File.Move(temp, full, overwrite: true);
+        }
+        finally
+        {
+            if (File.Exists(temp)) File.Delete(temp);
+        }
+    }
+
+    private static ModelProto BuildModel(FBNetNetwork net, OnnxExportOptions options)
+    {
+        var a = net.Architecture;
+        if (options.Opset is < OnnxExportOptions.MinOpset or > OnnxExportOptions.MaxOpset)
+            throw new ArgumentException($"Opset must be between {OnnxExportOptions.MinOpset} (first with HardSwish) and {OnnxExportOptions.MaxOpset} (last for IR version {IrVersion}), got {options.Opset}.", nameof(options));
+        var classNames = options.ClassNames ?? Enumerable.Range(0, a.NumClasses).Select(i => i.ToString(CultureInfo.InvariantCulture)).ToArray();
+        if (classNames.Count != a.NumClasses)
+            throw new ArgumentException($"The network has {a.NumClasses} classes but {classNames.Count} class names were given.", nameof(options));
+
+        using var scope = torch.NewDisposeScope();
+        var g = new OnnxGraphBuilder();
+        g.Graph.Name = "FBNetV2";
+        g.Graph.Input.Add(BatchedFloat(InputName, BatchDimension, a.InputChannels, a.InputSize, a.InputSize));
+
+        var x = g.Node("Sub", "normalize_mean", [InputName, g.Initializer("mean", net.Mean, 1, a.InputChannels, 1, 1)]);
+        x = g.Node("Div", "normalize_std", [x, g.Initializer("std", net.Std, 1, a.InputChannels, 1, 1)]);
+        if (a.Subsample > 1)
+        {
+            // Slice with steps keeps every k-th row and column exactly as x[:, :, ::k, ::k]; Resize would interpolate.
+            x = g.Node("Slice", "subsample", [x, g.Initializer("starts", [0L, 0L]), g.Initializer("ends", [long.MaxValue, long.MaxValue]),
+                g.Initializer("axes", [2L, 3L]), g.Initializer("steps", [a.Subsample, (long)a.Subsample])]);
+        }
+
+        x = EmitConvBnAct(g, "stem", net.stem, x);
+        foreach (var (module, (_, _, _, s, i)) in net.blocks.Zip(a.Blocks()))
+        {
+            string name = $"s{s + 1}.b{i + 1}";
+            x = module switch
+            {
+                InvertedResidualBlock ir => EmitInvertedResidual(g, name, ir, x),
+                SkipBlock skip => skip.proj is null ? x : EmitConvBnAct(g, $"{name}.proj", skip.proj, x),
+                _ => throw new NotSupportedException($"{name}: cannot export block type {module.GetType().Name}."),
+            };
+        }
+
+        if (net.head_conv is not null) x = EmitConvBnAct(g, "head.conv", net.head_conv, x);
+        x = g.Node("GlobalAveragePool", "head.pool", [x]);
+        x = g.Node("Flatten", "head.flatten", [x], [Int("axis", 1)]);
+        if (net.head_fc is not null) x = EmitActivation(g, "head.fc", a.Head.Activation, EmitGemm(g, "head.fc", net.head_fc, x));
+        x = EmitGemm(g, "classifier", net.classifier, x);
+        g.Node("Softmax", "softmax", [x], [Int("axis", 1)], output: OutputName);
+        g.Graph.Output.Add(BatchedFloat(OutputName, BatchDimension, a.NumClasses));
+
+        var model = new ModelProto
+        {
+            IrVersion = IrVersion,
+            ProducerName = ProducerName,
+            ProducerVersion = typeof(OnnxExporter).Assembly.GetName().Version?.ToString(3) ?? "",
+            DocString = options.Description ?? "",
+            Graph = g.Graph,
+        };
+        model.OpsetImport.Add(new OperatorSetIdProto { Domain = "", Version = options.Opset });
+        var inv = CultureInfo.InvariantCulture;
+        Meta(model, OnnxMetadataKeys.Architecture, a.ToString());
+        Meta(model, OnnxMetadataKeys.ClassNames, JsonSerializer.Serialize(classNames));
+        Meta(model, OnnxMetadataKeys.Flops, a.Flops.ToString(inv));
+        Meta(model, OnnxMetadataKeys.Parameters, a.Parameters.ToString(inv));
+        Meta(model, OnnxMetadataKeys.InputLayout, "NCHW");
+        Meta(model, OnnxMetadataKeys.InputSize, a.InputSize.ToString(inv));
+        Meta(model, OnnxMetadataKeys.InputChannels, a.InputChannels.ToString(inv));
+        Meta(model, OnnxMetadataKeys.Mean, JsonSerializer.Serialize(net.Mean));
+        Meta(model, OnnxMetadataKeys.Std, JsonSerializer.Serialize(net.Std));
+        return model;
+    }
+
+    private static void Meta(ModelProto model, string key, string value) =>
+        model.MetadataProps.Add(new StringStringEntryProto { Key = key, Value = value });
+
+    private static string EmitInvertedResidual(OnnxGraphBuilder g, string name, InvertedResidualBlock block, string x)
+    {
+        var y = block.pw is null ? x : EmitConvBnAct(g, $"{name}.pw", block.pw, x);
+        y = EmitConvBnAct(g, $"{name}.dw", block.dw, y);
+        if (block.se is not null) y = EmitSqueezeExcite(g, $"{name}.se", block.se, y);
+        y = EmitConvBnAct(g, $"{name}.pwl", block.pwl, y);
+        return block.Residual ? g.Node("Add", $"{name}.add", [y, x]) : y;
+    }
+
+    private static string EmitSqueezeExcite(OnnxGraphBuilder g, string name, SqueezeExcite se, string x)
+    {
+        var s = g.Node("GlobalAveragePool", $"{name}.pool", [x]);
+        s = g.Node("Relu", $"{name}.relu", [EmitConv(g, $"{name}.reduce", se.reduce, TensorData.Floats(se.reduce.weight), Bias(se.reduce), s)]);
+        s = EmitConv(g, $"{name}.expand", se.expand, TensorData.Floats(se.expand.weight), Bias(se.expand), s);
+        // torch's hardsigmoid is relu6(x + 3) / 6; ONNX's defaults (alpha 0.2) would differ.
+        s = g.Node("HardSigmoid", $"{name}.gate", [s], [Float("alpha", 1f / 6f), Float("beta", 0.5f)]);
+        return g.Node("Mul", $"{name}.scale", [x, s]);
+    }
+
+    private static float[] Bias(Conv2d conv) => conv.bias is null ? new float[conv.out_channels] : TensorData.Floats(conv.bias);
+
+    private static string EmitConvBnAct(OnnxGraphBuilder g, string name, ConvBnAct unit, string x)
+    {
+        var (weight, bias) = BatchNormFolding.Fold(unit.conv, unit.bn);
+        var y = EmitConv(g, name, unit.conv, weight, bias, x);
+        return unit.Activation is { } act ? EmitActivation(g, name, act, y) : y;
+    }
+
+    private static string EmitConv(OnnxGraphBuilder g, string name, Conv2d conv, float[] weight, float[] bias, string x)
+    {
+        if (conv.padding is not { Length: 2 } pad || conv.dilation.Any(d => d != 1))
+            throw new NotSupportedException($"{name}: only explicitly padded, undilated convolutions are exported.");
+        long outC = conv.out_channels, k0 = conv.kernel_size[0], k1 = conv.kernel_size[1];
+        var w = g.Initializer($"{name}.weight", weight, outC, conv.in_channels / conv.groups, k0, k1);
+        var b = g.Initializer($"{name}.bias", bias, outC);
+        return g.Node("Conv", name, [x, w, b],
+        [
+            Ints("kernel_shape", k0, k1), Ints("strides", conv.stride), Ints("pads", pad[0], pad[1], pad[0], pad[1]),
+            Ints("dilations", 1, 1), Int("group", conv.groups),
+        ]);
+    }
+
+    private static string EmitGemm(OnnxGraphBuilder g, string name, Linear linear, string x)
+    {
+        var w = g.Initializer($"{name}.weight", TensorData.Floats(linear.weight), linear.out_features, linear.in_features);
+        var b = g.Initializer($"{name}.bias", linear.bias is null ? new float[linear.out_features] : TensorData.Floats(linear.bias), linear.out_features);
+        return g.Node("Gemm", name, [x, w, b], [Int("transB", 1)]);
+    }
+
+    private static string EmitActivation(OnnxGraphBuilder g, string name, Activation act, string x) => act switch
+    {
+        Activation.HSwish => g.Node("HardSwish", $"{name}.hswish", [x]),
+        _ => g.Node("Relu", $"{name}.relu", [x]),
+    };
+}

@@ -1,0 +1,234 @@
+using FBNetV2.MLNet.Architecture;
+using FBNetV2.MLNet.Network;
+using FBNetV2.MLNet.Onnx;
+using Microsoft.ML.OnnxRuntime;
+using TorchSharp;
+using TorchSharp.Modules;
+using Xunit;
+using Xunit.Abstractions;
+using static TorchSharp.torch;
+
+namespace FBNetV2.MLNet.Tests.Onnx;
+
+public class OnnxExporterTests(ITestOutputHelper output)
+{
+    private const int Architectures = 50;
+    private const float Tolerance = 1e-4f;
+
+    [Fact]
+    public void RandomArchitecturesScoreLikeTorchInOnnxRuntime()
+    {
+        float worst = 0;
+        for (int seed = 0; seed < Architectures; seed++)
+        {
+            using var net = RandomNetwork(seed);
+            float diff = MaxParityDiff(net, seed, $"seed {seed}: {net.Architecture}");
+            worst = Math.Max(worst, diff);
+        }
+        output.WriteLine($"max |ONNX Runtime - TorchSharp| over {Architectures} architectures, batches of 3 and 1: {worst:E2}");
+    }
+
+    [Fact]
+    public void RandomArchitecturesCoverEveryLayerKind()
+    {
+        var archs = Enumerable.Range(0, Architectures).Select(RandomArchitectures.Create).ToList();
+        var blocks = archs.SelectMany(a => a.Blocks()).ToList();
+        var irs = blocks.Where(b => b.Block.Kind == BlockKind.InvertedResidual).ToList();
+        var skips = blocks.Where(b => b.Block.Kind == BlockKind.Skip).ToList();
+        Assert.Contains(archs, a => a.InputChannels == 1);
+        Assert.Contains(archs, a => a.InputChannels == 3);
+        Assert.Contains(archs, a => a.Subsample > 1);
+        Assert.Contains(archs, a => a.Stem.Stride == 2);
+        Assert.Contains(archs, a => a.Head.Channels > 0);
+        Assert.Contains(archs, a => a.Head.Features > 0);
+        Assert.Contains(irs, b => b.Block.Hidden == 0);
+        Assert.Contains(irs, b => b.Block.Hidden > 0);
+        Assert.Contains(irs, b => b.Block.SqueezeExcite);
+        Assert.Contains(irs, b => b.Block.Stride == 2);
+        Assert.Contains(irs, b => b.Block.HasResidual(b.InChannels));
+        Assert.Contains(irs, b => b.Block.Activation == Activation.HSwish);
+        Assert.Contains(irs, b => b.Block.Activation == Activation.Relu);
+        Assert.Contains(skips, b => b.Block.IsIdentity(b.InChannels));
+        Assert.Contains(skips, b => !b.Block.IsIdentity(b.InChannels));
+        Assert.Contains(skips, b => b.Block.Stride == 2);
+    }
+
+    [Fact]
+    public void CompactMScoresLikeTorchInOnnxRuntime()
+    {
+        using var net = PredefinedNetwork();
+        output.WriteLine($"Compact-M max diff: {MaxParityDiff(net, 7, "Compact-M"):E2}");
+    }
+
+    [Fact]
+    public void ExportsPassTheOnnxReferenceChecker()
+    {
+        var dir = Directory.CreateTempSubdirectory("fbnet-onnx-check-");
+        try
+        {
+            var paths = new List<string>();
+            for (int seed = 0; seed < Architectures; seed++)
+            {
+                using var net = RandomNetwork(seed);
+                paths.Add(Path.Combine(dir.FullName, $"random-{seed}.onnx"));
+                OnnxExporter.Save(net, paths[^1]);
+            }
+            using (var compact = PredefinedNetwork())
+            {
+                paths.Add(Path.Combine(dir.FullName, "compact-m.onnx"));
+                OnnxExporter.Save(compact, paths[^1]);
+            }
+
+            var result = OnnxChecker.Check(paths);
+            if (result is null)
+            {
+                const string message = "no python3 with the onnx module was found (FBNET_PYTHON, python3 on PATH, /usr/bin/python3), so the ONNX reference checker did not run";
+                Assert.True(string.IsNullOrEmpty(Environment.GetEnvironmentVariable("CI")), $"{message}. CI must install python3-onnx.");
+                output.WriteLine($"SKIPPED: {message} (install python3-onnx; under CI=true this fails).");
+                return;
+            }
+            output.WriteLine(result.Value.Output);
+            Assert.True(result.Value.ExitCode == 0, result.Value.Output);
+        }
+        finally
+        {
+            dir.Delete(recursive: true);
+        }
+    }
+
+    [Fact]
+    public void MetadataRoundTripsThroughOnnxRuntime()
+    {
+        using var net = PredefinedNetwork();
+        var a = net.Architecture;
+        string[] classes = ["zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine \"quoted\""];
+        var bytes = OnnxExporter.Export(net, new OnnxExportOptions { ClassNames = classes, Description = "digits" });
+
+        using var session = new InferenceSession(bytes);
+        var meta = session.ModelMetadata;
+        Assert.Equal(OnnxExporter.ProducerName, meta.ProducerName);
+        Assert.Equal("digits", meta.Description);
+        var map = meta.CustomMetadataMap;
+        Assert.Equal(a.ToString(), map[OnnxMetadataKeys.Architecture]);
+        Assert.Equal(a, FBNetArchitecture.Parse(map[OnnxMetadataKeys.Architecture]));
+        Assert.Equal(classes, System.Text.Json.JsonSerializer.Deserialize<string[]>(map[OnnxMetadataKeys.ClassNames]));
+        Assert.Equal(a.Flops, long.Parse(map[OnnxMetadataKeys.Flops]));
+        Assert.Equal(a.Parameters, long.Parse(map[OnnxMetadataKeys.Parameters]));
+        Assert.Equal("NCHW", map[OnnxMetadataKeys.InputLayout]);
+        Assert.Equal(a.InputSize, int.Parse(map[OnnxMetadataKeys.InputSize]));
+        Assert.Equal(a.InputChannels, int.Parse(map[OnnxMetadataKeys.InputChannels]));
+        Assert.Equal(net.Mean, System.Text.Json.JsonSerializer.Deserialize<float[]>(map[OnnxMetadataKeys.Mean]));
+        Assert.Equal(net.Std, System.Text.Json.JsonSerializer.Deserialize<float[]>(map[OnnxMetadataKeys.Std]));
+
+        var input = session.InputMetadata[OnnxExporter.InputName];
+        Assert.Equal(new[] { -1, a.InputChannels, a.InputSize, a.InputSize }, input.Dimensions);
+        Assert.Equal(OnnxExporter.BatchDimension, input.SymbolicDimensions[0]);
+        Assert.Equal(new[] { -1, a.NumClasses }, session.OutputMetadata[OnnxExporter.OutputName].Dimensions);
+    }
+
+    [Fact]
+    public void ClassIndicesAreTheDefaultClassNames()
+    {
+        using var net = RandomNetwork(0);
+        using var session = new InferenceSession(OnnxExporter.Export(net));
+        var names = System.Text.Json.JsonSerializer.Deserialize<string[]>(session.ModelMetadata.CustomMetadataMap[OnnxMetadataKeys.ClassNames]);
+        Assert.Equal(Enumerable.Range(0, net.Architecture.NumClasses).Select(i => i.ToString()), names);
+    }
+
+    [Fact]
+    public void WrongClassNameCountOrOpsetIsRejected()
+    {
+        using var net = PredefinedNetwork();
+        var e = Assert.Throws<ArgumentException>(() => OnnxExporter.Export(net, new OnnxExportOptions { ClassNames = ["a", "b"] }));
+        Assert.Contains("10 classes but 2 class names", e.Message);
+        Assert.Throws<ArgumentException>(() => OnnxExporter.Export(net, new OnnxExportOptions { Opset = 13 }));
+    }
+
+    [Fact]
+    public void SaveReplacesAnExistingFileAndLeavesNoTemporaryFile()
+    {
+        var dir = Directory.CreateTempSubdirectory("fbnet-onnx-save-");
+        try
+        {
+            var path = Path.Combine(dir.FullName, "model.onnx");
+            File.WriteAllText(path, "old contents, longer than nothing");
+            using var net = RandomNetwork(1);
+            OnnxExporter.Save(net, path);
+            Assert.Equal(OnnxExporter.Export(net), File.ReadAllBytes(path));
+            Assert.Equal([path], Directory.GetFiles(dir.FullName));
+        }
+        finally
+        {
+            dir.Delete(recursive: true);
+        }
+    }
+
+    /// <summary>
+    /// Exports, then compares ONNX Runtime with softmax of the eval-mode TorchSharp output on a batch of 3 and on the
+    /// first image alone (the batch dimension is dynamic). Returns the largest absolute difference.
+    /// </summary>
+    private float MaxParityDiff(FBNetNetwork net, int seed, string what)
+    {
+        var a = net.Architecture;
+        using var session = new InferenceSession(OnnxExporter.Export(net), new SessionOptions { IntraOpNumThreads = 1 });
+        torch.manual_seed(seed + 1000);
+        using var x = rand(3, a.InputChannels, a.InputSize, a.InputSize);
+        float[] expected;
+        using (no_grad())
+        using (var logits = net.forward(x))
+        using (var probabilities = logits.softmax(1))
+            expected = probabilities.data<float>().ToArray();
+
+        var pixels = x.data<float>().ToArray();
+        float worst = 0;
+        foreach (int batch in new[] { 3, 1 })
+        {
+            var actual = RunOnnx(session, pixels[..(batch * pixels.Length / 3)], [batch, a.InputChannels, a.InputSize, a.InputSize], a.NumClasses);
+            for (int i = 0; i < actual.Length; i++) worst = Math.Max(worst, Math.Abs(actual[i] - expected[i]));
+        }
+        Assert.True(worst <= Tolerance, $"{what}: ONNX Runtime differs from TorchSharp by {worst:E2}.");
+        return worst;
+    }
+
+    private static float[] RunOnnx(InferenceSession session, float[] pixels, long[] shape, int classes)
+    {
+        using var input = OrtValue.CreateTensorValueFromMemory(pixels, shape);
+        using var run = new RunOptions();
+        using var results = session.Run(run, [OnnxExporter.InputName], [input], [OnnxExporter.OutputName]);
+        Assert.Equal(new[] { shape[0], classes }, results[0].GetTensorTypeAndShape().Shape);
+        return results[0].GetTensorDataAsSpan<float>().ToArray();
+    }
+
+    /// <summary>A random architecture's network, with random BN statistics and affine parameters so that folding matters.</summary>
+    private static FBNetNetwork RandomNetwork(int seed)
+    {
+        var arch = RandomArchitectures.Create(seed);
+        var (mean, std) = RandomArchitectures.Normalisation(seed, arch.InputChannels);
+        torch.manual_seed(seed);
+        return Prepared(new FBNetNetwork(arch, mean, std));
+    }
+
+    private static FBNetNetwork PredefinedNetwork()
+    {
+        torch.manual_seed(7);
+        return Prepared(new FBNetNetwork(PredefinedArchitectures.Get("Compact-M"), [0.1307f], [0.3081f]));
+    }
+
+    private static FBNetNetwork Prepared(FBNetNetwork net)
+    {
+        using (var scope = NewDisposeScope())
+        using (no_grad())
+        {
+            foreach (var bn in net.modules().OfType<BatchNorm2d>())
+            {
+                long n = bn.num_features;
+                bn.running_mean!.copy_(randn(n) * 0.5);
+                bn.running_var!.copy_(rand(n) * 1.5 + 0.5);
+                bn.weight!.copy_(rand(n) + 0.5);
+                bn.bias!.copy_(randn(n) * 0.3);
+            }
+        }
+        net.eval();
+        return net;
+    }
+}
