@@ -1,0 +1,33 @@
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace FBNetV2.MLNet.Search;
+
+/// <summary>Gumbel-softmax relaxation of a categorical choice, as in FBNet / FBNetV2.</summary>
+public static class GumbelSoftmax
+{
+    /// <summary>
+    /// Samples weights [rows, n] from logits <paramref name="alpha"/> [n]: softmax((alpha + G) / tau) with Gumbel
+    /// noise G drawn per row (rows = batch size for per-sample noise, else 1). With <paramref name="hard"/> the
+    /// forward value is one-hot while gradients flow through the soft weights (straight-through).
+    /// </summary>
+    public static Tensor Sample(Tensor alpha, double temperature, long rows = 1, bool hard = false)
+    {
+        using var scope = NewDisposeScope();
+        var u = rand([rows, alpha.shape[0]], dtype: alpha.dtype, device: alpha.device).clamp(1e-10, 1 - 1e-7);
+        var gumbel = -(-u.log()).log();
+        var soft = nn.functional.softmax((alpha.unsqueeze(0) + gumbel) / temperature, 1);
+        if (!hard) return soft.MoveToOuterDisposeScope();
+        var index = soft.argmax(1, keepdim: true);
+        var oneHot = zeros_like(soft).scatter_(1, index, ones_like(index, dtype: soft.dtype));
+        return (oneHot - soft.detach() + soft).MoveToOuterDisposeScope();
+    }
+
+    /// <summary>Entropy (nats) of softmax(alpha): how undecided a choice still is.</summary>
+    public static double Entropy(Tensor alpha)
+    {
+        using var scope = NewDisposeScope();
+        var logp = nn.functional.log_softmax(alpha.detach(), 0);
+        return -(logp.exp() * logp).sum().item<float>();
+    }
+}

@@ -1,0 +1,124 @@
+using FBNetV2.MLNet.Architecture;
+using FBNetV2.MLNet.Network;
+using TorchSharp;
+using TorchSharp.Modules;
+using static TorchSharp.torch;
+
+namespace FBNetV2.MLNet.Search;
+
+/// <summary>
+/// The weight-sharing supernet of a <see cref="SearchSpace"/>. Every conv exists once, at its maximum width; width
+/// choices are masks, block types a Gumbel-weighted sum, depth a skip option, resolution a Gumbel mix of
+/// subsampled-and-reinserted paths. Architecture logits (one vector per decision, in
+/// <see cref="ArchitectureChoice.Decisions"/> order) are parameters too, kept apart from the weights.
+/// </summary>
+public sealed class Supernet : nn.Module<Tensor, Tensor>
+{
+    public readonly ConvBnAct stem;
+    public readonly ModuleList<SuperLayer> layers;
+    public readonly ConvBnAct? head_conv;
+    public readonly Linear? head_fc;
+    public readonly Linear classifier;
+    public readonly ParameterList alphas;
+    private readonly Tensor mean;
+    private readonly Tensor std;
+    private readonly ChannelMask stemMask;
+    private readonly ChannelMask[] stageMasks;
+
+    public Supernet(SearchSpace space, float[] mean, float[] std) : base(nameof(Supernet))
+    {
+        Space = space;
+        this.mean = tensor(mean).reshape(1, space.InputChannels, 1, 1);
+        this.std = tensor(std).reshape(1, space.InputChannels, 1, 1);
+        stemMask = new ChannelMask(space.StemWidths);
+        stageMasks = space.Stages.Select(s => new ChannelMask(s.Widths)).ToArray();
+        stem = new ConvBnAct(space.InputChannels, stemMask.Max, 3, space.StemStride, space.StemActivation);
+        var list = new List<SuperLayer>();
+        int inMax = stemMask.Max;
+        for (int s = 0; s < space.Stages.Count; s++)
+        {
+            for (int b = 0; b < space.Stages[s].MaxBlocks; b++)
+                list.Add(new SuperLayer(space.Stages[s], s, b, b == 0 ? inMax : stageMasks[s].Max));
+            inMax = stageMasks[s].Max;
+        }
+        layers = new ModuleList<SuperLayer>(list.ToArray());
+        int c = inMax;
+        if (space.Head.Channels > 0) { head_conv = new ConvBnAct(c, space.Head.Channels, 1, 1, space.Head.Activation); c = space.Head.Channels; }
+        if (space.Head.Features > 0) { head_fc = nn.Linear(c, space.Head.Features); c = space.Head.Features; }
+        classifier = nn.Linear(c, space.NumClasses);
+        // Uniform start: every option equally likely.
+        alphas = new ParameterList(ArchitectureChoice.OptionCounts(space).Select(n => new Parameter(zeros(n))).ToArray());
+        RegisterComponents();
+    }
+
+    public SearchSpace Space { get; }
+
+    /// <summary>Gumbel-softmax temperature for the next forward passes.</summary>
+    public double Temperature { get; set; } = 5.0;
+
+    /// <summary>Straight-through one-hot samples instead of soft weights.</summary>
+    public bool HardSampling { get; set; }
+
+    /// <summary>Draw Gumbel noise per image rather than once per batch.</summary>
+    public bool PerSampleNoise { get; set; }
+
+    /// <summary>When set, runs this one architecture (one-hot weights) with the shared weights: inherited-weight evaluation.</summary>
+    public ArchitectureChoice? FixedChoice { get; set; }
+
+    public IEnumerable<Parameter> WeightParameters() => named_parameters().Where(p => !p.name.StartsWith("alphas.")).Select(p => p.parameter);
+    public IEnumerable<Parameter> ArchitectureParameters() => alphas;
+
+    /// <summary>Architecture distribution: softmax of each decision's logits.</summary>
+    public Tensor[] Probabilities() => alphas.Select(a => nn.functional.softmax(a, 0)).ToArray();
+
+    public override Tensor forward(Tensor x)
+    {
+        using var scope = NewDisposeScope();
+        var g = Weights(x.shape[0], x.device);
+        var y = (x - mean) / std;
+        int d = 0;
+        var gRes = g[d++];
+        var gStem = g[d++];
+        int fullSize = Space.StageInputSize(Space.Stages.Count - 1, 1);
+        fullSize = FBNetArchitecture.ConvOut(fullSize, Space.Stages[^1].Stride);
+        Tensor? features = null;
+        int layerIndex = 0;
+        var stageWeights = new List<(Tensor Width, List<(Tensor Op, Tensor Hidden)> Blocks)>();
+        for (int s = 0; s < Space.Stages.Count; s++)
+        {
+            var width = g[d++];
+            var blocks = new List<(Tensor, Tensor)>();
+            for (int b = 0; b < Space.Stages[s].MaxBlocks; b++) blocks.Add((g[d++], g[d++]));
+            stageWeights.Add((width, blocks));
+        }
+        for (int j = 0; j < Space.Subsamples.Length; j++)
+        {
+            var wRes = gRes[.., j].reshape(-1, 1, 1, 1);
+            if (!wRes.requires_grad && wRes.abs().max().item<float>() == 0) continue;
+            int r = Space.Subsamples[j];
+            var h = stem.forward(ResolutionMixing.Subsample(y, r)) * stemMask.Mask(gStem);
+            layerIndex = 0;
+            for (int s = 0; s < Space.Stages.Count; s++)
+            {
+                var outMask = stageMasks[s].Mask(stageWeights[s].Width);
+                foreach (var (gOp, gHidden) in stageWeights[s].Blocks)
+                    h = layers[layerIndex++].forward(h, outMask, gOp, gHidden);
+            }
+            if (head_conv is not null) h = head_conv.forward(h);
+            var placed = ResolutionMixing.Reinsert(h, r, fullSize) * wRes;
+            features = features is null ? placed : features + placed;
+        }
+        var pooled = nn.functional.adaptive_avg_pool2d(features!, [1, 1]).flatten(1);
+        if (head_fc is not null) pooled = Activations.Apply(Space.Head.Activation, head_fc.forward(pooled));
+        return classifier.forward(pooled).MoveToOuterDisposeScope();
+    }
+
+    /// <summary>Mixing weights for every decision: Gumbel-softmax samples, or one-hot for a fixed choice.</summary>
+    private Tensor[] Weights(long batch, Device device)
+    {
+        if (FixedChoice is { } choice)
+            return ExpectedCost.OneHot(Space, choice).Select(t => t.to_type(ScalarType.Float32).unsqueeze(0).to(device)).ToArray();
+        long rows = PerSampleNoise ? batch : 1;
+        return alphas.Select(a => GumbelSoftmax.Sample(a, Temperature, rows, HardSampling)).ToArray();
+    }
+}

@@ -1,0 +1,98 @@
+using FBNetV2.MLNet.Search;
+using TorchSharp;
+using Xunit;
+using static TorchSharp.torch;
+
+namespace FBNetV2.MLNet.Tests.Search;
+
+public class SupernetTests
+{
+    [Fact]
+    public void MaxWidthConvUnderMaskEqualsNarrowConvOfItsFirstFilters()
+    {
+        manual_seed(3);
+        var mask = new ChannelMask([8, 16, 24, 32]);
+        using var wide = nn.Conv2d(6, 32, 3, padding: 1);
+        using var x = randn(2, 6, 9, 9);
+        for (int option = 0; option < 4; option++)
+        {
+            int c = mask.Widths[option];
+            using var narrow = nn.Conv2d(6, c, 3, padding: 1);
+            using (no_grad())
+            {
+                narrow.weight!.copy_(wide.weight![TensorIndex.Slice(0, c)]);
+                narrow.bias!.copy_(wide.bias![TensorIndex.Slice(0, c)]);
+            }
+            using var g = nn.functional.one_hot(tensor(new long[] { option }), 4).to_type(ScalarType.Float32);
+            using var masked = wide.forward(x) * mask.Mask(g);
+            using var expected = narrow.forward(x);
+            Assert.True(masked[.., TensorIndex.Slice(0, c)].allclose(expected, 0, 0), $"first {c} channels differ");
+            Assert.Equal(0f, masked[.., TensorIndex.Slice(c, null)].abs().sum().item<float>());
+        }
+    }
+
+    [Fact]
+    public void SoftMaskIsTheWeightedSumOfIndicators()
+    {
+        var mask = new ChannelMask([2, 4]);
+        using var g = tensor(new[] { 0.25f, 0.75f }).reshape(1, 2);
+        var m = mask.Mask(g).flatten().data<float>().ToArray();
+        Assert.Equal(new[] { 1f, 1f, 0.75f, 0.75f }, m);
+    }
+
+    [Fact]
+    public void ResolutionPathEqualsOpAtLowResolutionReinsertedWithZeros()
+    {
+        manual_seed(5);
+        using var conv = nn.Conv2d(3, 4, 3, stride: 2, padding: 1);
+        using var x = randn(2, 3, 15, 15);
+        int full = 8; // ceil(15 / 2)
+        for (int r = 1; r <= 3; r++)
+        {
+            using var low = conv.forward(x[.., .., TensorIndex.Slice(null, null, r), TensorIndex.Slice(null, null, r)]);
+            using var placed = ResolutionMixing.Reinsert(conv.forward(ResolutionMixing.Subsample(x, r)), r, full);
+            Assert.Equal(new long[] { 2, 4, full, full }, placed.shape);
+            var p = placed.data<float>().ToArray();
+            var l = low.data<float>().ToArray();
+            long s = low.shape[2];
+            for (int n = 0; n < 2; n++)
+                for (int c = 0; c < 4; c++)
+                    for (int i = 0; i < full; i++)
+                        for (int j = 0; j < full; j++)
+                        {
+                            float actual = p[((n * 4 + c) * full + i) * full + j];
+                            float expected = i % r == 0 && j % r == 0 ? l[((n * 4 + c) * s + i / r) * s + j / r] : 0f;
+                            Assert.Equal(expected, actual);
+                        }
+        }
+    }
+
+    [Fact]
+    public void GradientsReachEveryArchitectureParameter()
+    {
+        manual_seed(11);
+        var space = SearchSpace.Compact(1, 16, 3);
+        using var net = new Supernet(space, [0.5f], [0.25f]);
+        using var x = rand(4, 1, 16, 16);
+        using var y = tensor(new long[] { 0, 1, 2, 1 });
+        var loss = nn.functional.cross_entropy(net.forward(x), y);
+        loss.backward();
+        Assert.All(net.ArchitectureParameters(), a => Assert.True(a.grad is not null && a.grad.abs().sum().item<float>() > 0));
+    }
+
+    [Fact]
+    public void FixedChoiceRunsOnlyThatArchitecture()
+    {
+        manual_seed(13);
+        var space = SearchSpace.Compact(1, 16, 3);
+        using var net = new Supernet(space, [0.5f], [0.25f]);
+        net.eval();
+        var choice = ArchitectureChoice.Random(space, new Random(1));
+        net.FixedChoice = choice;
+        using var x = rand(2, 1, 16, 16);
+        using var a = net.forward(x);
+        using var b = net.forward(x);
+        Assert.True(a.allclose(b, 0, 0)); // no Gumbel noise with a fixed choice
+        Assert.Equal(new long[] { 2, 3 }, a.shape);
+    }
+}
