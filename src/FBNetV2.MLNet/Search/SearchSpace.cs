@@ -97,16 +97,16 @@ public sealed class SearchSpace
         [new(3, false, Activation.Relu), new(5, false, Activation.Relu), new(3, true, Activation.HSwish), new(5, true, Activation.HSwish)];
 
     /// <summary>
-    /// Compact space for 28-64 px inputs: stride-1 stem and three downsamplings; resolution options 1 and 1/2;
-    /// about 1-10 M multiply-adds at 28 px.
+    /// Compact space for 28-64 px inputs: stride-1 stem and three downsamplings; resolution options full and 1/2;
+    /// from about 0.2 to 30 M multiply-adds at 28 px.
     /// </summary>
     public static SearchSpace Compact(int inputChannels = 1, int inputSize = 28, int numClasses = 10) => new(
-        inputChannels, inputSize, numClasses, [1, 2], StageSpace.Range(8, 24), 1,
+        inputChannels, inputSize, numClasses, [1, 2], StageSpace.Range(8, 16), 1,
         [
-            new StageSpace(StageSpace.Range(8, 24), 1, 1, StageSpace.Range(16, 48, 16), CompactOps),
-            new StageSpace(StageSpace.Range(16, 40), 2, 3, StageSpace.Range(32, 144, 16), CompactOps),
-            new StageSpace(StageSpace.Range(24, 64), 2, 3, StageSpace.Range(48, 256, 32), CompactOps),
-            new StageSpace(StageSpace.Range(48, 128, 16), 2, 2, StageSpace.Range(96, 512, 64), CompactOps),
+            new StageSpace(StageSpace.Range(8, 16), 1, 1, StageSpace.Range(16, 32), CompactOps),
+            new StageSpace(StageSpace.Range(16, 32), 2, 3, StageSpace.Range(32, 96, 16), CompactOps),
+            new StageSpace(StageSpace.Range(24, 48), 2, 3, StageSpace.Range(48, 192, 24), CompactOps),
+            new StageSpace(StageSpace.Range(48, 96, 16), 2, 2, StageSpace.Range(96, 384, 48), CompactOps),
         ],
         new HeadSpec(256, 0, Activation.HSwish));
 

@@ -1,24 +1,22 @@
 using TorchSharp;
-using TorchSharp.Modules;
 using static TorchSharp.torch;
 
 namespace FBNetV2.MLNet.Search;
 
 /// <summary>
-/// A searched layer: a Gumbel-weighted sum of candidate block types (FBNet), plus skip for depth after a stage's first
-/// block, sharing one hidden-width mask; the stage's output-width mask is applied to the sum.
+/// A searched layer: the shared candidate block (type, hidden width) plus skip for depth after a stage's first
+/// block; the stage's output-width mask is applied to the result.
 /// </summary>
 public sealed class SuperLayer : nn.Module
 {
-    public readonly ModuleList<SuperInvertedResidual> ops;
+    public readonly SuperInvertedResidual block;
 
     public SuperLayer(StageSpace stage, int stageIndex, int blockIndex, int inMax) : base(nameof(SuperLayer))
     {
         StageIndex = stageIndex;
         BlockIndex = blockIndex;
-        int stride = blockIndex == 0 ? stage.Stride : 1;
         Hidden = new ChannelMask(stage.HiddenWidths);
-        ops = new ModuleList<SuperInvertedResidual>(stage.Ops.Select(op => new SuperInvertedResidual(op, inMax, Hidden.Max, stage.Widths.Max(), stride)).ToArray());
+        block = new SuperInvertedResidual(stage.Ops, inMax, Hidden.Max, stage.Widths.Max(), blockIndex == 0 ? stage.Stride : 1);
         HasSkip = blockIndex > 0 && stage.AllowSkip;
         // After the first block the width is the stage's own and the stride 1, so the residual add always fits.
         Residual = blockIndex > 0;
@@ -38,22 +36,22 @@ public sealed class SuperLayer : nn.Module
     public Tensor forward(Tensor x, Tensor outMask, Tensor gOp, Tensor gHidden)
     {
         using var scope = NewDisposeScope();
-        var hiddenMask = Hidden.Mask(gHidden);
-        Tensor? sum = null;
-        for (int k = 0; k < ops.Count; k++)
+        int ops = block.Ops.Length;
+        var gBlock = gOp[.., TensorIndex.Slice(0, ops)];
+        var keep = gBlock.sum(1, keepdim: true);
+        Tensor? y = null;
+        if (keep.requires_grad || keep.abs().max().item<float>() > 0)
         {
-            var w = gOp[.., k].reshape(-1, 1, 1, 1);
-            // A fixed (one-hot) choice runs only the chosen op: same result, a fraction of the work.
-            if (!w.requires_grad && w.abs().max().item<float>() == 0) continue;
-            var y = ops[k].forward(x, hiddenMask);
+            // Block-type weights given that the layer is kept; the block's output is then scaled by the keep weight.
+            y = block.forward(x, Hidden.Mask(gHidden), gBlock / keep.clamp_min(1e-6));
             if (Residual) y = y + x;
-            sum = sum is null ? w * y : sum + w * y;
+            y = y * keep.reshape(-1, 1, 1, 1);
         }
         if (HasSkip)
         {
-            var w = gOp[.., ops.Count].reshape(-1, 1, 1, 1);
-            sum = sum is null ? w * x : sum + w * x;
+            var skip = gOp[.., ops].reshape(-1, 1, 1, 1) * x;
+            y = y is null ? skip : y + skip;
         }
-        return (sum! * outMask).MoveToOuterDisposeScope();
+        return (y! * outMask).MoveToOuterDisposeScope();
     }
 }

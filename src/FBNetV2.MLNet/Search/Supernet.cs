@@ -105,7 +105,10 @@ public sealed class Supernet : nn.Module<Tensor, Tensor>
                     h = layers[layerIndex++].forward(h, outMask, gOp, gHidden);
             }
             if (head_conv is not null) h = head_conv.forward(h);
-            var placed = ResolutionMixing.Reinsert(h, r, fullSize) * wRes;
+            // Rescale by the density of real positions so that pooling the mix averages each path over its own
+            // pixels: at a one-hot choice the pooled features are exactly those of the derived network.
+            double density = (double)fullSize * fullSize / (h.shape[2] * h.shape[3]);
+            var placed = ResolutionMixing.Reinsert(h, r, fullSize) * wRes * density;
             features = features is null ? placed : features + placed;
         }
         var pooled = nn.functional.adaptive_avg_pool2d(features!, [1, 1]).flatten(1);

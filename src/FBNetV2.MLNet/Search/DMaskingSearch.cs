@@ -1,0 +1,211 @@
+using System.Diagnostics;
+using FBNetV2.MLNet.Data;
+using FBNetV2.MLNet.Training;
+using TorchSharp;
+using TorchSharp.Modules;
+using static TorchSharp.torch;
+
+namespace FBNetV2.MLNet.Search;
+
+/// <summary>
+/// DMaskingNAS search loop (FBNetV2): weights on one split with SGD, architecture logits on the other with Adam,
+/// weight-only warm-up, Gumbel temperature annealed per epoch, loss CE * alpha * log(cost)^beta with the expected cost
+/// from effective shapes. Then derivation: the argmax and K architectures sampled from the learned distribution, each
+/// fitted to the budget, scored with inherited supernet weights (after re-estimating BN statistics for that path) on
+/// the architecture split; the best wins. Inherited weights rank candidates in seconds, where a short training of each
+/// would cost minutes; the winner is then trained from scratch by the caller.
+/// </summary>
+public static class DMaskingSearch
+{
+    public static SearchResult Run(SearchSpace space, LabeledImages data, SearchOptions options, CancellationToken cancellationToken = default)
+    {
+        options.Validate();
+        if (data.Channels != space.InputChannels || data.Height != space.InputSize || data.Width != space.InputSize)
+            throw new ArgumentException($"The search data is {data.Channels}x{data.Height}x{data.Width} but the search space expects " +
+                $"{space.InputChannels}x{space.InputSize}x{space.InputSize}.");
+        if (data.ClassNames.Length != space.NumClasses)
+            throw new ArgumentException($"The search data has {data.ClassNames.Length} classes but the search space {space.NumClasses}.");
+        var cheapest = BudgetedDerivation.Cheapest(space, options.CostTarget);
+        double minCost = BudgetedDerivation.CostOf(space, cheapest, options.CostTarget);
+        if (minCost > options.Budget)
+            throw new ArgumentOutOfRangeException(nameof(options.Budget),
+                $"Budget {Format(options.Budget, options.CostTarget)} is below the cheapest architecture of the search space " +
+                $"({Format(minCost, options.CostTarget)}: {cheapest.Derive(space)}). Raise the budget to at least that, or use a smaller space.");
+
+        TorchDevice.SetThreads(options.Threads);
+        var device = TorchDevice.Resolve(options.Device);
+        var (weightSet, archSet) = data.Split(options.WeightSplit, options.Seed);
+        var (mean, std) = FBNetTrainer.ChannelStatistics(data);
+        manual_seed(options.Seed);
+        using var net = new Supernet(space, mean, std) { HardSampling = options.HardSampling, PerSampleNoise = options.PerSampleNoise };
+        net.to(device);
+        using var weightOptimizer = optim.SGD(net.WeightParameters(), options.WeightLearningRate, options.WeightMomentum, weight_decay: options.WeightDecay);
+        using var archOptimizer = optim.Adam(net.ArchitectureParameters(), options.ArchitectureLearningRate, weight_decay: options.ArchitectureWeightDecay);
+
+        var history = new List<SearchProgress>();
+        var distributions = new List<IReadOnlyList<DecisionDistribution>>();
+        string fingerprint = $"{Describe(space)}|{data.Count}|{options.Seed}|{options.Epochs}|{options.BatchSize}|{options.CostTarget}|{options.Budget}";
+        int start = options.CheckpointDirectory is null ? 0
+            : SearchCheckpoint.TryLoad(options.CheckpointDirectory, fingerprint, net, (SGD)weightOptimizer, (Adam)archOptimizer, history, distributions);
+
+        var weightBatches = new BatchSource(weightSet, options.BatchSize, device);
+        var archBatches = new BatchSource(archSet, options.BatchSize, device);
+        int totalSteps = options.Epochs * weightBatches.BatchesPerEpoch;
+        var clock = Stopwatch.StartNew();
+        var elapsedBefore = history.Count > 0 ? history[^1].Elapsed : TimeSpan.Zero;
+        for (int epoch = start; epoch < options.Epochs; epoch++)
+        {
+            // Reseeded per epoch so that a resumed search continues exactly as an uninterrupted one.
+            manual_seed(options.Seed * 1000L + epoch);
+            var random = new Random(options.Seed * 1000 + epoch);
+            net.Temperature = options.InitialTemperature * Math.Pow(options.TemperatureDecay, epoch);
+            bool archPhase = epoch >= options.WarmupEpochs;
+            IEnumerator<(Tensor, Tensor)>? archStream = archPhase ? archBatches.Batches(random).GetEnumerator() : null;
+            double lossSum = 0, archLossSum = 0; long correct = 0, seen = 0; int archSteps = 0, step = epoch * weightBatches.BatchesPerEpoch;
+            net.train();
+            foreach (var (x, y) in weightBatches.Batches(random))
+            {
+                using (x)
+                using (y)
+                using (var scope = NewDisposeScope())
+                {
+                    cancellationToken.ThrowIfCancellationRequested();
+                    double lr = FBNetTrainer.LearningRateAt(step++, totalSteps, 0, options.WeightLearningRate);
+                    foreach (var g in weightOptimizer.ParamGroups) g.LearningRate = lr;
+                    weightOptimizer.zero_grad();
+                    var logits = net.forward(x);
+                    var loss = nn.functional.cross_entropy(logits, y);
+                    loss.backward();
+                    weightOptimizer.step();
+                    double l = loss.item<float>();
+                    if (!double.IsFinite(l)) throw new InvalidOperationException($"The search diverged at epoch {epoch + 1}; lower WeightLearningRate (now {options.WeightLearningRate}).");
+                    lossSum += l * x.shape[0];
+                    correct += logits.argmax(1).eq(y).sum().item<long>();
+                    seen += x.shape[0];
+                    if (archStream is not null)
+                    {
+                        if (!archStream.MoveNext()) { archStream.Dispose(); archStream = archBatches.Batches(random).GetEnumerator(); archStream.MoveNext(); }
+                        var (xa, ya) = archStream.Current;
+                        using (xa)
+                        using (ya)
+                        {
+                            archOptimizer.zero_grad();
+                            var archLoss = ArchitectureLoss(net, xa, ya, options);
+                            archLoss.backward();
+                            archOptimizer.step();
+                            archLossSum += archLoss.item<double>();
+                            archSteps++;
+                        }
+                    }
+                }
+            }
+            archStream?.Dispose();
+            distributions.Add(Distribution(net));
+            var elapsed = elapsedBefore + clock.Elapsed;
+            int done = epoch + 1 - start;
+            var progress = new SearchProgress(epoch + 1, options.Epochs, lossSum / seen, (double)correct / seen,
+                archSteps > 0 ? archLossSum / archSteps : null, ExpectedCostNow(net, options.CostTarget), net.Temperature,
+                net.alphas.Average(a => GumbelSoftmax.Entropy(a)), elapsed, clock.Elapsed / done * (options.Epochs - epoch - 1));
+            history.Add(progress);
+            options.Progress?.Report(progress);
+            if (options.CheckpointDirectory is not null)
+                SearchCheckpoint.Save(options.CheckpointDirectory, fingerprint, epoch + 1, net, (SGD)weightOptimizer, (Adam)archOptimizer, history, distributions);
+        }
+        if (distributions.Count == 0) distributions.Add(Distribution(net));
+
+        var probabilities = distributions[^1].Select(d => d.Probabilities).ToArray();
+        var candidates = Candidates(space, probabilities, options)
+            .Select(c => Score(net, space, c.Origin, c.Choice, archSet, weightSet, probabilities, options, device, cancellationToken))
+            .ToList();
+        var best = candidates.OrderByDescending(c => c.InheritedAccuracy).First();
+        return new SearchResult(best.Architecture, best.Cost, candidates, history, distributions[^1], distributions);
+    }
+
+    /// <summary>CE * alpha * log(c)^beta with c = e * E[cost] / budget (kept above 1): the budget sits at log c = 1.</summary>
+    internal static Tensor ArchitectureLoss(Supernet net, Tensor x, Tensor y, SearchOptions o)
+    {
+        var ce = nn.functional.cross_entropy(net.forward(x), y).to_type(ScalarType.Float64);
+        var (flops, parameters) = ExpectedCost.Compute(net.Space, net.Probabilities());
+        var cost = o.CostTarget == CostTarget.Flops ? flops : parameters;
+        var scaled = (cost * (Math.E / o.Budget)).clamp_min(1 + 1e-6);
+        return ce * o.CostAlpha * scaled.log().pow(o.CostBeta);
+    }
+
+    private static IEnumerable<(string Origin, ArchitectureChoice Choice)> Candidates(SearchSpace space, double[][] probabilities, SearchOptions o)
+    {
+        var seen = new HashSet<string>();
+        var argmax = BudgetedDerivation.Fit(space, BudgetedDerivation.Argmax(space, probabilities), probabilities, o.CostTarget, o.Budget);
+        seen.Add(argmax.Derive(space).ToString());
+        yield return ("argmax", argmax);
+        var random = new Random(o.Seed + 7);
+        for (int k = 0; k < o.SampledCandidates; k++)
+        {
+            var sampled = BudgetedDerivation.Fit(space, BudgetedDerivation.Sample(space, probabilities, random), probabilities, o.CostTarget, o.Budget);
+            if (seen.Add(sampled.Derive(space).ToString())) yield return ($"sample {k + 1}", sampled);
+        }
+    }
+
+    private static CandidateScore Score(Supernet net, SearchSpace space, string origin, ArchitectureChoice choice, LabeledImages archSet,
+        LabeledImages weightSet, double[][] probabilities, SearchOptions o, Device device, CancellationToken cancellationToken)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        net.FixedChoice = choice;
+        try
+        {
+            // BN statistics of the mixture do not fit one path: re-estimate them (cumulative average) on weight-split batches.
+            var norms = net.modules().OfType<BatchNorm2d>().ToList();
+            if (o.CalibrationBatches > 0)
+            {
+                foreach (var bn in norms) { bn.reset_running_stats(); bn.momentum = null; }
+                net.train();
+                using (no_grad())
+                    foreach (var (x, y) in new BatchSource(weightSet, o.BatchSize, device).Batches(new Random(o.Seed)).Take(o.CalibrationBatches))
+                        using (x) using (y) using (NewDisposeScope()) net.forward(x);
+                foreach (var bn in norms) bn.momentum = 0.1;
+            }
+            double accuracy = Evaluation.Accuracy(net, archSet, o.BatchSize);
+            return new CandidateScore(origin, choice.Derive(space), BudgetedDerivation.CostOf(space, choice, o.CostTarget), accuracy,
+                BudgetedDerivation.LogProbability(space, choice, probabilities));
+        }
+        finally { net.FixedChoice = null; }
+    }
+
+    private static double ExpectedCostNow(Supernet net, CostTarget target)
+    {
+        using var scope = NewDisposeScope();
+        using var _ = no_grad();
+        var (flops, parameters) = ExpectedCost.Compute(net.Space, net.Probabilities());
+        return (target == CostTarget.Flops ? flops : parameters).item<double>();
+    }
+
+    /// <summary>The current distribution of every decision with readable option labels.</summary>
+    public static IReadOnlyList<DecisionDistribution> Distribution(Supernet net)
+    {
+        var space = net.Space;
+        var names = new List<(string, string[])> { ("resolution", space.Subsamples.Select(r => $"{(space.InputSize + r - 1) / r}px").ToArray()),
+            ("stem width", space.StemWidths.Select(w => w.ToString()).ToArray()) };
+        for (int s = 0; s < space.Stages.Count; s++)
+        {
+            var st = space.Stages[s];
+            names.Add(($"stage {s + 1} width", st.Widths.Select(w => w.ToString()).ToArray()));
+            for (int b = 0; b < st.MaxBlocks; b++)
+            {
+                var ops = st.Ops.Select(op => op.ToString()).ToList();
+                if (b > 0 && st.AllowSkip) ops.Add("skip");
+                names.Add(($"stage {s + 1} block {b + 1} type", ops.ToArray()));
+                names.Add(($"stage {s + 1} block {b + 1} hidden", st.HiddenWidths.Select(w => w.ToString()).ToArray()));
+            }
+        }
+        using var scope = NewDisposeScope();
+        using var _ = no_grad();
+        return net.alphas.Select((a, i) => new DecisionDistribution(names[i].Item1, names[i].Item2,
+            nn.functional.softmax(a, 0).to_type(ScalarType.Float64).cpu().data<double>().ToArray())).ToList();
+    }
+
+    private static string Describe(SearchSpace s) =>
+        $"{s.InputChannels}x{s.InputSize}/{s.NumClasses}/{string.Join(",", s.Subsamples)}/{string.Join(",", s.StemWidths)}/" +
+        string.Join(";", s.Stages.Select(st => $"{string.Join(",", st.Widths)}:{st.Stride}:{st.MaxBlocks}:{string.Join(",", st.HiddenWidths)}:{string.Join(",", st.Ops.Select(o => o.ToString()))}:{st.AllowSkip}"));
+
+    public static string Format(double cost, CostTarget target) =>
+        target == CostTarget.Flops ? $"{cost / 1e6:F3} MFLOPs" : $"{cost / 1e6:F3} M parameters";
+}
