@@ -59,14 +59,30 @@ public sealed class SuperInvertedResidual : nn.Module
         using var scope = NewDisposeScope();
         var act = ActivationWeights(g);
         var y = Activate(pw_bn.forward(pw.forward(x)), act) * hiddenMask;
+        // Convolution is linear in its weights: with one set of weights per batch, mixing kernels is one conv with a
+        // mixed kernel mask; per-image weights need one conv per kernel size.
         Tensor? z = null;
-        for (int i = 0; i < Kernels.Length; i++)
+        if (g.shape[0] == 1)
         {
-            var w = Sum(g, o => o.Kernel == Kernels[i]);
-            if (w is null) continue;
-            var weight = dw.weight! * kernelMasks[i].unsqueeze(0).unsqueeze(0);
-            var out_ = nn.functional.conv2d(y, weight, null, dw.stride, dw.padding, groups: dw.groups) * w;
-            z = z is null ? out_ : z + out_;
+            Tensor? mix = null;
+            for (int i = 0; i < Kernels.Length; i++)
+            {
+                var w = Sum(g, o => o.Kernel == Kernels[i]);
+                if (w is null) continue;
+                var m = kernelMasks[i] * w.reshape(1, 1);
+                mix = mix is null ? m : mix + m;
+            }
+            z = nn.functional.conv2d(y, dw.weight! * mix!.unsqueeze(0).unsqueeze(0), null, dw.stride, dw.padding, groups: dw.groups);
+        }
+        else
+        {
+            for (int i = 0; i < Kernels.Length; i++)
+            {
+                var w = Sum(g, o => o.Kernel == Kernels[i]);
+                if (w is null) continue;
+                var part = nn.functional.conv2d(y, dw.weight! * kernelMasks[i].unsqueeze(0).unsqueeze(0), null, dw.stride, dw.padding, groups: dw.groups) * w;
+                z = z is null ? part : z + part;
+            }
         }
         y = Activate(dw_bn.forward(z!), act) * hiddenMask;
         if (se is not null)

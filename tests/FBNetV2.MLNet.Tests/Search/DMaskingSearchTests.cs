@@ -1,0 +1,108 @@
+using FBNetV2.MLNet.Architecture;
+using FBNetV2.MLNet.Data;
+using FBNetV2.MLNet.Search;
+using Xunit;
+
+namespace FBNetV2.MLNet.Tests.Search;
+
+public class DMaskingSearchTests
+{
+    private static readonly CandidateOp[] Ops = [new(3, false, Activation.Relu), new(5, true, Activation.HSwish)];
+
+    internal static SearchSpace TinySpace(int classes = 3) => new(1, 12, classes, [1, 2], [8, 16], 1,
+        [
+            new StageSpace([8, 16], 2, 2, [16, 32], Ops),
+            new StageSpace([16, 24], 2, 2, [32, 48], Ops),
+        ],
+        new HeadSpec(32, 0));
+
+    /// <summary>Three classes of 12x12 images that a tiny net can tell apart: bright rows, bright columns, a bright centre.</summary>
+    internal static LabeledImages TinyData(int perClass = 24, int seed = 0)
+    {
+        var random = new Random(seed);
+        int n = perClass * 3;
+        var pixels = new float[n * 144];
+        var labels = new int[n];
+        for (int i = 0; i < n; i++)
+        {
+            int c = i % 3; labels[i] = c;
+            for (int y = 0; y < 12; y++)
+                for (int x = 0; x < 12; x++)
+                {
+                    bool on = c == 0 ? y % 4 < 2 : c == 1 ? x % 4 < 2 : Math.Abs(x - 6) + Math.Abs(y - 6) < 4;
+                    pixels[i * 144 + y * 12 + x] = Math.Clamp((on ? 0.8f : 0.2f) + (float)(random.NextDouble() - 0.5) * 0.3f, 0, 1);
+                }
+        }
+        return new LabeledImages(pixels, labels, 1, 12, 12, ["rows", "columns", "centre"]);
+    }
+
+    private static SearchOptions Options(double budget, string? checkpoint = null) => new()
+    {
+        Budget = budget, Epochs = 4, WarmupEpochs = 1, BatchSize = 16, SampledCandidates = 2, CalibrationBatches = 2,
+        Seed = 5, Threads = 1, CheckpointDirectory = checkpoint,
+    };
+
+    [Fact]
+    public void BudgetedSearchEndsAtOrUnderBudgetAndIsReproducible()
+    {
+        var space = TinySpace();
+        var cheapest = BudgetedDerivation.CostOf(space, BudgetedDerivation.Cheapest(space, CostTarget.Flops), CostTarget.Flops);
+        double budget = cheapest * 1.5;
+        var a = DMaskingSearch.Run(space, TinyData(), Options(budget));
+        var b = DMaskingSearch.Run(space, TinyData(), Options(budget));
+        Assert.True(a.Architecture.Flops <= budget, $"{a.Architecture.Flops} > {budget}");
+        Assert.All(a.Candidates, c => Assert.True(c.Cost <= budget));
+        Assert.Equal(a.Architecture.ToString(), b.Architecture.ToString());
+        Assert.Equal(a.History.Select(h => h.WeightLoss), b.History.Select(h => h.WeightLoss));
+        Assert.Equal(4, a.History.Count);
+        Assert.Equal(ArchitectureChoice.OptionCounts(space).Length, a.Distribution.Count);
+    }
+
+    [Fact]
+    public void ResumedSearchEqualsUninterruptedRun()
+    {
+        var space = TinySpace();
+        using var dir = new TempDirectory();
+        double budget = 2e6;
+        var full = DMaskingSearch.Run(space, TinyData(), Options(budget));
+
+        using var cts = new CancellationTokenSource();
+        var interrupted = Options(budget, dir.Path);
+        interrupted.Progress = new SyncProgress<SearchProgress>(p => { if (p.Epoch == 2) cts.Cancel(); });
+        Assert.Throws<OperationCanceledException>(() => DMaskingSearch.Run(space, TinyData(), interrupted, cts.Token));
+        Assert.True(File.Exists(Path.Combine(dir.Path, "search.ckpt")));
+
+        var resumed = DMaskingSearch.Run(space, TinyData(), Options(budget, dir.Path));
+        Assert.Equal(full.History.Select(h => h.WeightLoss), resumed.History.Select(h => h.WeightLoss));
+        Assert.Equal(full.Architecture.ToString(), resumed.Architecture.ToString());
+    }
+
+    [Fact]
+    public void BudgetBelowCheapestArchitectureSaysWhatTheCheapestCosts()
+    {
+        var space = TinySpace();
+        var cheapest = BudgetedDerivation.CostOf(space, BudgetedDerivation.Cheapest(space, CostTarget.Flops), CostTarget.Flops);
+        var e = Assert.Throws<ArgumentOutOfRangeException>(() => DMaskingSearch.Run(space, TinyData(), Options(cheapest / 2)));
+        Assert.Contains($"{cheapest / 1e6:F3} MFLOPs", e.Message);
+    }
+
+    [Fact]
+    public void InvalidSpacesAreClearErrors()
+    {
+        var e1 = Assert.Throws<ArgumentException>(() => new SearchSpace(1, 12, 3, [1], [8], 1, [], new HeadSpec(0)));
+        Assert.Contains("no stages", e1.Message);
+        var e2 = Assert.Throws<ArgumentException>(() => new SearchSpace(1, 12, 3, [1, 16], [8], 1, [new StageSpace([8], 1, 1, [16], Ops)], new HeadSpec(0)));
+        Assert.Contains("at most the input size", e2.Message);
+        var e3 = Assert.Throws<ArgumentException>(() => new SearchSpace(1, 4, 3, [1], [8], 2,
+            [new StageSpace([8], 2, 1, [16], Ops), new StageSpace([8], 2, 1, [16], Ops)], new HeadSpec(0)));
+        Assert.Contains("shrink a 1x1 map", e3.Message);
+        var e4 = Assert.Throws<ArgumentException>(() => new SearchSpace(1, 12, 3, [1], [8], 1, [new StageSpace([8], 1, 1, [16], [])], new HeadSpec(0)));
+        Assert.Contains("no block types", e4.Message);
+    }
+}
+
+/// <summary>IProgress that reports on the calling thread (Progress&lt;T&gt; posts to the thread pool).</summary>
+internal sealed class SyncProgress<T>(Action<T> report) : IProgress<T>
+{
+    public void Report(T value) => report(value);
+}
