@@ -5,8 +5,17 @@ switch (args.FirstOrDefault())
 {
     case "scaling": SearchScaling.Run(); break;
     case "scaling-one": SearchScaling.RunOne(args[1], int.Parse(args[2]), int.Parse(args[3])); break;
+    case "train-throughput": TrainingThroughput.Run(); break;
+    case "fashion-search": FashionSearch.Run(Options(args)); break;
     default:
-        Console.WriteLine("usage: dotnet run --project examples/Benchmarks -c Release -- <scaling>");
+        Console.WriteLine("usage: dotnet run --project examples/Benchmarks -c Release -- scaling | train-throughput | fashion-search [--budget-mflops 5] [--search-images N] [--search-epochs N] [--train-epochs N] [--random 3] [--seed 1]");
         return 2;
 }
 return 0;
+
+static Dictionary<string, string> Options(string[] args)
+{
+    var d = new Dictionary<string, string>();
+    for (int i = 1; i + 1 < args.Length; i += 2) d[args[i].TrimStart('-')] = args[i + 1];
+    return d;
+}
