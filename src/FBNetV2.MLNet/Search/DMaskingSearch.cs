@@ -110,6 +110,7 @@ public static class DMaskingSearch
             options.Progress?.Report(progress);
             if (options.CheckpointDirectory is not null)
                 SearchCheckpoint.Save(options.CheckpointDirectory, fingerprint, epoch + 1, net, (SGD)weightOptimizer, (Adam)archOptimizer, history, distributions);
+            if (DateTime.UtcNow >= options.Deadline) break;
         }
         if (distributions.Count == 0) distributions.Add(Distribution(net));
 

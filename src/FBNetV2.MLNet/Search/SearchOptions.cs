@@ -45,6 +45,9 @@ public sealed class SearchOptions
     /// <summary>Folder for the per-epoch checkpoint; an existing checkpoint of the same space and seed is resumed.</summary>
     public string? CheckpointDirectory { get; set; }
 
+    /// <summary>Wall-clock limit: no new epoch starts after it and derivation uses the distribution reached so far.</summary>
+    public DateTime? Deadline { get; set; }
+
     public IProgress<SearchProgress>? Progress { get; set; }
 
     internal void Validate()

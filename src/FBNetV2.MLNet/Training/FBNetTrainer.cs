@@ -86,6 +86,7 @@ public static class FBNetTrainer
                 history.Add(progress);
                 options.Progress?.Report(progress);
                 if (options.EarlyStoppingPatience > 0 && validation is not null && epoch - bestEpoch >= options.EarlyStoppingPatience) break;
+                if (DateTime.UtcNow >= options.Deadline) break;
             }
             var result = new FBNetNetwork(arch, mean, std, options.Dropout);
             result.to(device);

@@ -37,6 +37,9 @@ public sealed class TrainingOptions
     /// <summary>"cpu", "cuda" or "auto" (CUDA when the app references a CUDA build of TorchSharp and a GPU is there).</summary>
     public string Device { get; set; } = "cpu";
 
+    /// <summary>Wall-clock limit: no new epoch starts after it; the best epoch so far is kept.</summary>
+    public DateTime? Deadline { get; set; }
+
     public IProgress<TrainingProgress>? Progress { get; set; }
 
     internal void Validate()
