@@ -37,6 +37,17 @@ public sealed class FBNetPipelineTests(FashionPipelineFixture f)
     }
 
     [Fact]
+    public void Predicted_label_is_the_class_of_the_highest_score()
+    {
+        var scored = Scores(f.Ml, f.Model.Transform(f.Test));
+        Assert.Equal(f.TestImages.Count, scored.Count);
+        foreach (var p in scored)
+            Assert.Equal(f.FBNet.ClassNames[Array.IndexOf(p.Score, p.Score.Max())], p.PredictedLabel);
+        double accuracy = scored.Where((p, i) => p.PredictedLabel == f.TestImages[i].Label).Count() / (double)scored.Count;
+        Assert.True(accuracy >= 0.7, $"accuracy of PredictedLabel {accuracy:P2}");
+    }
+
+    [Fact]
     public void Reports_every_epoch_to_progress_and_the_log()
     {
         Assert.Equal(Enumerable.Range(1, FashionPipelineFixture.Epochs), f.Progress.Select(p => p.Epoch));
