@@ -18,6 +18,24 @@ public sealed class OnnxExportOptions
     /// <summary>ONNX opset of the default domain, <see cref="MinOpset"/> to <see cref="MaxOpset"/>. 17 is the newest that onnx 1.12's checker knows.</summary>
     public int Opset { get; init; } = 17;
 
+    /// <summary>
+    /// Factor that brings the pixels the model is fed into [0, 1] (1/255 for raw bytes). It is folded into the in-graph
+    /// normalisation, so it costs nothing at inference; the metadata keeps the [0, 1] mean and std and this scale.
+    /// </summary>
+    public float PixelScale { get; init; } = 1f;
+
+    /// <summary>Name of the pixel input [batch, C, S, S]. ML.NET's OnnxTransformer binds inputs to columns of the same name.</summary>
+    public string InputName { get; init; } = OnnxExporter.InputName;
+
+    /// <summary>Name of the probabilities output [batch, classes].</summary>
+    public string OutputName { get; init; } = OnnxExporter.OutputName;
+
+    /// <summary>
+    /// When set, an int64 output [batch] of this name holds the arg-max class index, so that consumers that cannot
+    /// take an arg-max themselves (ML.NET has no public transform for it) get the prediction from the graph.
+    /// </summary>
+    public string? PredictedIndexName { get; init; }
+
     /// <summary>Free text stored as the model's doc string.</summary>
     public string? Description { get; init; }
 }

@@ -13,7 +13,8 @@ namespace FBNetV2.MLNet.Onnx;
 /// <summary>
 /// Writes an <see cref="FBNetNetwork"/> as a self-contained ONNX model for ONNX Runtime: pixels in [0, 1] go in as
 /// <see cref="InputName"/> [batch, C, S, S] (normalisation and subsampling happen inside the graph, as in the module),
-/// class probabilities come out as <see cref="OutputName"/> [batch, classes]. The export has eval-mode semantics
+/// class probabilities come out as <see cref="OutputName"/> [batch, classes] (names and the pixel range per
+/// <see cref="OnnxExportOptions"/>). The export has eval-mode semantics
 /// whatever the module's mode: every BatchNorm is folded into its conv using the running statistics, and dropout is
 /// left out.
 /// </summary>
@@ -61,10 +62,16 @@ public static class OnnxExporter
         using var scope = torch.NewDisposeScope();
         var g = new OnnxGraphBuilder();
         g.Graph.Name = "FBNetV2";
-        g.Graph.Input.Add(BatchedFloat(InputName, BatchDimension, a.InputChannels, a.InputSize, a.InputSize));
+        if (!(options.PixelScale > 0 && float.IsFinite(options.PixelScale)))
+            throw new ArgumentException($"PixelScale must be positive and finite, got {options.PixelScale}.", nameof(options));
+        string input = options.InputName, output = options.OutputName;
+        if (string.IsNullOrEmpty(input) || string.IsNullOrEmpty(output) || input == output || options.PredictedIndexName is { } n && (n.Length == 0 || n == input || n == output))
+            throw new ArgumentException($"Input, output and predicted-index names must be distinct and non-empty, got '{input}', '{output}', '{options.PredictedIndexName}'.", nameof(options));
+        g.Graph.Input.Add(BatchedFloat(input, BatchDimension, a.InputChannels, a.InputSize, a.InputSize));
 
-        var x = g.Node("Sub", "normalize_mean", [InputName, g.Initializer("mean", net.Mean, 1, a.InputChannels, 1, 1)]);
-        x = g.Node("Div", "normalize_std", [x, g.Initializer("std", net.Std, 1, a.InputChannels, 1, 1)]);
+        // (p * scale - mean) / std == (p - mean / scale) / (std / scale): the scale rides on the normalisation for free.
+        var x = g.Node("Sub", "normalize_mean", [input, g.Initializer("mean", net.Mean.Select(m => m / options.PixelScale).ToArray(), 1, a.InputChannels, 1, 1)]);
+        x = g.Node("Div", "normalize_std", [x, g.Initializer("std", net.Std.Select(v => v / options.PixelScale).ToArray(), 1, a.InputChannels, 1, 1)]);
         if (a.Subsample > 1)
         {
             // Slice with steps keeps every k-th row and column exactly as x[:, :, ::k, ::k]; Resize would interpolate.
@@ -89,8 +96,13 @@ public static class OnnxExporter
         x = g.Node("Flatten", "head.flatten", [x], [Int("axis", 1)]);
         if (net.head_fc is not null) x = EmitActivation(g, "head.fc", a.Head.Activation, EmitGemm(g, "head.fc", net.head_fc, x));
         x = EmitGemm(g, "classifier", net.classifier, x);
-        g.Node("Softmax", "softmax", [x], [Int("axis", 1)], output: OutputName);
-        g.Graph.Output.Add(BatchedFloat(OutputName, BatchDimension, a.NumClasses));
+        g.Node("Softmax", "softmax", [x], [Int("axis", 1)], output: output);
+        g.Graph.Output.Add(BatchedFloat(output, BatchDimension, a.NumClasses));
+        if (options.PredictedIndexName is { } index)
+        {
+            g.Node("ArgMax", "argmax", [output], [Int("axis", 1), Int("keepdims", 0)], output: index);
+            g.Graph.Output.Add(BatchedInt64(index, BatchDimension));
+        }
 
         var model = new ModelProto
         {
@@ -111,6 +123,7 @@ public static class OnnxExporter
         Meta(model, OnnxMetadataKeys.InputChannels, a.InputChannels.ToString(inv));
         Meta(model, OnnxMetadataKeys.Mean, JsonSerializer.Serialize(net.Mean));
         Meta(model, OnnxMetadataKeys.Std, JsonSerializer.Serialize(net.Std));
+        Meta(model, OnnxMetadataKeys.PixelScale, options.PixelScale.ToString("R", inv));
         return model;
     }
 

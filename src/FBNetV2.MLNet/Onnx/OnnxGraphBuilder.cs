@@ -60,17 +60,26 @@ internal sealed class OnnxGraphBuilder
     }
 
     /// <summary>A float tensor value [batch, dims...] whose first dimension is the symbolic <paramref name="batchDim"/>.</summary>
-    public static ValueInfoProto BatchedFloat(string name, string batchDim, params long[] dims)
+    public static ValueInfoProto BatchedFloat(string name, string batchDim, params long[] dims) =>
+        Value(name, TensorProto.Types.DataType.Float, BatchedShape(batchDim, dims));
+
+    private static TensorShapeProto BatchedShape(string batchDim, long[] dims)
     {
         var shape = new TensorShapeProto();
         shape.Dim.Add(new TensorShapeProto.Types.Dimension { DimParam = batchDim });
         foreach (var d in dims) shape.Dim.Add(new TensorShapeProto.Types.Dimension { DimValue = d });
-        return new ValueInfoProto
-        {
-            Name = name,
-            Type = new TypeProto { TensorType = new TypeProto.Types.Tensor { ElemType = (int)TensorProto.Types.DataType.Float, Shape = shape } },
-        };
+        return shape;
     }
+
+    /// <summary>An int64 tensor value [batch, dims...] whose first dimension is the symbolic <paramref name="batchDim"/>.</summary>
+    public static ValueInfoProto BatchedInt64(string name, string batchDim, params long[] dims) =>
+        Value(name, TensorProto.Types.DataType.Int64, BatchedShape(batchDim, dims));
+
+    private static ValueInfoProto Value(string name, TensorProto.Types.DataType type, TensorShapeProto shape) => new()
+    {
+        Name = name,
+        Type = new TypeProto { TensorType = new TypeProto.Types.Tensor { ElemType = (int)type, Shape = shape } },
+    };
 
     private string Unique(string name) => $"{name}_{next++}";
 }

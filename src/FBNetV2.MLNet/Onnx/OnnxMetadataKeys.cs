@@ -29,4 +29,7 @@ public static class OnnxMetadataKeys
 
     /// <summary>JSON array of the per-channel std the model divides by (applied inside the graph).</summary>
     public const string Std = "fbnet.std";
+
+    /// <summary>Factor the graph applies to its input before the normalisation (invariant float; 1 means pixels in [0, 1]).</summary>
+    public const string PixelScale = "fbnet.pixel_scale";
 }

@@ -190,6 +190,36 @@ public class OnnxExporterTests(ITestOutputHelper output)
         return worst;
     }
 
+    [Fact]
+    public void PixelScaleAndPredictedIndexKeepTheFunction()
+    {
+        using var net = PredefinedNetwork();
+        var a = net.Architecture;
+        var random = new Random(3);
+        var pixels = Enumerable.Range(0, 4 * a.InputSize * a.InputSize).Select(_ => (float)random.Next(256)).ToArray();
+        long[] shape = [4, 1, a.InputSize, a.InputSize];
+        using var plain = new InferenceSession(OnnxExporter.Export(net));
+        var expected = RunOnnx(plain, pixels.Select(p => p / 255f).ToArray(), shape, a.NumClasses);
+
+        using var scaled = new InferenceSession(OnnxExporter.Export(net, new OnnxExportOptions
+        {
+            PixelScale = 1f / 255f, InputName = "Features", OutputName = "Score", PredictedIndexName = "Index",
+        }));
+        using var input = OrtValue.CreateTensorValueFromMemory(pixels, shape);
+        using var run = new RunOptions();
+        using var results = scaled.Run(run, ["Features"], [input], ["Score", "Index"]);
+        var scores = results[0].GetTensorDataAsSpan<float>().ToArray();
+        var index = results[1].GetTensorDataAsSpan<long>().ToArray();
+        Assert.Equal(new long[] { 4 }, results[1].GetTensorTypeAndShape().Shape);
+        for (int i = 0; i < scores.Length; i++) Assert.True(Math.Abs(scores[i] - expected[i]) <= Tolerance, $"score {i}: {scores[i]} vs {expected[i]}");
+        for (int b = 0; b < 4; b++)
+        {
+            var row = scores.AsSpan(b * a.NumClasses, a.NumClasses).ToArray();
+            Assert.Equal(Array.IndexOf(row, row.Max()), index[b]);
+        }
+        Assert.Equal((1f / 255f).ToString("R", System.Globalization.CultureInfo.InvariantCulture), scaled.ModelMetadata.CustomMetadataMap[OnnxMetadataKeys.PixelScale]);
+    }
+
     private static float[] RunOnnx(InferenceSession session, float[] pixels, long[] shape, int classes)
     {
         using var input = OrtValue.CreateTensorValueFromMemory(pixels, shape);

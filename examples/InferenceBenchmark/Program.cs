@@ -1,0 +1,143 @@
+// Inference benchmark on the committed Fashion-MNIST sample: trains Compact-S through the ML.NET API (TrainFBNet),
+// then times the same network four ways on the 300 test images, after the image steps (decoding, resizing and pixel
+// extraction happen once up front, so every row measures the network and its host only):
+//   TorchSharp eval (FBNetNetwork, no_grad), a raw ONNX Runtime InferenceSession on the exported model,
+//   ML.NET Transform over an IDataView (the FBNetModel scoring chain), and an ML.NET PredictionEngine.
+// Usage: dotnet run -c Release --project examples/InferenceBenchmark [-- --epochs 5 --repeats 3]
+using System.Diagnostics;
+using FBNetV2.MLNet;
+using FBNetV2.MLNet.Data;
+using FBNetV2.MLNet.Network;
+using Microsoft.ML;
+using Microsoft.ML.Data;
+using Microsoft.ML.OnnxRuntime;
+using Microsoft.ML.OnnxRuntime.Tensors;
+using Microsoft.ML.Transforms.Image;
+using TorchSharp;
+
+int epochs = Option("--epochs", 5), repeats = Option("--repeats", 3);
+string sample = Path.Combine(FindRoot(), "examples", "FashionMnist", "data", "sample");
+var ml = new MLContext(seed: 1);
+var (trainFolder, testFolder) = ImageFolder.ScanTrainTest(sample);
+
+var images = ml.Transforms.LoadImages("Image", null, "ImagePath")
+    .Append(ml.Transforms.ResizeImages("Image", 28, 28))
+    .Append(ml.Transforms.ConvertToGrayscale("Image"))
+    .Append(ml.Transforms.ExtractPixels("Features", "Image", colorsToExtract: ImagePixelExtractingEstimator.ColorBits.Red))
+    .Append(ml.Transforms.Conversion.MapValueToKey("Label"));
+var clock = Stopwatch.StartNew();
+var prepared = images.Fit(trainFolder.ToDataView(ml));
+var fbnet = ml.MulticlassClassification.Trainers.TrainFBNet(new TrainFBNetOptions { MaxEpochs = epochs })
+    .Fit(ml.Data.Cache(prepared.Transform(trainFolder.ToDataView(ml))));
+Console.WriteLine($"Trained {fbnet.Architecture} for {epochs} epochs in {clock.Elapsed.TotalSeconds:F1} s; " +
+    $"{fbnet.Architecture.Flops / 1e6:F2} MFLOPs, {fbnet.Architecture.Parameters} parameters.");
+
+// Test features, extracted once: 0..255 floats [1, 28, 28] per image, as the pipeline produces them.
+var features = ml.Data.CreateEnumerable<FeatureRow>(prepared.Transform(testFolder.ToDataView(ml)), reuseRowObject: false).ToArray();
+int n = features.Length, size = features[0].Features.Length;
+var featureView = ml.Data.LoadFromEnumerable(features, SchemaDefinition.Create(typeof(FeatureRow)));
+Console.WriteLine($"{n} test images; {Environment.ProcessorCount} cores; ONNX Runtime providers: {string.Join(", ", OrtEnv.Instance().GetAvailableProviders())}");
+Console.WriteLine();
+Console.WriteLine($"{"engine",-34} {"per image (median)",20} {"batch throughput",20}");
+
+// TorchSharp: same architecture and input scale; latency does not depend on the weights.
+using (var net = new FBNetNetwork(fbnet.Architecture))
+using (torch.no_grad())
+{
+    net.eval();
+    var all = features.SelectMany(f => f.Features.Select(v => v * fbnet.PixelScale)).ToArray();
+    var singles = Enumerable.Range(0, n).Select(i => torch.tensor(all.AsSpan(i * size, size).ToArray(), [1, 1, 28, 28])).ToArray();
+    using var batch = torch.tensor(all, [n, 1, 28, 28]);
+    Report("TorchSharp eval (CPU)",
+        i => { using var y = net.forward(singles[i]); },
+        () => { using var y = net.forward(batch); });
+    foreach (var t in singles) t.Dispose();
+}
+
+// Raw ONNX Runtime on the batched export (the pixel scale is folded into its normalisation).
+using (var session = new InferenceSession(fbnet.GetOnnxModel()))
+{
+    var singles = features.Select(f => new[] { NamedOnnxValue.CreateFromTensor("input", new DenseTensor<float>(f.Features, [1, 1, 28, 28])) }).ToArray();
+    var batch = new[] { NamedOnnxValue.CreateFromTensor("input", new DenseTensor<float>(features.SelectMany(f => f.Features).ToArray(), [n, 1, 28, 28])) };
+    Report("ONNX Runtime InferenceSession",
+        i => { using var r = session.Run(singles[i]); },
+        () => { using var r = session.Run(batch); });
+}
+
+// ML.NET over an IDataView: OnnxTransformer runs one row at a time, so throughput is the per-row cost.
+var singleRows = features.Select(f => ml.Data.LoadFromEnumerable(new[] { f })).ToArray();
+Report("ML.NET Transform (IDataView)",
+    i => Consume(fbnet.Transform(singleRows[i])),
+    () => Consume(fbnet.Transform(featureView)));
+
+// OwnsTransformer = false: by default disposing the engine would dispose fbnet (ML.NET 5 behaviour).
+using (var engine = ml.Model.CreatePredictionEngine<FeatureRow, Prediction>(fbnet, new PredictionEngineOptions { OwnsTransformer = false }))
+{
+    Report("ML.NET PredictionEngine",
+        i => engine.Predict(features[i]),
+        () => { foreach (var f in features) engine.Predict(f); });
+}
+
+var predicted = ml.Transforms.Conversion.MapKeyToValue("PredictedClass", "PredictedLabel").Fit(fbnet.Transform(featureView)).Transform(fbnet.Transform(featureView))
+    .GetColumn<string>("PredictedClass").ToArray();
+double accuracy = predicted.Where((p, i) => p == testFolder.Items[i].Label).Count() / (double)n;
+Console.WriteLine();
+Console.WriteLine($"Test accuracy {accuracy:P2} (PredictedLabel of the ML.NET chain against the folder labels).");
+return;
+
+void Report(string name, Action<int> single, Action batch)
+{
+    for (int i = 0; i < Math.Min(n, 20); i++) single(i);
+    batch();
+    var times = new List<double>();
+    for (int r = 0; r < repeats; r++)
+        for (int i = 0; i < n; i++)
+        {
+            long t0 = Stopwatch.GetTimestamp();
+            single(i);
+            times.Add(Stopwatch.GetElapsedTime(t0).TotalMilliseconds);
+        }
+    times.Sort();
+    double best = double.MaxValue;
+    for (int r = 0; r < repeats; r++)
+    {
+        long t0 = Stopwatch.GetTimestamp();
+        batch();
+        best = Math.Min(best, Stopwatch.GetElapsedTime(t0).TotalSeconds);
+    }
+    Console.WriteLine($"{name,-34} {times[times.Count / 2],15:F3} ms {n / best,15:F0} img/s");
+}
+
+void Consume(IDataView scored)
+{
+    using var cursor = scored.GetRowCursor([scored.Schema["Score"], scored.Schema["PredictedLabel"]]);
+    var score = cursor.GetGetter<VBuffer<float>>(scored.Schema["Score"]);
+    var label = cursor.GetGetter<uint>(scored.Schema["PredictedLabel"]);
+    VBuffer<float> s = default;
+    uint l = 0;
+    while (cursor.MoveNext()) { score(ref s); label(ref l); }
+}
+
+int Option(string name, int fallback)
+{
+    int i = Array.IndexOf(args, name);
+    return i >= 0 && i + 1 < args.Length ? int.Parse(args[i + 1]) : fallback;
+}
+
+static string FindRoot()
+{
+    for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+        if (File.Exists(Path.Combine(dir.FullName, "FBNetV2.MLNet.sln"))) return dir.FullName;
+    throw new InvalidOperationException("Run from inside the repository.");
+}
+
+internal sealed class FeatureRow
+{
+    [VectorType(1, 28, 28)] public float[] Features { get; set; } = [];
+}
+
+internal sealed class Prediction
+{
+    public float[] Score { get; set; } = [];
+    public uint PredictedLabel { get; set; }
+}

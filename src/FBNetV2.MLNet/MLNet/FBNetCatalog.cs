@@ -1,0 +1,54 @@
+using System.Reflection;
+using Microsoft.ML;
+using Microsoft.ML.Runtime;
+
+namespace FBNetV2.MLNet;
+
+/// <summary>
+/// <c>mlContext.MulticlassClassification.Trainers.TrainFBNet(...)</c>, shaped like ML.NET's TorchSharp trainers: a
+/// simple overload and one taking <see cref="TrainFBNetOptions"/>.
+/// </summary>
+public static class FBNetCatalog
+{
+    /// <summary>Trains an FBNet image classifier on a keyed label and an ExtractPixels feature vector.</summary>
+    /// <param name="architecture">Predefined name (e.g. "Compact-S", "Compact-M"), architecture string, or JSON file path.</param>
+    public static FBNetEstimator TrainFBNet(this MulticlassClassificationCatalog.MulticlassClassificationTrainers catalog,
+        string labelColumnName = "Label", string featureColumnName = "Features", string architecture = "Compact-S", int maxEpochs = 30,
+        string scoreColumnName = "Score", string predictedLabelColumnName = "PredictedLabel", IDataView? validationSet = null) =>
+        TrainFBNet(catalog, new TrainFBNetOptions
+        {
+            LabelColumnName = labelColumnName,
+            FeatureColumnName = featureColumnName,
+            Architecture = architecture,
+            MaxEpochs = maxEpochs,
+            ScoreColumnName = scoreColumnName,
+            PredictedLabelColumnName = predictedLabelColumnName,
+            ValidationSet = validationSet,
+        });
+
+    public static FBNetEstimator TrainFBNet(this MulticlassClassificationCatalog.MulticlassClassificationTrainers catalog, TrainFBNetOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(catalog);
+        return new FBNetEstimator(Environment(catalog), options);
+    }
+
+    /// <summary>
+    /// Catalogs keep their environment non-public (ML.NET's own trainers reach it as a friend assembly); it is what
+    /// routes messages to MLContext.Log and carries the seed, so read it by reflection.
+    /// </summary>
+    private static IHostEnvironment Environment(object catalog)
+    {
+        // ML.NET 5 implements it explicitly as IInternalCatalog.Environment, so match the name's last segment.
+        for (var type = catalog.GetType(); type is not null; type = type.BaseType)
+        {
+            foreach (var property in type.GetProperties(BindingFlags.Instance | BindingFlags.NonPublic | BindingFlags.Public | BindingFlags.DeclaredOnly))
+            {
+                if ((property.Name == "Environment" || property.Name.EndsWith(".Environment", StringComparison.Ordinal))
+                    && typeof(IHostEnvironment).IsAssignableFrom(property.PropertyType) && property.GetValue(catalog) is IHostEnvironment env)
+                    return env;
+            }
+        }
+        throw new InvalidOperationException($"Could not read the environment of {catalog.GetType().FullName} (this ML.NET version hides it differently). " +
+            "Create the trainer as new FBNetEstimator(mlContext, options) instead.");
+    }
+}

@@ -1,0 +1,81 @@
+using FBNetV2.MLNet.Data;
+using Microsoft.ML;
+using Microsoft.ML.Data;
+
+namespace FBNetV2.MLNet;
+
+/// <summary>
+/// Copies the feature vectors and keyed labels of an <see cref="IDataView"/> into <see cref="LabeledImages"/> for the
+/// TorchSharp trainer, checking values row by row so that a bad image is reported by row and column, not as a
+/// diverged loss later.
+/// </summary>
+internal static class ImageDataReader
+{
+    /// <summary>Feature values as they are in the view, and zero-based class indices (key - 1).</summary>
+    public static (float[] Pixels, int[] Labels) Read(IDataView data, ImageColumns columns, TrainFBNetOptions o, string role)
+    {
+        columns.CheckScoring(data.Schema, o.FeatureColumnName);
+        var labelColumn = data.Schema[o.LabelColumnName];
+        if (labelColumn.Type is not KeyDataViewType key || key.Count != columns.LabelType.Count)
+            throw new ArgumentException($"Label column '{o.LabelColumnName}' of the {role} data is {labelColumn.Type} but the training label is {columns.LabelType}. " +
+                "Map both with the same MapValueToKey transformer (fit it once, apply it to both).", nameof(o.ValidationSet));
+        var featureColumn = data.Schema[o.FeatureColumnName];
+        var pixels = new List<float>();
+        var labels = new List<int>();
+        using var cursor = data.GetRowCursor([featureColumn, labelColumn]);
+        var getFeatures = cursor.GetGetter<VBuffer<float>>(featureColumn);
+        var getLabel = cursor.GetGetter<uint>(labelColumn);
+        VBuffer<float> features = default;
+        uint label = 0;
+        float[] dense = new float[columns.ImageSize];
+        for (long row = 0; cursor.MoveNext(); row++)
+        {
+            o.CancellationToken.ThrowIfCancellationRequested();
+            getLabel(ref label);
+            if (label == 0)
+                throw new ArgumentException($"Row {row} of the {role} data has a missing label in column '{o.LabelColumnName}' (a value MapValueToKey did not know). " +
+                    "Filter such rows out or fit MapValueToKey on data that holds every class.", nameof(o.LabelColumnName));
+            getFeatures(ref features);
+            features.CopyTo(dense);
+            int bad = Array.FindIndex(dense, v => !float.IsFinite(v));
+            if (bad >= 0)
+                throw new ArgumentException($"Row {row} of the {role} data has {dense[bad]} at position {bad} of feature column '{o.FeatureColumnName}'. " +
+                    "Pixels must be finite; check the image loading and any custom steps before the trainer.", nameof(o.FeatureColumnName));
+            pixels.AddRange(dense);
+            labels.Add((int)label - 1);
+        }
+        if (labels.Count == 0)
+            throw new ArgumentException($"The {role} data has no rows.", role == "training" ? "input" : nameof(o.ValidationSet));
+        return (pixels.ToArray(), labels.ToArray());
+    }
+
+    /// <summary>
+    /// The explicit scale, or 1/255 when the data exceeds 1 (ExtractPixels' default byte range) and 1 otherwise.
+    /// Decided once from the training data, so validation and scoring use the same factor.
+    /// </summary>
+    public static float ResolveScale(float[] trainingPixels, TrainFBNetOptions o)
+    {
+        if (o.PixelScale is { } s)
+        {
+            if (!(s > 0 && float.IsFinite(s)))
+                throw new ArgumentOutOfRangeException(nameof(o.PixelScale), $"PixelScale must be positive and finite, got {s}.");
+            return s;
+        }
+        return trainingPixels.Max() > 1f ? 1f / 255f : 1f;
+    }
+
+    /// <summary>Scales the pixels into [0, 1] (in place) and wraps them for the trainer.</summary>
+    public static LabeledImages ToLabeledImages(float[] pixels, int[] labels, float scale, ImageColumns columns, TrainFBNetOptions o, string role)
+    {
+        for (int i = 0; i < pixels.Length; i++)
+        {
+            float v = pixels[i] * scale;
+            // A small tolerance absorbs the rounding of 255 * (1/255).
+            if (v < 0f || v > 1.0001f)
+                throw new ArgumentException($"Row {i / columns.ImageSize} of the {role} data has feature value {pixels[i]} in column '{o.FeatureColumnName}', which PixelScale {scale} maps to {v}, outside [0, 1]. " +
+                    $"{(o.PixelScale is null ? "Set PixelScale explicitly" : "Fix PixelScale")} (1/255 for ExtractPixels' default output) or remove the offset from ExtractPixels.", nameof(o.PixelScale));
+            pixels[i] = Math.Min(v, 1f);
+        }
+        return new LabeledImages(pixels, labels, columns.Channels, columns.Height, columns.Width, columns.ClassNames);
+    }
+}
