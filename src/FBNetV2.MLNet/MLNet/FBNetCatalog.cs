@@ -33,6 +33,32 @@ public static class FBNetCatalog
     }
 
     /// <summary>
+    /// Searches an FBNet architecture under a cost budget (DMaskingNAS), trains it from scratch and returns the same
+    /// ONNX-scoring model as TrainFBNet.
+    /// </summary>
+    /// <param name="budget">Millions of multiply-adds the network may cost per image.</param>
+    public static FBNetEstimator SearchFBNet(this MulticlassClassificationCatalog.MulticlassClassificationTrainers catalog,
+        string labelColumnName = "Label", string featureColumnName = "Features", double budget = 5, int searchEpochs = 10, int maxEpochs = 30,
+        string scoreColumnName = "Score", string predictedLabelColumnName = "PredictedLabel", IDataView? validationSet = null) =>
+        SearchFBNet(catalog, new SearchFBNetOptions
+        {
+            LabelColumnName = labelColumnName,
+            FeatureColumnName = featureColumnName,
+            Budget = budget,
+            SearchEpochs = searchEpochs,
+            MaxEpochs = maxEpochs,
+            ScoreColumnName = scoreColumnName,
+            PredictedLabelColumnName = predictedLabelColumnName,
+            ValidationSet = validationSet,
+        });
+
+    public static FBNetEstimator SearchFBNet(this MulticlassClassificationCatalog.MulticlassClassificationTrainers catalog, SearchFBNetOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(catalog);
+        return new FBNetEstimator(Environment(catalog), options);
+    }
+
+    /// <summary>
     /// Catalogs keep their environment non-public (ML.NET's own trainers reach it as a friend assembly); it is what
     /// routes messages to MLContext.Log and carries the seed, so read it by reflection.
     /// </summary>

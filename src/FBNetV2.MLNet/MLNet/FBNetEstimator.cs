@@ -1,6 +1,7 @@
 using FBNetV2.MLNet.Architecture;
 using FBNetV2.MLNet.Data;
 using FBNetV2.MLNet.Onnx;
+using FBNetV2.MLNet.Search;
 using FBNetV2.MLNet.Training;
 using Microsoft.ML;
 using Microsoft.ML.Data;
@@ -17,10 +18,10 @@ public sealed class FBNetEstimator : IEstimator<FBNetModel>
 {
     private readonly IHostEnvironment _env;
     private readonly MLContext _transforms;
-    private readonly TrainFBNetOptions _options;
+    private readonly FBNetOptions _options;
 
     /// <summary>For callers holding the MLContext: scoring transformers are built with it and messages go to its Log.</summary>
-    public FBNetEstimator(MLContext mlContext, TrainFBNetOptions options)
+    public FBNetEstimator(MLContext mlContext, FBNetOptions options)
         : this(mlContext, mlContext, options)
     {
     }
@@ -29,12 +30,12 @@ public sealed class FBNetEstimator : IEstimator<FBNetModel>
     /// From a catalog, which exposes only its environment: messages still reach the user's MLContext.Log through it,
     /// while a private MLContext (same seed) builds the ML.NET transformers, which need no state of their own from it.
     /// </summary>
-    internal FBNetEstimator(IHostEnvironment env, TrainFBNetOptions options)
+    internal FBNetEstimator(IHostEnvironment env, FBNetOptions options)
         : this(env, env as MLContext ?? new MLContext(options.Seed), options)
     {
     }
 
-    private FBNetEstimator(IHostEnvironment env, MLContext transforms, TrainFBNetOptions options)
+    private FBNetEstimator(IHostEnvironment env, MLContext transforms, FBNetOptions options)
     {
         ArgumentNullException.ThrowIfNull(env);
         ArgumentNullException.ThrowIfNull(options);
@@ -63,7 +64,10 @@ public sealed class FBNetEstimator : IEstimator<FBNetModel>
         ArgumentNullException.ThrowIfNull(input);
         var o = _options;
         var columns = ImageColumns.From(input.Schema, o);
-        var architecture = ResolveArchitecture(columns);
+        var started = DateTime.UtcNow;
+        DateTime? deadline = o.TimeBudget is { } budget ? started + budget : null;
+        // A given architecture is checked before the data is read; a searched one comes from the data.
+        FBNetArchitecture? architecture = o is TrainFBNetOptions t ? ResolveArchitecture(t.Architecture, columns) : null;
 
         var (pixels, labels) = ImageDataReader.Read(input, columns, o, "training");
         if (labels.Distinct().Count() < 2)
@@ -82,6 +86,9 @@ public sealed class FBNetEstimator : IEstimator<FBNetModel>
         }
 
         using var channel = _env.Start("FBNet");
+        SearchResult? search = null;
+        if (o is SearchFBNetOptions so)
+            (architecture, search) = RunSearch(so, columns, train, channel, started + (deadline - started) / 2);
         channel.Info(MessageSensitivity.None,
             $"FBNet: training {architecture} ({architecture.Flops / 1e6:F1} MFLOPs) on {train.Count} images, validating on {validation?.Count ?? 0}; " +
             $"{columns.ClassNames.Length} classes, {columns.Channels}x{columns.Height}x{columns.Width}, pixel scale {scale:G4}.");
@@ -93,9 +100,10 @@ public sealed class FBNetEstimator : IEstimator<FBNetModel>
             HorizontalFlip = o.HorizontalFlip,
             Seed = o.Seed,
             Device = o.TrainingDevice,
-            Progress = new ChannelProgress(channel, o.Progress),
+            Deadline = deadline,
+            Progress = new ChannelProgress<TrainingProgress>(channel, o.Progress),
         };
-        var result = FBNetTrainer.Train(architecture, train, validation, training, o.CancellationToken);
+        var result = FBNetTrainer.Train(architecture!, train, validation, training, o.CancellationToken);
         using var net = result.Network;
         channel.Info(MessageSensitivity.None, $"FBNet: kept epoch {result.BestEpoch}" +
             (result.BestValidationAccuracy is { } acc ? $" (validation accuracy {acc:P2})." : " (no validation: last epoch)."));
@@ -112,13 +120,41 @@ public sealed class FBNetEstimator : IEstimator<FBNetModel>
         });
         int? gpu = OnnxScoringDevice.Resolve(o.GpuDeviceId, o.FallbackToCpu, channel);
         var scoring = ScoringChain.Build(_transforms, input, pipelineOnnx, names, columns.ClassNames, gpu, o.FallbackToCpu);
-        return new FBNetModel(scoring, onnx, architecture, result.History, columns, o.FeatureColumnName, scale);
+        return new FBNetModel(scoring, onnx, architecture!, result.History, columns, o.FeatureColumnName, scale, search);
     }
 
-    private FBNetArchitecture ResolveArchitecture(ImageColumns columns)
+    private static (FBNetArchitecture, SearchResult) RunSearch(SearchFBNetOptions o, ImageColumns columns, LabeledImages train, IChannel channel, DateTime? deadline)
+    {
+        if (columns.Height != columns.Width)
+            throw new ArgumentException($"SearchFBNet needs square images; the feature column is {columns.Height}x{columns.Width}. Resize with ResizeImages.", nameof(o.FeatureColumnName));
+        var space = o.ResolveSpace(columns.Channels, columns.Height, columns.ClassNames.Length);
+        if (space.InputChannels != columns.Channels || space.InputSize != columns.Height || space.NumClasses != columns.ClassNames.Length)
+            throw new ArgumentException($"CustomSearchSpace is for {space.InputChannels}x{space.InputSize}x{space.InputSize} images and {space.NumClasses} classes, " +
+                $"but the data has {columns.Channels}x{columns.Height}x{columns.Width} images and {columns.ClassNames.Length} classes.", nameof(o.CustomSearchSpace));
+        channel.Info(MessageSensitivity.None, $"FBNet: searching a space of 10^{space.Log10Size:F1} architectures for at most {o.Budget} M {o.CostTarget} on {train.Count} images.");
+        var result = DMaskingSearch.Run(space, train, new SearchOptions
+        {
+            CostTarget = o.CostTarget,
+            Budget = o.Budget * 1e6,
+            Epochs = o.SearchEpochs,
+            WarmupEpochs = o.SearchWarmupEpochs,
+            BatchSize = o.SearchBatchSize,
+            ArchitectureLearningRate = o.ArchitectureLearningRate,
+            SampledCandidates = o.SampledCandidates,
+            Seed = o.Seed,
+            Device = o.TrainingDevice,
+            CheckpointDirectory = o.WorkspacePath,
+            Deadline = deadline,
+            Progress = new ChannelProgress<SearchProgress>(channel, o.SearchProgress),
+        }, o.CancellationToken);
+        channel.Info(MessageSensitivity.None, $"FBNet: chose {result.Architecture} ({DMaskingSearch.Format(result.Cost, o.CostTarget)}).");
+        return (result.Architecture, result);
+    }
+
+    private static FBNetArchitecture ResolveArchitecture(string name, ImageColumns columns)
     {
         FBNetArchitecture a;
-        try { a = ArchitectureJson.Resolve(_options.Architecture); }
+        try { a = ArchitectureJson.Resolve(name); }
         catch (Exception e) when (e is ArgumentException or FormatException or IOException)
         {
             throw new ArgumentException($"Architecture: {e.Message}", nameof(TrainFBNetOptions.Architecture), e);
@@ -131,7 +167,7 @@ public sealed class FBNetEstimator : IEstimator<FBNetModel>
         }
         catch (ArgumentException e)
         {
-            throw new ArgumentException($"Architecture '{_options.Architecture}' does not fit {columns.Channels}x{columns.Height}x{columns.Width} images: {e.Message} " +
+            throw new ArgumentException($"Architecture '{name}' does not fit {columns.Channels}x{columns.Height}x{columns.Width} images: {e.Message} " +
                 "Resize to a larger size with ResizeImages or choose a shallower architecture.", nameof(TrainFBNetOptions.Architecture), e);
         }
     }
@@ -143,7 +179,7 @@ public sealed class FBNetEstimator : IEstimator<FBNetModel>
         return candidate;
     }
 
-    private static void CheckOptions(TrainFBNetOptions o)
+    private static void CheckOptions(FBNetOptions o)
     {
         static void Check(bool ok, string option, string message) { if (!ok) throw new ArgumentOutOfRangeException(option, message); }
         foreach (var (value, name) in new[] { (o.LabelColumnName, nameof(o.LabelColumnName)), (o.FeatureColumnName, nameof(o.FeatureColumnName)),
@@ -156,16 +192,28 @@ public sealed class FBNetEstimator : IEstimator<FBNetModel>
         Check(o.LearningRate > 0 && double.IsFinite(o.LearningRate), nameof(o.LearningRate), $"LearningRate must be positive, got {o.LearningRate}.");
         Check(o.ValidationSetFraction is >= 0 and < 1, nameof(o.ValidationSetFraction), $"ValidationSetFraction must be in [0, 1), got {o.ValidationSetFraction}.");
         Check(o.GpuDeviceId is null or >= 0, nameof(o.GpuDeviceId), $"GpuDeviceId must not be negative, got {o.GpuDeviceId}.");
-        Check(!string.IsNullOrWhiteSpace(o.Architecture), nameof(o.Architecture), "Architecture must be a predefined name, an architecture string or a JSON path.");
+        Check(o.TimeBudget is null || o.TimeBudget > TimeSpan.Zero, nameof(o.TimeBudget), $"TimeBudget must be positive, got {o.TimeBudget}.");
+        if (o is TrainFBNetOptions t)
+            Check(!string.IsNullOrWhiteSpace(t.Architecture), nameof(t.Architecture), "Architecture must be a predefined name, an architecture string or a JSON path.");
+        if (o is SearchFBNetOptions s)
+        {
+            Check(s.Budget > 0 && double.IsFinite(s.Budget), nameof(s.Budget), $"Budget (millions of {s.CostTarget}) must be positive, got {s.Budget}.");
+            Check(s.SearchEpochs >= 1, nameof(s.SearchEpochs), $"SearchEpochs must be at least 1, got {s.SearchEpochs}.");
+            Check(s.SearchWarmupEpochs >= 0 && s.SearchWarmupEpochs < s.SearchEpochs, nameof(s.SearchWarmupEpochs),
+                $"SearchWarmupEpochs must be in [0, SearchEpochs), got {s.SearchWarmupEpochs} (SearchEpochs {s.SearchEpochs}).");
+            Check(s.SearchBatchSize >= 2, nameof(s.SearchBatchSize), $"SearchBatchSize must be at least 2, got {s.SearchBatchSize}.");
+            Check(s.SearchSpace is "Auto" or "Compact" or "ImageNet" || s.CustomSearchSpace is not null, nameof(s.SearchSpace),
+                $"SearchSpace '{s.SearchSpace}' is unknown; use \"Auto\", \"Compact\" or \"ImageNet\", or set CustomSearchSpace.");
+        }
     }
 
     /// <summary>
     /// Reports each epoch to the caller and to MLContext.Log. Synchronous on purpose: Progress&lt;T&gt; would post to a
     /// synchronization context and could report after Fit returned.
     /// </summary>
-    private sealed class ChannelProgress(IChannel channel, IProgress<TrainingProgress>? user) : IProgress<TrainingProgress>
+    private sealed class ChannelProgress<T>(IChannel channel, IProgress<T>? user) : IProgress<T> where T : notnull
     {
-        public void Report(TrainingProgress value)
+        public void Report(T value)
         {
             channel.Info(MessageSensitivity.None, "FBNet: " + value);
             user?.Report(value);

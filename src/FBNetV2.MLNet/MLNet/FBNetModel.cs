@@ -1,4 +1,5 @@
 using FBNetV2.MLNet.Architecture;
+using FBNetV2.MLNet.Search;
 using FBNetV2.MLNet.Training;
 using Microsoft.ML;
 using Microsoft.ML.Data;
@@ -25,7 +26,7 @@ public sealed class FBNetModel : ITransformer, IDisposable
     private readonly string _featureColumnName;
 
     internal FBNetModel(TransformerChain<ITransformer> scoring, byte[] onnx, FBNetArchitecture architecture,
-        IReadOnlyList<TrainingProgress> history, ImageColumns columns, string featureColumnName, float pixelScale)
+        IReadOnlyList<TrainingProgress> history, ImageColumns columns, string featureColumnName, float pixelScale, SearchResult? search = null)
     {
         _scoring = scoring;
         _onnx = onnx;
@@ -34,7 +35,11 @@ public sealed class FBNetModel : ITransformer, IDisposable
         Architecture = architecture;
         TrainingHistory = history;
         PixelScale = pixelScale;
+        Search = search;
     }
+
+    /// <summary>For SearchFBNet: the candidates, the search history and the learned distribution per layer; null for TrainFBNet.</summary>
+    public SearchResult? Search { get; }
 
     /// <summary>The trained architecture, adapted to the data's input shape and class count.</summary>
     public FBNetArchitecture Architecture { get; }

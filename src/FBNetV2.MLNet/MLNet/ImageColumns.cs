@@ -13,7 +13,7 @@ internal sealed record ImageColumns(int Channels, int Height, int Width, KeyData
     public int ImageSize => Channels * Height * Width;
 
     /// <summary>Checks the column kinds that <see cref="SchemaShape"/> can express (used before any data is seen).</summary>
-    public static void Check(SchemaShape schema, TrainFBNetOptions o)
+    public static void Check(SchemaShape schema, FBNetOptions o)
     {
         var label = Find(schema, o.LabelColumnName)
             ?? throw MissingColumn(o.LabelColumnName, nameof(o.LabelColumnName), "a key-typed label (MapValueToKey)");
@@ -25,7 +25,7 @@ internal sealed record ImageColumns(int Channels, int Height, int Width, KeyData
     }
 
     /// <summary>Reads the shape and the classes from a concrete schema.</summary>
-    public static ImageColumns From(DataViewSchema schema, TrainFBNetOptions o)
+    public static ImageColumns From(DataViewSchema schema, FBNetOptions o)
     {
         var label = schema.GetColumnOrNull(o.LabelColumnName)
             ?? throw MissingColumn(o.LabelColumnName, nameof(o.LabelColumnName), "a key-typed label (MapValueToKey)");
@@ -61,9 +61,9 @@ internal sealed record ImageColumns(int Channels, int Height, int Width, KeyData
     private static void CheckLabel(string name, bool scalar, bool isKey, DataViewType itemType)
     {
         if (scalar && itemType is TextDataViewType)
-            throw new ArgumentException($"Label column '{name}' holds text; FBNet needs a key type. Add mlContext.Transforms.Conversion.MapValueToKey(\"{name}\") before the trainer.", nameof(TrainFBNetOptions.LabelColumnName));
+            throw new ArgumentException($"Label column '{name}' holds text; FBNet needs a key type. Add mlContext.Transforms.Conversion.MapValueToKey(\"{name}\") before the trainer.", nameof(FBNetOptions.LabelColumnName));
         if (!scalar || !isKey)
-            throw new ArgumentException($"Label column '{name}' is {itemType}{(scalar ? "" : " (vector)")}; FBNet needs a scalar key type. Add mlContext.Transforms.Conversion.MapValueToKey(\"{name}\") before the trainer.", nameof(TrainFBNetOptions.LabelColumnName));
+            throw new ArgumentException($"Label column '{name}' is {itemType}{(scalar ? "" : " (vector)")}; FBNet needs a scalar key type. Add mlContext.Transforms.Conversion.MapValueToKey(\"{name}\") before the trainer.", nameof(FBNetOptions.LabelColumnName));
     }
 
     private static string[] ReadClassNames(DataViewSchema.Column label, int count)
@@ -76,11 +76,11 @@ internal sealed record ImageColumns(int Channels, int Height, int Width, KeyData
         label.GetKeyValues(ref names);
         var result = names.DenseValues().Select(n => n.ToString()).ToArray();
         if (result.Length != count || result.Any(string.IsNullOrEmpty) || result.Distinct(StringComparer.Ordinal).Count() != count)
-            throw new ArgumentException($"Label column '{label.Name}' has key values [{string.Join(", ", result)}] for {count} keys; each class needs one distinct, non-empty name.", nameof(TrainFBNetOptions.LabelColumnName));
+            throw new ArgumentException($"Label column '{label.Name}' has key values [{string.Join(", ", result)}] for {count} keys; each class needs one distinct, non-empty name.", nameof(FBNetOptions.LabelColumnName));
         return result;
     }
 
-    private static (int C, int H, int W) Shape(VectorDataViewType vector, TrainFBNetOptions o)
+    private static (int C, int H, int W) Shape(VectorDataViewType vector, FBNetOptions o)
     {
         int[] shape;
         if (o.ImageShape is { } given)
@@ -114,5 +114,5 @@ internal sealed record ImageColumns(int Channels, int Height, int Width, KeyData
         new($"The data has no column '{name}' ({option}); it must hold {what}.", option);
 
     private static ArgumentException NotPixelVector(string name, string actual) =>
-        new($"Feature column '{name}' is {actual}; FBNet needs a known-size vector of Single pixels. Produce it with LoadImages, ResizeImages and ExtractPixels.", nameof(TrainFBNetOptions.FeatureColumnName));
+        new($"Feature column '{name}' is {actual}; FBNet needs a known-size vector of Single pixels. Produce it with LoadImages, ResizeImages and ExtractPixels.", nameof(FBNetOptions.FeatureColumnName));
 }

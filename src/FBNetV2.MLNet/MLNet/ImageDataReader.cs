@@ -12,7 +12,7 @@ namespace FBNetV2.MLNet;
 internal static class ImageDataReader
 {
     /// <summary>Feature values as they are in the view, and zero-based class indices (key - 1).</summary>
-    public static (float[] Pixels, int[] Labels) Read(IDataView data, ImageColumns columns, TrainFBNetOptions o, string role)
+    public static (float[] Pixels, int[] Labels) Read(IDataView data, ImageColumns columns, FBNetOptions o, string role)
     {
         columns.CheckScoring(data.Schema, o.FeatureColumnName);
         var labelColumn = data.Schema[o.LabelColumnName];
@@ -53,7 +53,7 @@ internal static class ImageDataReader
     /// The explicit scale, or 1/255 when the data exceeds 1 (ExtractPixels' default byte range) and 1 otherwise.
     /// Decided once from the training data, so validation and scoring use the same factor.
     /// </summary>
-    public static float ResolveScale(float[] trainingPixels, TrainFBNetOptions o)
+    public static float ResolveScale(float[] trainingPixels, FBNetOptions o)
     {
         if (o.PixelScale is { } s)
         {
@@ -65,7 +65,7 @@ internal static class ImageDataReader
     }
 
     /// <summary>Scales the pixels into [0, 1] (in place) and wraps them for the trainer.</summary>
-    public static LabeledImages ToLabeledImages(float[] pixels, int[] labels, float scale, ImageColumns columns, TrainFBNetOptions o, string role)
+    public static LabeledImages ToLabeledImages(float[] pixels, int[] labels, float scale, ImageColumns columns, FBNetOptions o, string role)
     {
         for (int i = 0; i < pixels.Length; i++)
         {

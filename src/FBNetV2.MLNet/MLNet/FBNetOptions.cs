@@ -1,0 +1,63 @@
+using FBNetV2.MLNet.Training;
+using Microsoft.ML;
+
+namespace FBNetV2.MLNet;
+
+/// <summary>
+/// Options shared by TrainFBNet and SearchFBNet, named after ML.NET's own trainer options (public fields, as in
+/// Microsoft.ML.TorchSharp) so they read familiar.
+/// </summary>
+public abstract class FBNetOptions
+{
+    /// <summary>Key-typed label column (MapValueToKey); its key values become the class names.</summary>
+    public string LabelColumnName = "Label";
+
+    /// <summary>Known-size float vector of planar pixels, as ExtractPixels writes with the default interleavePixelColors: false.</summary>
+    public string FeatureColumnName = "Features";
+
+    public string ScoreColumnName = "Score";
+    public string PredictedLabelColumnName = "PredictedLabel";
+
+    public int BatchSize = 128;
+    public int MaxEpochs = 30;
+
+    /// <summary>Peak learning rate for a batch of 128 (scaled linearly with <see cref="BatchSize"/>).</summary>
+    public double LearningRate = 0.1;
+
+    /// <summary>Validation data with the same columns; when null, <see cref="ValidationSetFraction"/> of the training data is held out.</summary>
+    public IDataView? ValidationSet;
+
+    /// <summary>Share of each class held out for validation when <see cref="ValidationSet"/> is null; 0 trains on everything and keeps the last epoch.</summary>
+    public double ValidationSetFraction = 0.1;
+
+    public int Seed = 1;
+
+    /// <summary>{channels, height, width} of the feature vector; null reads the dimensions ExtractPixels attaches to the column type.</summary>
+    public int[]? ImageShape;
+
+    /// <summary>
+    /// Factor that brings feature values into [0, 1]. Null decides from the training data: 1/255 when any value exceeds 1
+    /// (ExtractPixels' default output), else 1. It is folded into the exported graph, so scoring reads the same pixels.
+    /// </summary>
+    public float? PixelScale;
+
+    /// <summary>Random left-right mirroring while training; turn off for digits, text and other handed images.</summary>
+    public bool HorizontalFlip = true;
+
+    /// <summary>Torch device for training: "cpu", "cuda" or "auto".</summary>
+    public string TrainingDevice = "cpu";
+
+    /// <summary>CUDA device for ONNX Runtime scoring; used only when the app references the GPU runtime, else scoring stays on the CPU with a log message.</summary>
+    public int? GpuDeviceId;
+
+    /// <summary>Score on the CPU when the GPU cannot be used (otherwise that is an error).</summary>
+    public bool FallbackToCpu = true;
+
+    /// <summary>Wall-clock limit for Fit. SearchFBNet gives the search at most half of it; no new epoch starts after it.</summary>
+    public TimeSpan? TimeBudget;
+
+    public CancellationToken CancellationToken;
+
+    /// <summary>Called after every epoch; each epoch is also written to MLContext.Log.</summary>
+    public IProgress<TrainingProgress>? Progress;
+}

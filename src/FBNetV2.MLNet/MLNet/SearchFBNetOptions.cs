@@ -1,0 +1,48 @@
+using FBNetV2.MLNet.Search;
+
+namespace FBNetV2.MLNet;
+
+/// <summary>
+/// Options of <see cref="FBNetCatalog.SearchFBNet(Microsoft.ML.MulticlassClassificationCatalog.MulticlassClassificationTrainers, SearchFBNetOptions)"/>:
+/// search an architecture under a cost budget (DMaskingNAS), then train it from scratch with the inherited options.
+/// </summary>
+public sealed class SearchFBNetOptions : FBNetOptions
+{
+    /// <summary>"Auto" (from input size and class count), "Compact" (28-64 px) or "ImageNet" (128 px and up); ignored when <see cref="CustomSearchSpace"/> is set.</summary>
+    public string SearchSpace = "Auto";
+
+    /// <summary>A space of your own; its input channels, size and class count must match the data.</summary>
+    public SearchSpace? CustomSearchSpace;
+
+    /// <summary>What <see cref="Budget"/> limits: multiply-adds or parameters.</summary>
+    public CostTarget CostTarget = CostTarget.Flops;
+
+    /// <summary>Budget in millions of the target's unit (e.g. 5 = at most 5 M multiply-adds). The chosen architecture's exact cost is at or under it.</summary>
+    public double Budget = 5;
+
+    public int SearchEpochs = 10;
+
+    /// <summary>Search epochs that train only the supernet's weights before the architecture starts to move.</summary>
+    public int SearchWarmupEpochs = 2;
+
+    public int SearchBatchSize = 128;
+    public double ArchitectureLearningRate = 0.01;
+
+    /// <summary>Architectures sampled from the learned distribution besides the argmax; the best by inherited weights wins.</summary>
+    public int SampledCandidates = 4;
+
+    /// <summary>Folder for the search checkpoint (resumed when Fit runs again with the same data and options); null keeps none.</summary>
+    public string? WorkspacePath;
+
+    /// <summary>Called after every search epoch; each epoch is also written to MLContext.Log.</summary>
+    public IProgress<SearchProgress>? SearchProgress;
+
+    /// <summary>The search space these options resolve to for a given input.</summary>
+    public SearchSpace ResolveSpace(int channels, int size, int classes) => CustomSearchSpace ?? SearchSpace switch
+    {
+        "Auto" => Search.SearchSpace.Auto(channels, size, classes),
+        "Compact" => Search.SearchSpace.Compact(channels, size, classes),
+        "ImageNet" => Search.SearchSpace.ImageNet(channels, size, classes),
+        _ => throw new ArgumentException($"SearchSpace '{SearchSpace}' is unknown; use \"Auto\", \"Compact\" or \"ImageNet\", or set CustomSearchSpace.", nameof(SearchSpace)),
+    };
+}
