@@ -1,0 +1,41 @@
+using FBNetV2.MLNet.Search;
+
+namespace FBNetV2.MLNet.Runs;
+
+/// <summary>What an end-to-end run (the main job, <c>fbnet search</c>, <c>fbnet train</c>) does and where it writes.</summary>
+public sealed class RunOptions
+{
+    /// <summary>An image folder (a subfolder per class, or train/ and test/ each with a subfolder per class) or a folder of IDX files (MNIST / Fashion-MNIST).</summary>
+    public required string DataPath { get; init; }
+    public required string OutputDirectory { get; init; }
+
+    /// <summary>Replace results already in <see cref="OutputDirectory"/>; without it such a folder is an error.</summary>
+    public bool Force { get; init; }
+
+    /// <summary>Null searches an architecture; otherwise a predefined name, architecture string or JSON path to train.</summary>
+    public string? Architecture { get; init; }
+
+    public double BudgetMFlops { get; init; } = 5;
+    public CostTarget CostTarget { get; init; } = CostTarget.Flops;
+    public string SearchSpace { get; init; } = "Auto";
+    public int SearchEpochs { get; init; } = 10;
+    public int FinalEpochs { get; init; } = 30;
+    public int BatchSize { get; init; } = 128;
+    public TimeSpan? TimeBudget { get; init; }
+    public int Seed { get; init; } = 1;
+
+    /// <summary>Square size images are resized to; null keeps the data's own size (the first image's).</summary>
+    public int? ImageSize { get; init; }
+
+    /// <summary>1 or 3; null guesses from the images.</summary>
+    public int? Channels { get; init; }
+
+    /// <summary>Share of each class held out for testing when the data has no test split.</summary>
+    public double TestFraction { get; init; } = 0.2;
+
+    /// <summary>Predefined architectures trained with the same recipe for the accuracy-vs-FLOPs comparison.</summary>
+    public IReadOnlyList<string> Baselines { get; init; } = [];
+
+    public bool HorizontalFlip { get; init; } = true;
+    public IProgress<string>? Log { get; init; }
+}
