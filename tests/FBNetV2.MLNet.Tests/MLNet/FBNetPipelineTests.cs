@@ -5,13 +5,14 @@ using Microsoft.ML.Data;
 namespace FBNetV2.MLNet.Tests.MLNet;
 
 [Collection(nameof(FashionPipelineCollection))]
-public sealed class FBNetPipelineTests(FashionPipelineFixture f)
+public sealed class FBNetPipelineTests(FashionPipelineFixture f, Xunit.Abstractions.ITestOutputHelper output)
 {
     [Fact]
     public void Evaluates_above_70_percent_on_the_test_folder()
     {
         var scored = f.Model.Transform(f.Test);
         var metrics = f.Ml.MulticlassClassification.Evaluate(scored, "Label", "Score", "PredictedLabel");
+        output.WriteLine($"MicroAccuracy {metrics.MicroAccuracy:P2}");
         Assert.True(metrics.MicroAccuracy >= 0.7, $"MicroAccuracy {metrics.MicroAccuracy:P2}");
         Assert.Equal(FashionPipelineFixture.Epochs, f.FBNet.TrainingHistory.Count);
     }
