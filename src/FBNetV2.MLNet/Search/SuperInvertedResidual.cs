@@ -53,8 +53,9 @@ public sealed class SuperInvertedResidual : nn.Module
 
     /// <param name="x">Input [N, Cin, H, W].</param>
     /// <param name="hiddenMask">[rows, Hmax, 1, 1].</param>
+    /// <param name="squeezeMask">SE bottleneck mask [rows, Rmax, 1, 1]: the bottleneck width follows the hidden width.</param>
     /// <param name="g">Block-type weights [rows, ops], summing to one per row.</param>
-    public Tensor forward(Tensor x, Tensor hiddenMask, Tensor g)
+    public Tensor forward(Tensor x, Tensor hiddenMask, Tensor squeezeMask, Tensor g)
     {
         using var scope = NewDisposeScope();
         var act = ActivationWeights(g);
@@ -89,7 +90,12 @@ public sealed class SuperInvertedResidual : nn.Module
         {
             var wSe = Sum(g, o => o.SqueezeExcite);
             var wPlain = Sum(g, o => !o.SqueezeExcite);
-            var gated = wSe is null ? null : se.forward(y) * wSe;
+            Tensor? gated = null;
+            if (wSe is not null)
+            {
+                var squeezed = nn.functional.relu(se.reduce.forward(nn.functional.adaptive_avg_pool2d(y, [1, 1]))) * squeezeMask;
+                gated = y * nn.functional.hardsigmoid(se.expand.forward(squeezed)) * wSe;
+            }
             y = wPlain is null ? gated! : gated is null ? y * wPlain : gated + y * wPlain;
         }
         return pwl.forward(y).MoveToOuterDisposeScope();

@@ -1,3 +1,4 @@
+using FBNetV2.MLNet.Architecture;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -16,24 +17,30 @@ public sealed class SuperLayer : nn.Module
         StageIndex = stageIndex;
         BlockIndex = blockIndex;
         Hidden = new ChannelMask(stage.HiddenWidths);
+        Squeeze = new ChannelMask(stage.HiddenWidths.Select(h => Divisible.MakeDivisible(h / 4, 8)).ToArray());
         block = new SuperInvertedResidual(stage.Ops, inMax, Hidden.Max, stage.Widths.Max(), blockIndex == 0 ? stage.Stride : 1);
         HasSkip = blockIndex > 0 && stage.AllowSkip;
-        // After the first block the width is the stage's own and the stride 1, so the residual add always fits.
+        // After the first block the width is the stage's own and the stride 1, so the residual add always fits; a
+        // first block with stride 1 adds its input with the probability that the input and output widths agree.
         Residual = blockIndex > 0;
+        MayAddInput = blockIndex == 0 && stage.Stride == 1;
         RegisterComponents();
     }
 
     public int StageIndex { get; }
     public int BlockIndex { get; }
     public ChannelMask Hidden { get; }
+    public ChannelMask Squeeze { get; }
     public bool HasSkip { get; }
     public bool Residual { get; }
+    public bool MayAddInput { get; }
 
     /// <param name="x">Input, already masked to its effective width.</param>
     /// <param name="outMask">The stage's output-width mask [rows, Cmax, 1, 1].</param>
     /// <param name="gOp">Block-type weights [rows, ops (+1 for skip)].</param>
     /// <param name="gHidden">Hidden-width weights [rows, options].</param>
-    public Tensor forward(Tensor x, Tensor outMask, Tensor gOp, Tensor gHidden)
+    /// <param name="sameWidth">For a first block with stride 1: weight [rows] of "input width equals output width".</param>
+    public Tensor forward(Tensor x, Tensor outMask, Tensor gOp, Tensor gHidden, Tensor? sameWidth = null)
     {
         using var scope = NewDisposeScope();
         int ops = block.Ops.Length;
@@ -43,8 +50,9 @@ public sealed class SuperLayer : nn.Module
         if (keep.requires_grad || keep.abs().max().item<float>() > 0)
         {
             // Block-type weights given that the layer is kept; the block's output is then scaled by the keep weight.
-            y = block.forward(x, Hidden.Mask(gHidden), gBlock / keep.clamp_min(1e-6));
+            y = block.forward(x, Hidden.Mask(gHidden), Squeeze.Mask(gHidden), gBlock / keep.clamp_min(1e-6));
             if (Residual) y = y + x;
+            else if (MayAddInput && sameWidth is not null) y = y + x * sameWidth.reshape(-1, 1, 1, 1);
             y = y * keep.reshape(-1, 1, 1, 1);
         }
         if (HasSkip)

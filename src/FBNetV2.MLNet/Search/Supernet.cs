@@ -101,8 +101,14 @@ public sealed class Supernet : nn.Module<Tensor, Tensor>
             for (int s = 0; s < Space.Stages.Count; s++)
             {
                 var outMask = stageMasks[s].Mask(stageWeights[s].Width);
+                var sameWidth = SameWidth(s == 0 ? Space.StemWidths : Space.Stages[s - 1].Widths, s == 0 ? gStem : stageWeights[s - 1].Width,
+                    Space.Stages[s].Widths, stageWeights[s].Width);
+                bool first = true;
                 foreach (var (gOp, gHidden) in stageWeights[s].Blocks)
-                    h = layers[layerIndex++].forward(h, outMask, gOp, gHidden);
+                {
+                    h = layers[layerIndex++].forward(h, outMask, gOp, gHidden, first ? sameWidth : null);
+                    first = false;
+                }
             }
             if (head_conv is not null) h = head_conv.forward(h);
             // Rescale by the density of real positions so that pooling the mix averages each path over its own
@@ -114,6 +120,73 @@ public sealed class Supernet : nn.Module<Tensor, Tensor>
         var pooled = nn.functional.adaptive_avg_pool2d(features!, [1, 1]).flatten(1);
         if (head_fc is not null) pooled = Activations.Apply(Space.Head.Activation, head_fc.forward(pooled));
         return classifier.forward(pooled).MoveToOuterDisposeScope();
+    }
+
+    /// <summary>Weight [rows] that a stage's input width equals its output width (then its first block is residual).</summary>
+    private static Tensor SameWidth(int[] inWidths, Tensor gIn, int[] outWidths, Tensor gOut)
+    {
+        var equal = new float[inWidths.Length * outWidths.Length];
+        for (int i = 0; i < inWidths.Length; i++)
+            for (int j = 0; j < outWidths.Length; j++) equal[i * outWidths.Length + j] = inWidths[i] == outWidths[j] ? 1f : 0f;
+        using var e = tensor(equal, [inWidths.Length, outWidths.Length], device: gIn.device);
+        return (gIn.matmul(e) * gOut).sum(1);
+    }
+
+    /// <summary>
+    /// The plain network of one architecture of the space with the supernet's weights: the first channels of every
+    /// conv, the centre of wider kernels, the matching BN statistics. In eval mode it computes exactly what the
+    /// supernet computes with <see cref="FixedChoice"/> set to that architecture.
+    /// </summary>
+    public FBNetNetwork Extract(ArchitectureChoice choice)
+    {
+        var arch = choice.Derive(Space);
+        var net = new FBNetNetwork(arch, mean.data<float>().ToArray(), std.data<float>().ToArray());
+        using var _ = no_grad();
+        CopyConvBn(net.stem, stem.conv, stem.bn);
+        int layerIndex = 0, blockIndex = 0;
+        for (int s = 0; s < Space.Stages.Count; s++)
+        {
+            var st = Space.Stages[s];
+            for (int b = 0; b < st.MaxBlocks; b++, layerIndex++)
+            {
+                if (choice.Op[s][b] == st.Ops.Length) continue; // skipped: identity, left out of the plain network
+                var target = (InvertedResidualBlock)net.blocks[blockIndex++];
+                var source = layers[layerIndex].block;
+                CopyConvBn(target.pw!, source.pw, source.pw_bn);
+                CopyConvBn(target.dw, source.dw, source.dw_bn);
+                if (target.se is not null)
+                {
+                    Copy(target.se.reduce.weight!, source.se!.reduce.weight!); Copy(target.se.reduce.bias!, source.se.reduce.bias!);
+                    Copy(target.se.expand.weight!, source.se.expand.weight!); Copy(target.se.expand.bias!, source.se.expand.bias!);
+                }
+                CopyConvBn(target.pwl, source.pwl.conv, source.pwl.bn);
+            }
+        }
+        if (head_conv is not null) CopyConvBn(net.head_conv!, head_conv.conv, head_conv.bn);
+        if (head_fc is not null) { Copy(net.head_fc!.weight!, head_fc.weight!); Copy(net.head_fc.bias!, head_fc.bias!); }
+        Copy(net.classifier.weight!, classifier.weight!);
+        Copy(net.classifier.bias!, classifier.bias!);
+        return net;
+    }
+
+    private static void CopyConvBn(ConvBnAct target, Conv2d conv, BatchNorm2d bn)
+    {
+        Copy(target.conv.weight!, conv.weight!);
+        foreach (var (t, s) in new[] { (target.bn.weight!, bn.weight!), (target.bn.bias!, bn.bias!), (target.bn.running_mean!, bn.running_mean!), (target.bn.running_var!, bn.running_var!) })
+            Copy(t, s);
+    }
+
+    /// <summary>Copies the leading block of <paramref name="source"/> into <paramref name="target"/>; spatial kernel dims are centre-cropped.</summary>
+    private static void Copy(Tensor target, Tensor source)
+    {
+        var slice = source;
+        for (int d = 0; d < target.dim(); d++)
+        {
+            long want = target.shape[d], have = slice.shape[d];
+            long offset = d >= 2 ? (have - want) / 2 : 0;
+            slice = slice.narrow(d, offset, want);
+        }
+        target.copy_(slice);
     }
 
     /// <summary>Mixing weights for every decision: Gumbel-softmax samples, or one-hot for a fixed choice.</summary>
