@@ -9,16 +9,18 @@ namespace FBNetV2.MLNet.Benchmarks;
 /// <summary>
 /// The paper's headline, measured: as channel options (1..32) and resolution options (1, 2, 4) grow, peak memory and
 /// step time of (a) the masked supernet, (b) the plain network at maximum width and resolution, and (c) a supernet
-/// that instantiates one conv per channel option (conventional DNAS). Each configuration runs in its own process so
-/// that peak RSS is its own.
+/// that instantiates one conv per channel option (conventional DNAS). Layers are conv-BN-ReLU. Each configuration runs
+/// in its own process so that peak RSS is its own.
 /// </summary>
 internal static class SearchScaling
 {
     private const int Layers = 6, MaxWidth = 64, Size = 16, Batch = 32, Steps = 5;
+    private static readonly TimeSpan ChildLimit = TimeSpan.FromSeconds(150);
 
     public static void Run()
     {
-        Console.WriteLine($"Search scaling: {Layers} conv3x3 layers, max width {MaxWidth}, input {Size}x{Size}, batch {Batch}, {torch.get_num_threads()} threads, median of {Steps} steps");
+        Console.WriteLine($"(NaN: the configuration did not finish within {ChildLimit.TotalSeconds:F0} s)");
+        Console.WriteLine($"Search scaling: {Layers} conv3x3-BN-ReLU layers, max width {MaxWidth}, input {Size}x{Size}, batch {Batch}, {torch.get_num_threads()} threads, median of {Steps} steps");
         Console.WriteLine($"{"res opts",8} {"ch opts",8} | {"plain ms",9} {"plain MB",9} | {"masked ms",10} {"masked MB",10} {"x time",7} {"x mem",7} | {"explicit ms",12} {"explicit MB",12} {"x time",7} {"x mem",7}");
         foreach (int res in new[] { 1, 2, 4 })
         {
@@ -38,8 +40,9 @@ internal static class SearchScaling
         var psi = new ProcessStartInfo(Environment.ProcessPath!, [typeof(SearchScaling).Assembly.Location, "scaling-one", kind, channelOptions.ToString(), resolutionOptions.ToString()])
         { RedirectStandardOutput = true };
         using var p = Process.Start(psi)!;
-        string output = p.StandardOutput.ReadToEnd();
-        p.WaitForExit();
+        var reading = p.StandardOutput.ReadToEndAsync();
+        if (!p.WaitForExit(ChildLimit)) { p.Kill(); return (double.NaN, double.NaN); } // reported as NaN: did not finish in time
+        string output = reading.Result;
         var last = output.Trim().Split('\n')[^1].Split(' ');
         return p.ExitCode == 0 ? (double.Parse(last[0]), double.Parse(last[1])) : (double.NaN, double.NaN);
     }
@@ -50,13 +53,13 @@ internal static class SearchScaling
         torch.manual_seed(1);
         var widths = Enumerable.Range(1, channelOptions).Select(i => MaxWidth * i / channelOptions).ToArray();
         var subsamples = kind == "plain" ? [1] : Enumerable.Range(0, resolutionOptions).Select(i => 1 << i).ToArray();
-        var convs = new List<Conv2d>();
-        var explicitConvs = new List<Conv2d[]>();
+        var convs = new List<(Conv2d Conv, BatchNorm2d Bn)>();
+        var explicitConvs = new List<(Conv2d Conv, BatchNorm2d Bn)[]>();
         for (int l = 0; l < Layers; l++)
         {
             int inC = l == 0 ? 3 : MaxWidth;
-            if (kind == "explicit") explicitConvs.Add(widths.Select(w => nn.Conv2d(inC, w, 3, padding: 1)).ToArray());
-            else convs.Add(nn.Conv2d(inC, MaxWidth, 3, padding: 1));
+            if (kind == "explicit") explicitConvs.Add(widths.Select(w => (nn.Conv2d(inC, w, 3, padding: 1, bias: false), nn.BatchNorm2d(w))).ToArray());
+            else convs.Add((nn.Conv2d(inC, MaxWidth, 3, padding: 1, bias: false), nn.BatchNorm2d(MaxWidth)));
         }
         var masks = Enumerable.Range(0, Layers).Select(_ => new ChannelMask(widths)).ToArray();
         var alphas = Enumerable.Range(0, Layers).Select(_ => new Parameter(zeros(widths.Length))).ToArray();
@@ -67,13 +70,14 @@ internal static class SearchScaling
 
         Tensor Layer(int l, Tensor h, Tensor g)
         {
-            if (kind == "plain") return nn.functional.relu(convs[l].forward(h));
-            if (kind == "masked") return nn.functional.relu(convs[l].forward(h)) * masks[l].Mask(g);
+            if (kind == "plain") return nn.functional.relu(convs[l].Bn.forward(convs[l].Conv.forward(h)));
+            // As in the supernet: one max-width conv, the mask folded into BN's scale and shift.
+            if (kind == "masked") return nn.functional.relu(MaskedBatchNorm.Forward(convs[l].Bn, convs[l].Conv.forward(h), masks[l].Mask(g)));
             // Explicit: each option its own conv, zero-padded to the maximum width, then mixed.
             Tensor? sum = null;
             for (int i = 0; i < widths.Length; i++)
             {
-                var o = nn.functional.relu(explicitConvs[l][i].forward(h));
+                var o = nn.functional.relu(explicitConvs[l][i].Bn.forward(explicitConvs[l][i].Conv.forward(h)));
                 o = nn.functional.pad(o, [0, 0, 0, 0, 0, MaxWidth - widths[i]]) * g[.., i].reshape(-1, 1, 1, 1);
                 sum = sum is null ? o : sum + o;
             }

@@ -10,9 +10,11 @@ namespace FBNetV2.MLNet.Search;
 /// All candidate block types of a searched layer in one inverted residual at maximum widths, so that the block-type
 /// choice costs about one block, not one per type (the masking idea of DMaskingNAS carried over from widths to types):
 /// a k3 depthwise kernel is the centre of the k5 kernel (a kernel mask), SE is a gate mixed with its bypass, and
-/// ReLU / h-swish are mixed elementwise. The hidden-width mask is applied after the expansion and after the
-/// depthwise conv (after BN and activation, so masked channels are exactly zero, as in a narrower block). At one-hot
-/// weights each of these is exactly the chosen block.
+/// ReLU / h-swish are mixed elementwise. The hidden-width mask is applied to the expansion's and the depthwise conv's
+/// BN outputs and the output-width mask to the projection's, folded into BN's scale and shift (see MaskedBatchNorm), so
+/// masked channels are exactly zero after the activation, as in a narrower block. (For ReLU, masking before or after
+/// the activation is the same; for h-swish it differs only for soft masks.) At one-hot weights each of these is exactly
+/// the chosen block.
 /// </summary>
 public sealed class SuperInvertedResidual : nn.Module
 {
@@ -55,11 +57,12 @@ public sealed class SuperInvertedResidual : nn.Module
     /// <param name="hiddenMask">[rows, Hmax, 1, 1].</param>
     /// <param name="squeezeMask">SE bottleneck mask [rows, Rmax, 1, 1]: the bottleneck width follows the hidden width.</param>
     /// <param name="g">Block-type weights [rows, ops], summing to one per row.</param>
-    public Tensor forward(Tensor x, Tensor hiddenMask, Tensor squeezeMask, Tensor g)
+    /// <param name="outMask">Output-width mask [rows, Cmax, 1, 1].</param>
+    public Tensor forward(Tensor x, Tensor hiddenMask, Tensor squeezeMask, Tensor outMask, Tensor g)
     {
         using var scope = NewDisposeScope();
         var act = ActivationWeights(g);
-        var y = Activate(pw_bn.forward(pw.forward(x)), act) * hiddenMask;
+        var y = Activate(MaskedBatchNorm.Forward(pw_bn, pw.forward(x), hiddenMask), act);
         // Convolution is linear in its weights: with one set of weights per batch, mixing kernels is one conv with a
         // mixed kernel mask; per-image weights need one conv per kernel size.
         Tensor? z = null;
@@ -85,7 +88,7 @@ public sealed class SuperInvertedResidual : nn.Module
                 z = z is null ? part : z + part;
             }
         }
-        y = Activate(dw_bn.forward(z!), act) * hiddenMask;
+        y = Activate(MaskedBatchNorm.Forward(dw_bn, z!, hiddenMask), act);
         if (se is not null)
         {
             var wSe = Sum(g, o => o.SqueezeExcite);
@@ -98,7 +101,7 @@ public sealed class SuperInvertedResidual : nn.Module
             }
             y = wPlain is null ? gated! : gated is null ? y * wPlain : gated + y * wPlain;
         }
-        return pwl.forward(y).MoveToOuterDisposeScope();
+        return MaskedBatchNorm.Forward(pwl.bn, pwl.conv.forward(y), outMask).MoveToOuterDisposeScope();
     }
 
     private (Activation Act, Tensor Weight)[] ActivationWeights(Tensor g) =>

@@ -6,7 +6,7 @@ namespace FBNetV2.MLNet.Search;
 
 /// <summary>
 /// A searched layer: the shared candidate block (type, hidden width) plus skip for depth after a stage's first
-/// block; the stage's output-width mask is applied to the result.
+/// block; the stage's output-width mask is applied inside the block.
 /// </summary>
 public sealed class SuperLayer : nn.Module
 {
@@ -50,7 +50,7 @@ public sealed class SuperLayer : nn.Module
         if (keep.requires_grad || keep.abs().max().item<float>() > 0)
         {
             // Block-type weights given that the layer is kept; the block's output is then scaled by the keep weight.
-            y = block.forward(x, Hidden.Mask(gHidden), Squeeze.Mask(gHidden), gBlock / keep.clamp_min(1e-6));
+            y = block.forward(x, Hidden.Mask(gHidden), Squeeze.Mask(gHidden), outMask, gBlock / keep.clamp_min(1e-6));
             if (Residual) y = y + x;
             else if (MayAddInput && sameWidth is not null) y = y + x * sameWidth.reshape(-1, 1, 1, 1);
             y = y * keep.reshape(-1, 1, 1, 1);
@@ -60,6 +60,7 @@ public sealed class SuperLayer : nn.Module
             var skip = gOp[.., ops].reshape(-1, 1, 1, 1) * x;
             y = y is null ? skip : y + skip;
         }
-        return (y! * outMask).MoveToOuterDisposeScope();
+        // The block's output is masked inside it and x arrives masked, so the sum needs no mask of its own.
+        return y!.MoveToOuterDisposeScope();
     }
 }

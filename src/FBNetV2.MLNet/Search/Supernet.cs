@@ -96,7 +96,7 @@ public sealed class Supernet : nn.Module<Tensor, Tensor>
             var wRes = gRes[.., j].reshape(-1, 1, 1, 1);
             if (!wRes.requires_grad && wRes.abs().max().item<float>() == 0) continue;
             int r = Space.Subsamples[j];
-            var h = stem.forward(ResolutionMixing.Subsample(y, r)) * stemMask.Mask(gStem);
+            var h = Activations.Apply(Space.StemActivation, MaskedBatchNorm.Forward(stem.bn, stem.conv.forward(ResolutionMixing.Subsample(y, r)), stemMask.Mask(gStem)));
             layerIndex = 0;
             for (int s = 0; s < Space.Stages.Count; s++)
             {
