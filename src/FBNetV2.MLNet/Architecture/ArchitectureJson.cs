@@ -45,6 +45,12 @@ public static class ArchitectureJson
         if (dto.FormatVersion < 1) throw new FormatException($"{source} has no 'formatVersion'; expected {FormatVersion}.");
         if (dto.Stem is null || dto.Head is null || dto.Stages is null)
             throw new FormatException($"{source} lacks 'stem', 'stages' or 'head'.");
+        for (int s = 0; s < dto.Stages.Count; s++)
+        {
+            if (dto.Stages[s] is null) throw new FormatException($"{source}: stage {s + 1} is null; expected a list of blocks.");
+            int b = dto.Stages[s].IndexOf(null!);
+            if (b >= 0) throw new FormatException($"{source}: stage {s + 1} block {b + 1} is null; expected a block object such as {{\"kind\": \"invertedResidual\", \"outChannels\": 16, ...}}.");
+        }
         try
         {
             return new FBNetArchitecture(dto.InputChannels, dto.InputSize, dto.Stem,

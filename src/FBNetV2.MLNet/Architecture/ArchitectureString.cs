@@ -47,11 +47,11 @@ public static class ArchitectureString
         var parts = text.Split('|', StringSplitOptions.TrimEntries);
         if (parts.Length < 4)
             throw new FormatException($"Architecture string '{Short(text)}' has {parts.Length} '|'-separated segments; expected input|stem|stage...|head|classes.");
-        var input = Fields(parts[0], "in", "input segment");
+        var input = Fields(parts[0], "in", "input segment", InputKeys);
         int inC = Int(input, "c", parts[0]), inS = Int(input, "s", parts[0]), sub = Int(input, "sub", parts[0], 1);
-        var stemF = Fields(parts[1], "conv", "stem segment");
+        var stemF = Fields(parts[1], "conv", "stem segment", ConvKeys);
         var stem = new StemSpec(Int(stemF, "c", parts[1]), Int(stemF, "s", parts[1], 1), Int(stemF, "k", parts[1], 3), ActOf(stemF));
-        var headF = Fields(parts[^2], "head", "head segment");
+        var headF = Fields(parts[^2], "head", "head segment", HeadKeys);
         var head = new HeadSpec(Int(headF, "c", parts[^2], 0), Int(headF, "f", parts[^2], 0), ActOf(headF));
         var cls = parts[^1];
         if (!cls.StartsWith("cls", StringComparison.Ordinal) || !int.TryParse(cls.AsSpan(3), NumberStyles.None, CultureInfo.InvariantCulture, out int classes))
@@ -80,25 +80,34 @@ public static class ArchitectureString
     {
         if (token.StartsWith("skip", StringComparison.Ordinal))
         {
-            var f = Fields(token, "skip", where);
+            var f = Fields(token, "skip", where, SkipKeys);
             return BlockSpec.SkipTo(Int(f, "c", token, inChannels), Int(f, "s", token, 1));
         }
-        var fields = Fields(token, "ir", where);
+        var fields = Fields(token, "ir", where, IrKeys);
         int kernel = Int(fields, "k", token, 3);
         int hidden;
         if (fields.TryGetValue("h", out var h)) hidden = ParseInt(h, "h", token);
         else if (fields.TryGetValue("e", out var e))
         {
-            if (!double.TryParse(e, NumberStyles.Float, CultureInfo.InvariantCulture, out double x) || x <= 0 || x > 64)
+            if (!double.TryParse(e, NumberStyles.Float, CultureInfo.InvariantCulture, out double x) || !double.IsFinite(x) || x <= 0 || x > 64)
                 throw new FormatException($"{where}: '{token}' has expansion 'e{e}'; expected a positive number up to 64, e.g. e4.");
             hidden = Divisible.Round(inChannels * x, 8);
             if (x == 1 || hidden == inChannels) hidden = 0;
         }
         else throw new FormatException($"{where}: '{token}' needs an expansion (e.g. e4) or a hidden width (e.g. h96).");
+        if (fields.ContainsKey("h") && fields.ContainsKey("e"))
+            throw new FormatException($"{where}: '{token}' gives both an expansion and a hidden width; keep one of e{fields["e"]} and h{fields["h"]}.");
         return BlockSpec.Ir(kernel, hidden, Int(fields, "c", token), Int(fields, "s", token, 1), fields.ContainsKey("se"), ActOf(fields));
     }
 
-    private static Dictionary<string, string> Fields(string token, string head, string where)
+    private static readonly string[] InputKeys = ["c", "s", "sub"];
+    private static readonly string[] ConvKeys = ["k", "c", "s", "hs", "relu"];
+    private static readonly string[] HeadKeys = ["c", "f", "hs", "relu"];
+    private static readonly string[] SkipKeys = ["c", "s"];
+    private static readonly string[] IrKeys = ["k", "e", "h", "c", "s", "se", "hs", "relu"];
+
+    /// <summary>Splits a token into its fields; a field the token kind does not have is an error rather than silently ignored.</summary>
+    private static Dictionary<string, string> Fields(string token, string head, string where, string[] allowed)
     {
         var items = token.Split('_', StringSplitOptions.RemoveEmptyEntries);
         if (items.Length == 0 || items[0] != head)
@@ -109,9 +118,13 @@ public static class ArchitectureString
             string key = item is "se" or "hs" or "relu" ? item : new string(item.TakeWhile(char.IsLetter).ToArray());
             if (key.Length == 0 || !d.TryAdd(key, item[key.Length..]))
                 throw new FormatException($"{where}: '{token}' has an unknown or repeated field '{item}'.");
-            if (key is not ("c" or "s" or "k" or "e" or "h" or "f" or "sub" or "se" or "hs" or "relu"))
-                throw new FormatException($"{where}: '{token}' has an unknown field '{item}' (known: k, e, h, c, s, se, hs, relu).");
+            if (!allowed.Contains(key))
+                throw new FormatException($"{where}: '{token}' has an unknown field '{item}' ('{head}' tokens take: {string.Join(", ", allowed)}).");
+            if ((key is "hs" or "relu" or "se") && item.Length != key.Length)
+                throw new FormatException($"{where}: '{token}' has '{item}'; the flag '{key}' takes no value.");
         }
+        if (d.ContainsKey("hs") && d.ContainsKey("relu"))
+            throw new FormatException($"{where}: '{token}' asks for both 'hs' and 'relu'; give one activation.");
         return d;
     }
 

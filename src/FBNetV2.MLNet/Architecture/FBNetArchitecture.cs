@@ -95,12 +95,16 @@ public sealed class FBNetArchitecture : IEquatable<FBNetArchitecture>
         Check(Subsample >= 1 && Subsample <= InputSize, $"Subsample must be between 1 and the input size {InputSize}, got {Subsample}.");
         Check(NumClasses >= 2, $"A classifier needs at least 2 classes, got {NumClasses}.");
         CheckConv("stem", Stem.OutChannels, Stem.Kernel, Stem.Stride);
+        CheckActivation("stem", Stem.Activation);
+        CheckActivation("head", Head.Activation);
         Check(Head.Channels is >= 0 and <= MaxWidth && Head.Features is >= 0 and <= MaxWidth,
             $"Head widths must be between 0 and {MaxWidth}, got {Head.Channels} and {Head.Features}.");
         Check(Resolution > 1 || Stem.Stride == 1, $"stem: stride {Stem.Stride} on a 1x1 input; use a larger input or stride 1.");
         foreach (var (block, _, inSize, s, i) in Blocks())
         {
             string where = $"stage {s + 1} block {i + 1}";
+            Check(Enum.IsDefined(block.Kind), $"{where}: unknown block kind {(int)block.Kind}; expected {string.Join(" or ", Enum.GetNames<BlockKind>())}.");
+            CheckActivation(where, block.Activation);
             Check(inSize > 1 || block.Stride == 1,
                 $"{where}: stride {block.Stride} would shrink a 1x1 map; the earlier strides already reduce the {InputSize}px input to 1px. Use fewer downsamplings or a larger input.");
             CheckConv(where, block.OutChannels, block.Kind == BlockKind.Skip ? 1 : block.Kernel, block.Stride);
@@ -108,6 +112,12 @@ public sealed class FBNetArchitecture : IEquatable<FBNetArchitecture>
             if (block.Kind == BlockKind.Skip)
                 Check(!block.SqueezeExcite && block.Hidden == 0, $"{where}: a skip block has no hidden width or SE.");
         }
+    }
+
+    private static void CheckActivation(string where, Activation activation)
+    {
+        if (!Enum.IsDefined(activation))
+            throw new ArgumentException($"{where}: unknown activation {(int)activation}; expected {string.Join(" or ", Enum.GetNames<Activation>())}.");
     }
 
     private static void CheckConv(string where, int channels, int kernel, int stride)

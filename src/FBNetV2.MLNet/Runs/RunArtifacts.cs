@@ -17,10 +17,9 @@ public static class RunArtifacts
         var existing = All.Where(name => File.Exists(Path.Combine(directory, name)) || Directory.Exists(Path.Combine(directory, name))).ToList();
         if (existing.Count > 0 && !force)
             throw new IOException($"Output folder '{directory}' already holds results ({string.Join(", ", existing)}). Choose another folder or pass --force to replace them.");
-        Directory.CreateDirectory(directory);
-        // Probe that the folder is writable now rather than after an hour of training.
+        // Probe that the folder can be created and written now rather than after an hour of training.
         string probe = Path.Combine(directory, ".fbnet-write-test");
-        try { File.WriteAllText(probe, ""); File.Delete(probe); }
+        try { Directory.CreateDirectory(directory); File.WriteAllText(probe, ""); File.Delete(probe); }
         catch (Exception e) when (e is UnauthorizedAccessException or IOException)
         {
             throw new IOException($"Output folder '{directory}' is not writable ({e.Message}). Choose a folder you can write to.", e);

@@ -32,6 +32,7 @@ public static class DMaskingSearch
                 $"Budget {Format(options.Budget, options.CostTarget)} is below the cheapest architecture of the search space " +
                 $"({Format(minCost, options.CostTarget)}: {cheapest.Derive(space)}). Raise the budget to at least that, or use a smaller space.");
 
+        if (options.CheckpointDirectory is not null) SearchCheckpoint.EnsureWritable(options.CheckpointDirectory);
         TorchDevice.SetThreads(options.Threads);
         var device = TorchDevice.Resolve(options.Device);
         var (weightSet, archSet) = data.Split(options.WeightSplit, options.Seed);
@@ -69,6 +70,7 @@ public static class DMaskingSearch
                 using (y)
                 using (var scope = NewDisposeScope())
                 {
+                    options.OnCancellationCheck?.Invoke();
                     cancellationToken.ThrowIfCancellationRequested();
                     double lr = FBNetTrainer.LearningRateAt(step++, totalSteps, 0, options.WeightLearningRate);
                     foreach (var g in weightOptimizer.ParamGroups) g.LearningRate = lr;
@@ -149,6 +151,7 @@ public static class DMaskingSearch
     private static CandidateScore Score(Supernet net, SearchSpace space, string origin, ArchitectureChoice choice, LabeledImages archSet,
         LabeledImages weightSet, double[][] probabilities, SearchOptions o, Device device, CancellationToken cancellationToken)
     {
+        o.OnCancellationCheck?.Invoke();
         cancellationToken.ThrowIfCancellationRequested();
         net.FixedChoice = choice;
         try

@@ -15,22 +15,53 @@ internal static class SearchCheckpoint
     public static void Save(string directory, string fingerprint, int epochsDone, Supernet net, SGD weights, Adam architecture,
         IReadOnlyList<SearchProgress> history, IReadOnlyList<IReadOnlyList<DecisionDistribution>> distributions)
     {
-        Directory.CreateDirectory(directory);
         string path = Path.Combine(directory, FileName), temp = path + ".tmp";
-        using (var stream = File.Create(temp))
-        using (var writer = new BinaryWriter(stream))
+        try
         {
-            writer.Write(Magic);
-            writer.Write(fingerprint);
-            writer.Write(epochsDone);
-            writer.Write(JsonSerializer.Serialize(history));
-            writer.Write(JsonSerializer.Serialize(distributions));
-            net.save(writer);
-            weights.save_state_dict(writer);
-            architecture.save_state_dict(writer);
-            stream.Flush(flushToDisk: true);
+            Directory.CreateDirectory(directory);
+            // File.Create truncates a stale .tmp that a killed writer left; search.ckpt itself is only ever replaced by the rename.
+            using (var stream = File.Create(temp))
+            using (var writer = new BinaryWriter(stream))
+            {
+                writer.Write(Magic);
+                writer.Write(fingerprint);
+                writer.Write(epochsDone);
+                writer.Write(JsonSerializer.Serialize(history));
+                writer.Write(JsonSerializer.Serialize(distributions));
+                net.save(writer);
+                weights.save_state_dict(writer);
+                architecture.save_state_dict(writer);
+                stream.Flush(flushToDisk: true);
+            }
+            File.Move(temp, path, overwrite: true);
         }
-        File.Move(temp, path, overwrite: true);
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            try { File.Delete(temp); } catch (IOException) { } catch (UnauthorizedAccessException) { } // the original error matters more
+            throw new IOException($"Could not write the search checkpoint for epoch {epochsDone} to '{path}' ({e.Message}). " +
+                (File.Exists(path) ? "The previous checkpoint is kept and a new run resumes from it. " : "") +
+                "Free disk space or choose another CheckpointDirectory / WorkspacePath.", e);
+        }
+    }
+
+    /// <summary>
+    /// Creates the folder and checks that a file can be written in it, so that a read-only or impossible folder is
+    /// reported before the first epoch rather than after it.
+    /// </summary>
+    public static void EnsureWritable(string directory)
+    {
+        string probe = Path.Combine(directory, $".{FileName}.write-test");
+        try
+        {
+            Directory.CreateDirectory(directory);
+            File.WriteAllText(probe, "");
+            File.Delete(probe);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or NotSupportedException)
+        {
+            throw new IOException($"The search checkpoint folder '{directory}' (CheckpointDirectory / WorkspacePath) cannot be written ({e.Message}). " +
+                "Choose a folder you can write to, or set it to null to search without a checkpoint.", e);
+        }
     }
 
     /// <summary>Loads the checkpoint into the given objects; returns the number of finished epochs, or 0 when there is none.</summary>
@@ -56,7 +87,7 @@ internal static class SearchCheckpoint
             architecture.load_state_dict(reader);
             return epochs;
         }
-        catch (Exception e) when (e is EndOfStreamException or InvalidDataException or IOException or JsonException)
+        catch (Exception e) when (e is EndOfStreamException or InvalidDataException or IOException or JsonException or ArgumentException or FormatException or OverflowException)
         {
             throw new InvalidDataException($"The search checkpoint {path} is damaged ({e.Message}). Delete it to start the search over.", e);
         }

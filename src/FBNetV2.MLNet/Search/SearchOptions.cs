@@ -50,6 +50,9 @@ public sealed class SearchOptions
 
     public IProgress<SearchProgress>? Progress { get; set; }
 
+    /// <summary>Test hook: runs at every cancellation check (each weight step and each candidate), just before the token is checked.</summary>
+    internal Action? OnCancellationCheck { get; set; }
+
     internal void Validate()
     {
         static void Check(bool ok, string option, string message) { if (!ok) throw new ArgumentOutOfRangeException(option, message); }

@@ -54,6 +54,7 @@ public static class FBNetTrainer
                     using (y)
                     using (var scope = NewDisposeScope())
                     {
+                        options.OnCancellationCheck?.Invoke();
                         cancellationToken.ThrowIfCancellationRequested();
                         lr = LearningRateAt(step++, totalSteps, warmupSteps, peakLr);
                         foreach (var g in optimizer.ParamGroups) g.LearningRate = lr;

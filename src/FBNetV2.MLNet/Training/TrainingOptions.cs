@@ -42,6 +42,9 @@ public sealed class TrainingOptions
 
     public IProgress<TrainingProgress>? Progress { get; set; }
 
+    /// <summary>Test hook: runs at every cancellation check (each step), just before the token is checked.</summary>
+    internal Action? OnCancellationCheck { get; set; }
+
     internal void Validate()
     {
         static void Check(bool ok, string option, string message) { if (!ok) throw new ArgumentOutOfRangeException(option, message); }

@@ -1,0 +1,266 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Text;
+using FBNetV2.MLNet.Architecture;
+using FBNetV2.MLNet.Network;
+using FBNetV2.MLNet.Onnx;
+using Microsoft.ML.OnnxRuntime;
+using TorchSharp;
+using TorchSharp.Modules;
+using static TorchSharp.torch;
+
+namespace FBNetV2.MLNet.Benchmarks;
+
+/// <summary>
+/// Fuzzes the architecture string end to end. Case i of a seed is always the same text: a random architecture (small,
+/// tiny or extreme sizes) or a mutation of one (truncation, garbage tokens, huge or negative numbers, dropped or
+/// doubled separators, random characters). Each text is parsed; a valid one must survive the string and JSON round
+/// trips and, when small enough to run, build, export to ONNX and match TorchSharp in ONNX Runtime; an invalid one must
+/// be refused with FormatException or ArgumentException and a message. Anything else (another exception type, a crash,
+/// a case running past the time limit) is a failure. Linked into the test project, run in full by
+/// <c>dotnet run --project examples/Benchmarks -c Release -- fuzz --count 500 --seed 1</c>.
+/// </summary>
+public sealed class ArchitectureFuzzer(int seed)
+{
+    public const float Tolerance = 1e-4f;
+
+    /// <summary>Valid architectures above these costs are checked without being built (a width-8192 net would need gigabytes).</summary>
+    public long MaxRunFlops { get; init; } = 20_000_000;
+    public long MaxRunParameters { get; init; } = 2_000_000;
+
+    public TimeSpan CaseTimeLimit { get; init; } = TimeSpan.FromSeconds(60);
+
+    public enum Outcome { ParityPassed, ValidTooLargeToRun, RejectedCleanly, Failed }
+
+    public sealed record CaseResult(int Index, string Text, Outcome Outcome, string Detail, float MaxDiff, TimeSpan Time);
+
+    public sealed record Summary(int Tried, int Valid, int ParityPassed, int ValidTooLargeToRun, int RejectedCleanly, int Failed,
+        float WorstDiff, TimeSpan Slowest, TimeSpan Total, IReadOnlyList<CaseResult> Failures)
+    {
+        public override string ToString() =>
+            $"tried {Tried}: valid {Valid} (ONNX Runtime parity passed {ParityPassed}, too large to run {ValidTooLargeToRun}), " +
+            $"invalid rejected cleanly {RejectedCleanly}, failures {Failed}; worst |ORT - torch| {WorstDiff:E2}, slowest case {Slowest.TotalSeconds:F2} s, total {Total.TotalSeconds:F1} s";
+    }
+
+    public Summary RunMany(int count, Action<CaseResult>? each = null)
+    {
+        var clock = Stopwatch.StartNew();
+        var results = new List<CaseResult>();
+        for (int i = 0; i < count; i++)
+        {
+            var result = RunWithLimit(i);
+            results.Add(result);
+            each?.Invoke(result);
+            if (result.Detail.StartsWith("hang", StringComparison.Ordinal)) break; // the stuck case still holds its thread
+        }
+        int Count(Outcome o) => results.Count(r => r.Outcome == o);
+        return new Summary(results.Count, Count(Outcome.ParityPassed) + Count(Outcome.ValidTooLargeToRun), Count(Outcome.ParityPassed),
+            Count(Outcome.ValidTooLargeToRun), Count(Outcome.RejectedCleanly), Count(Outcome.Failed),
+            results.Select(r => r.MaxDiff).DefaultIfEmpty(0).Max(), results.Select(r => r.Time).DefaultIfEmpty().Max(), clock.Elapsed,
+            results.Where(r => r.Outcome == Outcome.Failed).ToList());
+    }
+
+    private CaseResult RunWithLimit(int index)
+    {
+        var task = Task.Factory.StartNew(() => Run(index), TaskCreationOptions.LongRunning);
+        return task.Wait(CaseTimeLimit) ? task.Result
+            : new CaseResult(index, Generate(index), Outcome.Failed, $"hang: still running after {CaseTimeLimit.TotalSeconds} s", 0, CaseTimeLimit);
+    }
+
+    /// <summary>Parses, round-trips and, for a valid architecture that is small enough, checks ONNX Runtime parity.</summary>
+    public CaseResult Run(int index)
+    {
+        string text = Generate(index);
+        var clock = Stopwatch.StartNew();
+        CaseResult Result(Outcome o, string detail, float diff = 0) => new(index, text, o, detail, diff, clock.Elapsed);
+
+        FBNetArchitecture a;
+        try
+        {
+            a = FBNetArchitecture.Parse(text);
+        }
+        catch (Exception e) when (e is FormatException or ArgumentException)
+        {
+            return string.IsNullOrWhiteSpace(e.Message) || e.Message.StartsWith("Exception of type", StringComparison.Ordinal)
+                ? Result(Outcome.Failed, $"{e.GetType().Name} without a message")
+                : Result(Outcome.RejectedCleanly, $"{e.GetType().Name}: {e.Message}");
+        }
+        catch (Exception e)
+        {
+            return Result(Outcome.Failed, $"parse threw {e.GetType().FullName}: {e.Message}");
+        }
+
+        try
+        {
+            var again = FBNetArchitecture.Parse(a.ToString());
+            if (!again.Equals(a)) return Result(Outcome.Failed, $"string round trip changed it: {a} -> {again}");
+            var json = ArchitectureJson.Deserialize(ArchitectureJson.Serialize(a));
+            if (!json.Equals(a)) return Result(Outcome.Failed, $"JSON round trip changed it: {a} -> {json}");
+            if (a.Flops > MaxRunFlops || a.Parameters > MaxRunParameters)
+                return Result(Outcome.ValidTooLargeToRun, $"{a.Flops / 1e6:F1} MFLOPs, {a.Parameters} parameters");
+            float diff = Parity(a, seed * 100_003 + index);
+            return diff <= Tolerance
+                ? Result(Outcome.ParityPassed, $"max diff {diff:E2}", diff)
+                : Result(Outcome.Failed, $"ONNX Runtime differs from TorchSharp by {diff:E2}", diff);
+        }
+        catch (Exception e)
+        {
+            return Result(Outcome.Failed, $"valid architecture {a} failed: {e.GetType().FullName}: {e.Message}");
+        }
+    }
+
+    /// <summary>Max |ONNX Runtime - TorchSharp| on the class probabilities of two random images, BN statistics randomised so folding matters.</summary>
+    private static float Parity(FBNetArchitecture a, int caseSeed)
+    {
+        using var scope = NewDisposeScope();
+        manual_seed(caseSeed);
+        var r = new Random(caseSeed);
+        var mean = Enumerable.Range(0, a.InputChannels).Select(_ => 0.2f + 0.5f * r.NextSingle()).ToArray();
+        var std = Enumerable.Range(0, a.InputChannels).Select(_ => 0.1f + 0.4f * r.NextSingle()).ToArray();
+        using var net = new FBNetNetwork(a, mean, std);
+        using (no_grad())
+        {
+            foreach (var bn in net.modules().OfType<BatchNorm2d>())
+            {
+                long n = bn.num_features;
+                bn.running_mean!.copy_(randn(n) * 0.5);
+                bn.running_var!.copy_(rand(n) * 1.5 + 0.5);
+                bn.weight!.copy_(rand(n) + 0.5);
+                bn.bias!.copy_(randn(n) * 0.3);
+            }
+        }
+        net.eval();
+        var x = rand(2, a.InputChannels, a.InputSize, a.InputSize);
+        float[] expected;
+        using (no_grad()) expected = net.forward(x).softmax(1).data<float>().ToArray();
+
+        using var session = new InferenceSession(OnnxExporter.Export(net), new SessionOptions { IntraOpNumThreads = 1 });
+        var pixels = x.data<float>().ToArray();
+        using var input = OrtValue.CreateTensorValueFromMemory(pixels, [2, a.InputChannels, a.InputSize, a.InputSize]);
+        using var run = new RunOptions();
+        using var results = session.Run(run, [OnnxExporter.InputName], [input], [OnnxExporter.OutputName]);
+        var actual = results[0].GetTensorDataAsSpan<float>();
+        if (actual.Length != expected.Length) return float.PositiveInfinity;
+        float worst = 0;
+        for (int i = 0; i < actual.Length; i++) worst = Math.Max(worst, Math.Abs(actual[i] - expected[i]));
+        return worst;
+    }
+
+    // ---------------- generation ----------------
+
+    /// <summary>The text of case <paramref name="index"/>: the same for the same seed and index.</summary>
+    public string Generate(int index)
+    {
+        var r = new Random(unchecked(seed * 1_000_003 + index * 7919));
+        int mode = r.Next(100);
+        return mode switch
+        {
+            < 40 => RandomText(r, Scale.Small),
+            < 48 => RandomText(r, Scale.Tiny),
+            < 56 => RandomText(r, Scale.Extreme),
+            < 95 => Mutate(r, RandomText(r, r.Next(4) == 0 ? Scale.Extreme : Scale.Small)),
+            _ => Garbage(r),
+        };
+    }
+
+    private enum Scale { Tiny, Small, Extreme }
+
+    private static string RandomText(Random r, Scale scale)
+    {
+        int Width() => scale switch
+        {
+            Scale.Tiny => r.Next(1, 5),
+            Scale.Small => r.Next(4, 33),
+            _ => r.Next(3) == 0 ? FBNetArchitecture.MaxWidth : r.Next(1, FBNetArchitecture.MaxWidth + 1),
+        };
+        int channels = r.Next(2) == 0 ? 1 : 3;
+        int size = scale switch { Scale.Tiny => r.Next(1, 6), Scale.Small => r.Next(6, 33), _ => r.Next(3) == 0 ? FBNetArchitecture.MaxWidth : r.Next(1, 2049) };
+        int sub = r.Next(4) == 0 ? r.Next(2, 4) : 1;
+        int map = (size + sub - 1) / sub;
+        // Mostly strides that keep the map above 1x1, sometimes one too many (an invalid case).
+        int Stride()
+        {
+            if (r.Next(3) != 0) return 1;
+            if (map > 1 || r.Next(8) == 0) { map = (map + 1) / 2; return 2; }
+            return 1;
+        }
+        var sb = new StringBuilder();
+        sb.Append(CultureInfo.InvariantCulture, $"in_c{channels}_s{size}");
+        if (sub > 1) sb.Append(CultureInfo.InvariantCulture, $"_sub{sub}");
+        sb.Append(CultureInfo.InvariantCulture, $"|conv_k{(r.Next(2) == 0 ? 3 : 5)}_c{Width()}_s{Stride()}{Act(r)}");
+        for (int s = r.Next(1, 4); s > 0; s--)
+        {
+            sb.Append('|');
+            var blocks = new List<string>();
+            for (int b = r.Next(1, 4); b > 0; b--)
+            {
+                if (r.Next(4) == 0)
+                {
+                    int stride = Stride();
+                    blocks.Add("skip" + (r.Next(2) == 0 ? $"_c{Width()}" : "") + (stride > 1 ? $"_s{stride}" : ""));
+                    continue;
+                }
+                string width = r.Next(3) switch
+                {
+                    0 => "e1",
+                    1 => "e" + (r.Next(2) == 0 ? r.Next(2, 7).ToString(CultureInfo.InvariantCulture) : (1 + 5 * r.NextDouble()).ToString("F3", CultureInfo.InvariantCulture)),
+                    _ => $"h{Width()}",
+                };
+                int st = Stride();
+                blocks.Add($"ir_k{(r.Next(2) == 0 ? 3 : 5)}_{width}_c{Width()}" + (st > 1 ? $"_s{st}" : "") + (r.Next(3) == 0 ? "_se" : "") + Act(r));
+            }
+            sb.Append(string.Join(',', blocks));
+        }
+        sb.Append(CultureInfo.InvariantCulture, $"|head_c{(r.Next(2) == 0 ? 0 : Width())}_f{(r.Next(2) == 0 ? 0 : Width())}{Act(r)}|cls{r.Next(2, 12)}");
+        return sb.ToString();
+    }
+
+    private static string Act(Random r) => r.Next(2) == 0 ? "_hs" : "";
+
+    private static readonly string[] GarbageTokens =
+    [
+        "", "_", "__", "|", ",", "||", ",,", "x", "ir", "skip", "conv", "head", "cls", "in", "k", "c", "e", "h", "s", "se", "hs", "relu",
+        "k0", "k2", "k13", "c0", "s0", "s9", "e0", "e65", "e-1", "e1e9", "eNaN", "einf", "h-3", "sub0", "cls0", "cls-1",
+        "99999999999999999999", "2147483648", "-2147483648", "8193", "1.5", "0x10", " ", "\t", "\n", "\0", "é", "Ⅻ", "٣", "\uFFFF", "🙂",
+        "ir_k3_e4_c24", "skip_c16_s2", "ir_k3_e4_h32_c8", "head_c0_f0", "_se_se", "_hs_relu",
+    ];
+
+    private static string Mutate(Random r, string text)
+    {
+        for (int m = r.Next(1, 4); m > 0; m--)
+        {
+            int at = r.Next(text.Length + 1);
+            text = r.Next(9) switch
+            {
+                0 => text[..at], // truncated
+                1 => text.Insert(at, GarbageTokens[r.Next(GarbageTokens.Length)]),
+                2 => text.Length > 0 ? text.Remove(Math.Min(at, text.Length - 1), 1) : text,
+                3 => ReplaceNumber(r, text, r.Next(3) switch { 0 => "99999999999999999999", 1 => "0", _ => r.Next(8193, int.MaxValue).ToString(CultureInfo.InvariantCulture) }),
+                4 => ReplaceNumber(r, text, "-" + r.Next(1, 100).ToString(CultureInfo.InvariantCulture)),
+                5 => text.Replace(r.Next(2) == 0 ? '|' : ',', r.Next(2) == 0 ? ',' : '|'),
+                6 => text.Insert(at, r.Next(2) == 0 ? "|" : ","),
+                7 => string.Concat(Enumerable.Repeat(text, r.Next(2, 4))),
+                _ => text.Insert(at, ((char)r.Next(1, 0xD7FF)).ToString()),
+            };
+        }
+        return text;
+    }
+
+    private static string ReplaceNumber(Random r, string text, string number)
+    {
+        var digits = Enumerable.Range(0, text.Length).Where(i => char.IsAsciiDigit(text[i]) && (i == 0 || !char.IsAsciiDigit(text[i - 1]))).ToArray();
+        if (digits.Length == 0) return text + number;
+        int start = digits[r.Next(digits.Length)], end = start;
+        while (end < text.Length && char.IsAsciiDigit(text[end])) end++;
+        return text[..start] + number + text[end..];
+    }
+
+    private static string Garbage(Random r)
+    {
+        int length = r.Next(0, 200);
+        var sb = new StringBuilder(length);
+        for (int i = 0; i < length; i++)
+            sb.Append(r.Next(3) == 0 ? "|,_0123456789ceshkiruf"[r.Next(22)] : (char)r.Next(1, 0xD7FF));
+        return sb.ToString();
+    }
+}

@@ -1,0 +1,32 @@
+using FBNetV2.MLNet.Benchmarks;
+using Xunit;
+using Xunit.Abstractions;
+
+namespace FBNetV2.MLNet.Tests.Reliability;
+
+/// <summary>
+/// A fixed-seed share of the architecture fuzzer (the first 60 cases of seed 1); the full run is
+/// <c>dotnet run --project examples/Benchmarks -c Release -- fuzz --count 500 --seed 1</c>.
+/// </summary>
+public sealed class ArchitectureFuzzTests(ITestOutputHelper output)
+{
+    [Fact]
+    public void Sixty_fuzzed_architectures_parse_export_and_score_or_are_refused_cleanly()
+    {
+        TorchSharp.torch.set_num_threads(1);
+        var summary = new ArchitectureFuzzer(seed: 1).RunMany(60);
+        output.WriteLine(summary.ToString());
+        Assert.True(summary.Failed == 0, string.Join("\n", summary.Failures.Select(f => $"case {f.Index}: {f.Detail}\n  text: {f.Text}")));
+        Assert.True(summary.ParityPassed >= 10 && summary.RejectedCleanly >= 10 && summary.ValidTooLargeToRun >= 1, summary.ToString());
+        Assert.True(summary.Total < TimeSpan.FromSeconds(30), summary.ToString());
+    }
+
+    [Fact]
+    public void Cases_are_reproducible_from_the_seed()
+    {
+        var a = new ArchitectureFuzzer(7);
+        var b = new ArchitectureFuzzer(7);
+        Assert.Equal(Enumerable.Range(0, 200).Select(a.Generate), Enumerable.Range(0, 200).Select(b.Generate));
+        Assert.NotEqual(Enumerable.Range(0, 20).Select(a.Generate), Enumerable.Range(0, 20).Select(new ArchitectureFuzzer(8).Generate));
+    }
+}
