@@ -10,24 +10,28 @@
 set -euo pipefail
 
 repo="$(cd "$(dirname "$0")/../.." && pwd)"
-feed="$repo/nuget"
 version="0.1.0-ci.$(date -u +%Y%m%d%H%M%S)"
 work="$(mktemp -d "${TMPDIR:-/tmp}/fbnet-package-smoke.XXXXXX")"
+# Pack a copy of the working tree (tracked and untracked, not ignored files): a Release build with another version
+# must not overwrite the bin/ folders of a test run that may be executing this script.
+src="$work/src"
+feed="$src/nuget"
 packages="${NUGET_PACKAGES:-$HOME/.nuget/packages}"
 start=$SECONDS
 log() { echo "[package-smoke +$((SECONDS - start))s] $*"; }
 fail() { echo "[package-smoke] FAILED: $*" >&2; exit 1; }
 cleanup() {
-  # The fresh version is only for this run: drop it from the feed and the package cache.
-  rm -f "$feed/FBNetV2.MLNet.$version.nupkg" "$feed/FBNetV2.MLNet.$version.snupkg" "$feed/FBNetV2.MLNet.Cli.$version.nupkg"
+  # The fresh version is only for this run: drop it from the package cache.
   rm -rf "$packages/fbnetv2.mlnet/$version" "$packages/fbnetv2.mlnet.cli/$version"
   if [ "${FBNET_SMOKE_KEEP:-0}" = 1 ]; then echo "[package-smoke] kept $work"; else rm -rf "$work"; fi
 }
 trap cleanup EXIT
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPERIENCE=1
 
-log "packing $version into $feed"
-dotnet pack "$repo/FBNetV2.MLNet.sln" -c Release -p:Version="$version" -nologo -v:q > "$work/pack.log" 2>&1 \
+mkdir -p "$src"
+(cd "$repo" && git ls-files -z --cached --others --exclude-standard | tar --null --ignore-failed-read -cf - -T - 2>/dev/null) | tar -xf - -C "$src"
+log "packing $version into $feed (a copy of $repo)"
+dotnet pack "$src/FBNetV2.MLNet.sln" -c Release -p:Version="$version" -nologo -v:q > "$work/pack.log" 2>&1 \
   || { tail -40 "$work/pack.log"; fail "dotnet pack"; }
 lib="$feed/FBNetV2.MLNet.$version.nupkg"
 cli="$feed/FBNetV2.MLNet.Cli.$version.nupkg"
@@ -129,7 +133,7 @@ tool_so="$(find "$tools/.store" -name libLibTorchSharp.so | head -1)"
 [ -n "$tool_so" ] || fail "the tool package carries no libLibTorchSharp.so"
 readelf -V "$tool_so" | grep "GLIBCXX_3.4.32" | grep -q "WEAK" || fail "the tool's libLibTorchSharp.so is not patched"
 log "training one epoch with the installed tool (TorchSharp inside the tool)"
-"$tools/fbnet" train --data "$repo/examples/FashionMnist/data/sample" --out "$work/run" --arch Compact-S --epochs 1 --batch-size 64 --json > "$work/train.json"
+"$tools/fbnet" train --data "$src/examples/FashionMnist/data/sample" --out "$work/run" --arch Compact-S --epochs 1 --batch-size 64 --json > "$work/train.json"
 python3 -c "import json,sys; r=json.load(open(sys.argv[1])); assert r['parameters']>0 and 0<=r['testAccuracy']<=1" "$work/train.json" \
   || fail "fbnet train --json is not the expected JSON"
 [ -f "$work/run/model.zip" ] || fail "fbnet train wrote no model.zip"
