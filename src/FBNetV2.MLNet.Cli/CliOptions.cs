@@ -1,0 +1,144 @@
+using System.CommandLine;
+using System.CommandLine.Parsing;
+using System.Globalization;
+using System.Text.RegularExpressions;
+using FBNetV2.MLNet.Architecture;
+
+namespace FBNetV2.MLNet.Cli;
+
+/// <summary>Options whose values are checked while parsing, each error saying what was given and what is expected.</summary>
+internal static partial class CliOptions
+{
+    public static Option<string> RequiredPath(string name, string helpName, string description) =>
+        new(name) { Description = description, HelpName = helpName, Required = true };
+
+    public static Option<bool> Flag(string name, string description) => new(name) { Description = description };
+
+    public static Option<int?> Int(string name, string description, int min, int max, string? defaultValue = null) => new(name)
+    {
+        Description = $"{description} ({min}-{max}{(defaultValue is null ? "" : $", default {defaultValue}")})",
+        HelpName = "N",
+        CustomParser = r =>
+        {
+            string text = r.Tokens.Count > 0 ? r.Tokens[0].Value : "";
+            if (!int.TryParse(text, NumberStyles.Integer, CultureInfo.InvariantCulture, out int value))
+            {
+                r.AddError($"{name} expects a whole number from {min} to {max}, got '{text}'.");
+                return null;
+            }
+            if (value < min || value > max)
+            {
+                r.AddError($"{name} must be from {min} to {max}, got {value}.");
+                return null;
+            }
+            return value;
+        },
+    };
+
+    public static Option<double?> PositiveDouble(string name, string description, double max) => new(name)
+    {
+        Description = description,
+        HelpName = "N",
+        CustomParser = r =>
+        {
+            string text = r.Tokens.Count > 0 ? r.Tokens[0].Value : "";
+            if (!double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out double value) || !double.IsFinite(value))
+            {
+                r.AddError($"{name} expects a number such as 2.5, got '{text}'.");
+                return null;
+            }
+            if (value <= 0 || value > max)
+            {
+                r.AddError($"{name} must be greater than 0 and at most {max.ToString(CultureInfo.InvariantCulture)}, got {text}.");
+                return null;
+            }
+            return value;
+        },
+    };
+
+    public static Option<int?> Channels() => new("--channels")
+    {
+        Description = "Input channels: 1 (gray) or 3 (RGB); default: guessed from the images",
+        HelpName = "1|3",
+        CustomParser = r =>
+        {
+            string text = r.Tokens.Count > 0 ? r.Tokens[0].Value : "";
+            if (text is "1" or "3") return int.Parse(text, CultureInfo.InvariantCulture);
+            r.AddError($"--channels expects 1 (gray) or 3 (RGB), got '{text}'.");
+            return null;
+        },
+    };
+
+    public static Option<string?> Preset() => new("--preset")
+    {
+        Description = "Search space: Auto (from image size and classes), Compact (28-64 px) or ImageNet (128 px and up); default Auto",
+        HelpName = "Auto|Compact|ImageNet",
+        CustomParser = r =>
+        {
+            string text = r.Tokens.Count > 0 ? r.Tokens[0].Value : "";
+            foreach (var known in new[] { "Auto", "Compact", "ImageNet" })
+                if (string.Equals(text, known, StringComparison.OrdinalIgnoreCase)) return known;
+            r.AddError($"--preset expects Auto, Compact or ImageNet, got '{text}'.");
+            return null;
+        },
+    };
+
+    public static Option<string[]?> Baselines() => new("--baselines")
+    {
+        Description = "Comma-separated predefined architectures trained with the same recipe for comparison, e.g. Compact-S,Compact-M (see 'fbnet archs')",
+        HelpName = "NAME[,NAME]",
+        CustomParser = r =>
+        {
+            string text = r.Tokens.Count > 0 ? r.Tokens[0].Value : "";
+            var names = text.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+            var unknown = names.Where(n => !PredefinedArchitectures.Contains(n)).ToArray();
+            if (names.Length == 0 || unknown.Length > 0)
+            {
+                r.AddError($"--baselines expects predefined architecture names separated by commas ({string.Join(", ", PredefinedArchitectures.Names)}), " +
+                    (names.Length == 0 ? "got nothing." : $"got unknown {string.Join(", ", unknown.Select(u => $"'{u}'"))}."));
+                return null;
+            }
+            return names;
+        },
+    };
+
+    public static Option<TimeSpan?> Duration(string name, string description) => new(name)
+    {
+        Description = description,
+        HelpName = "30m|2h|1h30m|90s|hh:mm:ss",
+        CustomParser = r =>
+        {
+            string text = r.Tokens.Count > 0 ? r.Tokens[0].Value : "";
+            if (TryParseDuration(text, out var value) && value > TimeSpan.Zero) return value;
+            r.AddError($"{name} expects a positive duration such as 30m, 2h, 1h30m, 90s or 01:30:00, got '{text}'.");
+            return null;
+        },
+    };
+
+    /// <summary>"90s", "30m", "2h", "1h30m", "1.5h", or a TimeSpan ("01:30:00").</summary>
+    public static bool TryParseDuration(string text, out TimeSpan value)
+    {
+        value = TimeSpan.Zero;
+        text = text.Trim();
+        if (text.Length == 0) return false;
+        if (text.Contains(':'))
+            return TimeSpan.TryParse(text, CultureInfo.InvariantCulture, out value);
+        var matches = DurationPart().Matches(text);
+        if (matches.Count == 0 || string.Concat(matches.Select(m => m.Value)) != text) return false;
+        foreach (Match m in matches)
+        {
+            double n = double.Parse(m.Groups[1].Value, CultureInfo.InvariantCulture);
+            value += m.Groups[2].Value switch
+            {
+                "d" => TimeSpan.FromDays(n),
+                "h" => TimeSpan.FromHours(n),
+                "m" => TimeSpan.FromMinutes(n),
+                _ => TimeSpan.FromSeconds(n),
+            };
+        }
+        return true;
+    }
+
+    [GeneratedRegex(@"(\d+(?:\.\d+)?)([dhms])")]
+    private static partial Regex DurationPart();
+}

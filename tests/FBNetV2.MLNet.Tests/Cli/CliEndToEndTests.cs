@@ -1,0 +1,158 @@
+using Xunit;
+using System.Diagnostics;
+using System.Text.Json;
+using FBNetV2.MLNet.Cli;
+using Microsoft.ML.OnnxRuntime;
+using Microsoft.ML.OnnxRuntime.Tensors;
+using Xunit.Abstractions;
+
+namespace FBNetV2.MLNet.Tests.Cli;
+
+/// <summary>One <c>fbnet train</c> on a generated RGB image folder (not in the repository), shared by the tests below.</summary>
+public sealed class TrainedShapesModel : IDisposable
+{
+    private readonly TempDirectory _temp = new();
+
+    public TrainedShapesModel()
+    {
+        Data = Fbnet.ShapesFolder(_temp.Folder("shapes"), perClass: 20);
+        Output = Path.Combine(_temp.Path, "run");
+        var clock = Stopwatch.StartNew();
+        Train = Fbnet.Run("train", "--arch", "Compact-S", "--epochs", "2", "--batch-size", "16", "--data", Data, "--out", Output, "--json");
+        TrainTime = clock.Elapsed;
+    }
+
+    public string Root => _temp.Path;
+    public string Data { get; }
+    public string Output { get; }
+    public string ModelZip => Path.Combine(Output, "model.zip");
+    public Fbnet.Result Train { get; }
+    public TimeSpan TrainTime { get; }
+
+    public void Dispose() => _temp.Dispose();
+}
+
+public sealed class CliEndToEndTests(TrainedShapesModel model, ITestOutputHelper log) : IClassFixture<TrainedShapesModel>
+{
+    private static readonly string[] Classes = ["disc", "square", "triangle"];
+
+    [Fact]
+    public void Train_writes_every_result_and_json_on_stdout()
+    {
+        log.WriteLine($"fbnet train took {model.TrainTime.TotalSeconds:F1} s");
+        Assert.True(model.Train.ExitCode == 0, model.Train.ToString());
+        using var json = JsonDocument.Parse(model.Train.Out);
+        var root = json.RootElement;
+        Assert.Equal("train", root.GetProperty("command").GetString());
+        Assert.StartsWith("in_c3_s40|", root.GetProperty("architecture").GetString());
+        Assert.InRange(root.GetProperty("testAccuracy").GetDouble(), 0, 1);
+        foreach (var f in new[] { "model.zip", "model.onnx", "architecture.json", "metrics.json", "report/report.html" })
+            Assert.True(File.Exists(Path.Combine(model.Output, f)), f);
+        Assert.Contains("epoch 2/2", model.Train.Err); // progress lines go to stderr with --json
+    }
+
+    [Fact]
+    public void Evaluate_reports_accuracy_per_class_metrics_and_the_confusion_matrix()
+    {
+        var r = Fbnet.Run("evaluate", "--model", model.ModelZip, "--data", model.Data, "--json");
+        Assert.True(r.ExitCode == 0, r.ToString());
+        using var json = JsonDocument.Parse(r.Out);
+        var root = json.RootElement;
+        Assert.Equal(60, root.GetProperty("images").GetInt32());
+        Assert.InRange(root.GetProperty("accuracy").GetDouble(), 0, 1);
+        var perClass = root.GetProperty("perClass").EnumerateArray().ToArray();
+        Assert.Equal(Classes, perClass.Select(c => c.GetProperty("label").GetString()));
+        Assert.All(perClass, c => Assert.Equal(20, c.GetProperty("support").GetInt32()));
+        var counts = root.GetProperty("confusionMatrix").GetProperty("counts").EnumerateArray()
+            .Select(row => row.EnumerateArray().Select(v => v.GetInt32()).ToArray()).ToArray();
+        Assert.Equal(3, counts.Length);
+        Assert.All(counts, row => Assert.Equal(20, row.Sum()));
+        double accuracy = (double)Enumerable.Range(0, 3).Sum(i => counts[i][i]) / 60;
+        Assert.Equal(accuracy, root.GetProperty("accuracy").GetDouble(), 6);
+
+        var text = Fbnet.Run("evaluate", "--model", model.ModelZip, "--data", model.Data);
+        Assert.Equal(0, text.ExitCode);
+        Assert.Contains("Confusion matrix (rows: actual, columns: predicted)", text.Out);
+        Assert.Contains("precision", text.Out);
+    }
+
+    [Fact]
+    public void Evaluate_refuses_classes_the_model_does_not_know()
+    {
+        string other = Path.Combine(model.Root, "other");
+        Fbnet.ShapesFolder(other, perClass: 1);
+        Directory.Move(Path.Combine(other, "square"), Path.Combine(other, "star"));
+        var r = Fbnet.Run("evaluate", "--model", model.ModelZip, "--data", other);
+        Assert.Equal(FBNetCli.Failure, r.ExitCode);
+        Assert.Contains("'star' that the model does not know", r.Err);
+    }
+
+    [Fact]
+    public void Predict_gives_top_k_labels_with_scores()
+    {
+        string[] images = [Path.Combine(model.Data, "disc", "disc-00.png"), Path.Combine(model.Data, "triangle", "triangle-05.png")];
+        var r = Fbnet.Run(["predict", "--model", model.ModelZip, "--top", "2", "--json", .. images]);
+        Assert.True(r.ExitCode == 0, r.ToString());
+        using var json = JsonDocument.Parse(r.Out);
+        var results = json.RootElement.EnumerateArray().ToArray();
+        Assert.Equal(images, results.Select(e => e.GetProperty("image").GetString()));
+        foreach (var result in results)
+        {
+            var predictions = result.GetProperty("predictions").EnumerateArray().ToArray();
+            Assert.Equal(2, predictions.Length);
+            Assert.All(predictions, p => Assert.Contains(p.GetProperty("label").GetString(), Classes));
+            var scores = predictions.Select(p => p.GetProperty("score").GetDouble()).ToArray();
+            Assert.All(scores, s => Assert.InRange(s, 0, 1));
+            Assert.True(scores[0] >= scores[1]);
+        }
+
+        var all = Fbnet.Run("predict", "--model", model.ModelZip, "--top", "9", images[0]);
+        Assert.Equal(0, all.ExitCode);
+        Assert.All(Classes, c => Assert.Contains(c, all.Out)); // --top above the class count shows every class
+
+        var bad = Fbnet.Run("predict", "--model", model.ModelZip, Path.Combine(model.Output, "metrics.json"));
+        Assert.Equal(FBNetCli.Failure, bad.ExitCode);
+        Assert.Contains("is not a readable image", bad.Err);
+    }
+
+    [Fact]
+    public void Export_extracts_an_onnx_model_that_onnx_runtime_loads()
+    {
+        string fromZip = Path.Combine(model.Root, "exported", "from-zip.onnx");
+        var r = Fbnet.Run("export", "--model", model.ModelZip, "--onnx", fromZip);
+        Assert.True(r.ExitCode == 0, r.ToString());
+        string fromRun = Path.Combine(model.Root, "exported", "from-run.onnx");
+        r = Fbnet.Run("export", "--model", model.Output, "--onnx", fromRun);
+        Assert.True(r.ExitCode == 0, r.ToString());
+        Assert.Equal(File.ReadAllBytes(Path.Combine(model.Output, "model.onnx")), File.ReadAllBytes(fromRun));
+
+        foreach (var path in new[] { fromZip, fromRun })
+        {
+            using var session = new InferenceSession(path);
+            var input = session.InputMetadata.Single();
+            Assert.Equal([3, 40, 40], input.Value.Dimensions[1..]);
+            var pixels = new DenseTensor<float>(new float[3 * 40 * 40].Select((_, i) => i % 255 / 255f).ToArray(), [1, 3, 40, 40]);
+            using var outputs = session.Run([NamedOnnxValue.CreateFromTensor(input.Key, pixels)]);
+            var probabilities = outputs.First().AsEnumerable<float>().ToArray();
+            Assert.Equal(3, probabilities.Length);
+            Assert.Equal(1.0, probabilities.Sum(), 3);
+        }
+
+        // The file is there now: without --force it is left alone.
+        var again = Fbnet.Run("export", "--model", model.ModelZip, "--onnx", fromRun);
+        Assert.Equal(FBNetCli.Failure, again.ExitCode);
+        Assert.Contains("already exists", again.Err);
+        Assert.Equal(File.ReadAllBytes(Path.Combine(model.Output, "model.onnx")), File.ReadAllBytes(fromRun));
+        Assert.Equal(0, Fbnet.Run("export", "--model", model.ModelZip, "--onnx", fromRun, "--force").ExitCode);
+    }
+
+    [Fact]
+    public void Ctrl_c_during_training_exits_130_without_a_model()
+    {
+        string output = Path.Combine(model.Root, "cancelled");
+        using var cancel = new CancellationTokenSource(TimeSpan.FromSeconds(2));
+        var r = Fbnet.Run(cancel.Token, "train", "--arch", "Compact-S", "--epochs", "200", "--batch-size", "8", "--data", model.Data, "--out", output);
+        Assert.True(r.ExitCode == FBNetCli.Cancelled, r.ToString());
+        Assert.False(File.Exists(Path.Combine(output, "model.zip")));
+    }
+}

@@ -1,0 +1,194 @@
+using Xunit;
+using System.IO.Compression;
+using System.Text.Json;
+using FBNetV2.MLNet.Cli;
+
+namespace FBNetV2.MLNet.Tests.Cli;
+
+/// <summary>Usage errors (exit 2), bad input (exit 1), cancellation (130) and archs; none of these trains.</summary>
+public sealed class CliUsageTests
+{
+    [Fact]
+    public void No_command_prints_usage_and_exits_2()
+    {
+        var r = Fbnet.Run();
+        Assert.Equal(FBNetCli.UsageError, r.ExitCode);
+        Assert.Contains("no command given", r.Err);
+        Assert.Contains("search", r.Err);
+    }
+
+    [Fact]
+    public void Unknown_command_is_a_usage_error()
+    {
+        var r = Fbnet.Run("serach", "--data", "x");
+        Assert.Equal(FBNetCli.UsageError, r.ExitCode);
+        Assert.Contains("'serach'", r.Err);
+        Assert.Contains("Commands: search, train, evaluate, predict, export, archs", r.Err);
+        Assert.Empty(r.Out);
+    }
+
+    [Fact]
+    public void Unknown_option_is_a_usage_error()
+    {
+        var r = Fbnet.Run("archs", "--jsn");
+        Assert.Equal(FBNetCli.UsageError, r.ExitCode);
+        Assert.Contains("'--jsn'", r.Err);
+        Assert.Contains("fbnet archs --help", r.Err);
+    }
+
+    [Fact]
+    public void Missing_required_options_are_named()
+    {
+        var r = Fbnet.Run("search", "--out", "somewhere");
+        Assert.Equal(FBNetCli.UsageError, r.ExitCode);
+        Assert.Contains("'--data' is required", r.Err);
+
+        r = Fbnet.Run("train", "--data", "x", "--out", "y");
+        Assert.Equal(FBNetCli.UsageError, r.ExitCode);
+        Assert.Contains("'--arch' is required", r.Err);
+    }
+
+    [Fact]
+    public void Missing_value_is_a_usage_error()
+    {
+        var r = Fbnet.Run("search", "--data", "x", "--out", "y", "--epochs");
+        Assert.Equal(FBNetCli.UsageError, r.ExitCode);
+        Assert.Contains("--epochs", r.Err);
+    }
+
+    [Theory]
+    [InlineData("--epochs", "abc", "--epochs expects a whole number from 1 to 10000, got 'abc'")]
+    [InlineData("--epochs", "0", "--epochs must be from 1 to 10000, got 0")]
+    [InlineData("--search-epochs", "2.5", "--search-epochs expects a whole number")]
+    [InlineData("--budget-mflops", "lots", "--budget-mflops expects a number such as 2.5, got 'lots'")]
+    [InlineData("--budget-mflops", "-3", "--budget-mflops must be greater than 0")]
+    [InlineData("--size", "4", "--size must be from 8 to 1024, got 4")]
+    [InlineData("--channels", "2", "--channels expects 1 (gray) or 3 (RGB), got '2'")]
+    [InlineData("--time-budget", "soon", "--time-budget expects a positive duration such as 30m")]
+    [InlineData("--preset", "Huge", "--preset expects Auto, Compact or ImageNet, got 'Huge'")]
+    [InlineData("--baselines", "Compact-S,Tiny", "got unknown 'Tiny'")]
+    public void Bad_values_say_what_is_expected(string option, string value, string message)
+    {
+        var r = Fbnet.Run("search", "--data", "x", "--out", "y", option, value);
+        Assert.Equal(FBNetCli.UsageError, r.ExitCode);
+        Assert.Contains(message, r.Err);
+    }
+
+    [Theory]
+    [InlineData("30m", 30 * 60)]
+    [InlineData("2h", 2 * 3600)]
+    [InlineData("1h30m", 90 * 60)]
+    [InlineData("90s", 90)]
+    [InlineData("00:10:00", 600)]
+    public void Durations_parse(string text, int seconds)
+    {
+        Assert.True(CliOptions.TryParseDuration(text, out var value));
+        Assert.Equal(TimeSpan.FromSeconds(seconds), value);
+    }
+
+    [Fact]
+    public void Archs_json_lists_the_predefined_architectures()
+    {
+        var r = Fbnet.Run("archs", "--json");
+        Assert.Equal(0, r.ExitCode);
+        using var json = JsonDocument.Parse(r.Out);
+        var rows = json.RootElement.EnumerateArray().ToDictionary(e => e.GetProperty("name").GetString()!);
+        Assert.Equal(FBNetV2.MLNet.Architecture.PredefinedArchitectures.Names.Count, rows.Count);
+        var compact = rows["Compact-S"];
+        Assert.Equal(FBNetV2.MLNet.Architecture.PredefinedArchitectures.Get("Compact-S").Parameters, compact.GetProperty("parameters").GetInt64());
+        Assert.InRange(compact.GetProperty("mflops").GetDouble(), 0.1, 10);
+        Assert.Equal(56.4, rows["FBNetV2-F1"].GetProperty("publishedMFlops").GetDouble());
+    }
+
+    [Fact]
+    public void Archs_table_is_readable()
+    {
+        var r = Fbnet.Run("archs");
+        Assert.Equal(0, r.ExitCode);
+        Assert.Contains("Compact-M", r.Out);
+        Assert.Contains("MFLOPs", r.Out);
+    }
+
+    [Fact]
+    public void Missing_or_empty_data_folder_is_bad_input()
+    {
+        using var temp = new TempDirectory();
+        var r = Fbnet.Run("train", "--arch", "Compact-S", "--data", Path.Combine(temp.Path, "nope"), "--out", temp.Folder("out"));
+        Assert.Equal(FBNetCli.Failure, r.ExitCode);
+        Assert.Contains("does not exist", r.Err);
+
+        r = Fbnet.Run("train", "--arch", "Compact-S", "--data", temp.Folder("empty"), "--out", Path.Combine(temp.Path, "out2"));
+        Assert.Equal(FBNetCli.Failure, r.ExitCode);
+        Assert.Contains("is empty", r.Err);
+        Assert.False(Directory.Exists(Path.Combine(temp.Path, "out2")));
+    }
+
+    [Fact]
+    public void Unknown_architecture_is_bad_input()
+    {
+        using var temp = new TempDirectory();
+        Fbnet.ShapesFolder(temp.Folder("data"), perClass: 1);
+        var r = Fbnet.Run("train", "--arch", "Compact-XXL", "--data", Path.Combine(temp.Path, "data"), "--out", Path.Combine(temp.Path, "out"));
+        Assert.Equal(FBNetCli.Failure, r.ExitCode);
+        Assert.Contains("--arch: 'Compact-XXL' is neither a predefined architecture", r.Err);
+    }
+
+    [Fact]
+    public void Existing_results_are_refused_without_force_and_left_untouched()
+    {
+        using var temp = new TempDirectory();
+        string data = Fbnet.ShapesFolder(temp.Folder("data"), perClass: 2);
+        string output = temp.Folder("out");
+        File.WriteAllText(Path.Combine(output, "model.zip"), "earlier model");
+        File.WriteAllText(Path.Combine(output, "metrics.json"), "{\"earlier\": true}");
+        var before = File.GetLastWriteTimeUtc(Path.Combine(output, "model.zip"));
+
+        var r = Fbnet.Run("train", "--arch", "Compact-S", "--data", data, "--out", output, "--epochs", "1");
+        Assert.Equal(FBNetCli.Failure, r.ExitCode);
+        Assert.Contains("already holds results (model.zip, metrics.json)", r.Err);
+        Assert.Contains("--force", r.Err);
+        Assert.Equal("earlier model", File.ReadAllText(Path.Combine(output, "model.zip")));
+        Assert.Equal("{\"earlier\": true}", File.ReadAllText(Path.Combine(output, "metrics.json")));
+        Assert.Equal(before, File.GetLastWriteTimeUtc(Path.Combine(output, "model.zip")));
+        Assert.Equal(["metrics.json", "model.zip"], Directory.GetFileSystemEntries(output).Select(e => Path.GetFileName(e)!).Order().ToArray());
+    }
+
+    [Fact]
+    public void Evaluate_on_a_zip_that_is_not_a_model_is_a_clear_error()
+    {
+        using var temp = new TempDirectory();
+        string data = Fbnet.ShapesFolder(temp.Folder("data"), perClass: 1);
+        string zip = Path.Combine(temp.Path, "photos.zip");
+        using (var archive = ZipFile.Open(zip, ZipArchiveMode.Create))
+        {
+            using var writer = new StreamWriter(archive.CreateEntry("readme.txt").Open());
+            writer.Write("not a model");
+        }
+        var r = Fbnet.Run("evaluate", "--model", zip, "--data", data);
+        Assert.Equal(FBNetCli.Failure, r.ExitCode);
+        Assert.Contains("is not an FBNet model: it holds no ONNX model", r.Err);
+
+        string text = Path.Combine(temp.Path, "model.zip");
+        File.WriteAllText(text, "hello");
+        r = Fbnet.Run("evaluate", "--model", text, "--data", data);
+        Assert.Equal(FBNetCli.Failure, r.ExitCode);
+        Assert.Contains("is not an FBNet model: it is not a zip file", r.Err);
+
+        r = Fbnet.Run("predict", "--model", Path.Combine(temp.Path, "missing.zip"), Path.Combine(data, "disc", "disc-00.png"));
+        Assert.Equal(FBNetCli.Failure, r.ExitCode);
+        Assert.Contains("does not exist", r.Err);
+    }
+
+    [Fact]
+    public void Cancelled_before_start_exits_130_and_writes_nothing()
+    {
+        using var temp = new TempDirectory();
+        string data = Fbnet.ShapesFolder(temp.Folder("data"), perClass: 2);
+        using var cancel = new CancellationTokenSource();
+        cancel.Cancel();
+        var r = Fbnet.Run(cancel.Token, "train", "--arch", "Compact-S", "--data", data, "--out", Path.Combine(temp.Path, "out"));
+        Assert.Equal(FBNetCli.Cancelled, r.ExitCode);
+        Assert.Contains("Cancelled", r.Err);
+        Assert.False(Directory.Exists(Path.Combine(temp.Path, "out")));
+    }
+}
