@@ -40,6 +40,7 @@ IDataView data = ml.Data.LoadFromEnumerable(rows);
 
 // 2. The pipeline. SearchFBNet searches an architecture under the budget (DMaskingNAS), then trains it from scratch.
 //    Small settings so the example finishes quickly; for real data use the defaults (10 search, 30 training epochs).
+// <readme> (README.md shows this block verbatim; a test keeps the two equal)
 var search = new SearchFBNetOptions
 {
     LabelColumnName = "Label",
@@ -60,6 +61,7 @@ var pipeline = ml.Transforms.LoadImages(outputColumnName: "Image", imageFolder: 
     .Append(ml.Transforms.Conversion.MapValueToKey(outputColumnName: "Label"))
     .Append(ml.MulticlassClassification.Trainers.SearchFBNet(search))
     .Append(ml.Transforms.Conversion.MapKeyToValue("PredictedLabel"));
+// </readme>
 
 var model = pipeline.Fit(data);
 var fbnet = model.OfType<FBNetModel>().Single();
