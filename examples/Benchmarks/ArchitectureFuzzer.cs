@@ -109,6 +109,21 @@ public sealed class ArchitectureFuzzer(int seed)
         }
     }
 
+    /// <summary>Random BN statistics and affine parameters (from the torch generator), so that folding and masking really matter in a comparison.</summary>
+    public static void RandomizeBatchNorm(nn.Module module)
+    {
+        using var scope = NewDisposeScope();
+        using var _ = no_grad();
+        foreach (var bn in module.modules().OfType<BatchNorm2d>())
+        {
+            long n = bn.num_features;
+            bn.running_mean!.copy_(randn(n) * 0.5);
+            bn.running_var!.copy_(rand(n) * 1.5 + 0.5);
+            bn.weight!.copy_(rand(n) + 0.5);
+            bn.bias!.copy_(randn(n) * 0.3);
+        }
+    }
+
     /// <summary>Max |ONNX Runtime - TorchSharp| on the class probabilities of two random images, BN statistics randomised so folding matters.</summary>
     private static float Parity(FBNetArchitecture a, int caseSeed)
     {
@@ -118,17 +133,7 @@ public sealed class ArchitectureFuzzer(int seed)
         var mean = Enumerable.Range(0, a.InputChannels).Select(_ => 0.2f + 0.5f * r.NextSingle()).ToArray();
         var std = Enumerable.Range(0, a.InputChannels).Select(_ => 0.1f + 0.4f * r.NextSingle()).ToArray();
         using var net = new FBNetNetwork(a, mean, std);
-        using (no_grad())
-        {
-            foreach (var bn in net.modules().OfType<BatchNorm2d>())
-            {
-                long n = bn.num_features;
-                bn.running_mean!.copy_(randn(n) * 0.5);
-                bn.running_var!.copy_(rand(n) * 1.5 + 0.5);
-                bn.weight!.copy_(rand(n) + 0.5);
-                bn.bias!.copy_(randn(n) * 0.3);
-            }
-        }
+        RandomizeBatchNorm(net);
         net.eval();
         var x = rand(2, a.InputChannels, a.InputSize, a.InputSize);
         float[] expected;

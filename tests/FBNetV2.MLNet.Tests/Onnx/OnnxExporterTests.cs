@@ -246,18 +246,7 @@ public class OnnxExporterTests(ITestOutputHelper output)
 
     private static FBNetNetwork Prepared(FBNetNetwork net)
     {
-        using (var scope = NewDisposeScope())
-        using (no_grad())
-        {
-            foreach (var bn in net.modules().OfType<BatchNorm2d>())
-            {
-                long n = bn.num_features;
-                bn.running_mean!.copy_(randn(n) * 0.5);
-                bn.running_var!.copy_(rand(n) * 1.5 + 0.5);
-                bn.weight!.copy_(rand(n) + 0.5);
-                bn.bias!.copy_(randn(n) * 0.3);
-            }
-        }
+        FBNetV2.MLNet.Benchmarks.ArchitectureFuzzer.RandomizeBatchNorm(net);
         net.eval();
         return net;
     }

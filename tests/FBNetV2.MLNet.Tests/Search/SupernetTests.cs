@@ -107,14 +107,7 @@ public class SupernetExtractionTests
         manual_seed(21);
         var space = SearchSpace.Compact(1, 16, 4);
         using var net = new Supernet(space, [0.4f], [0.3f]);
-        using (no_grad())
-            foreach (var bn in net.modules().OfType<TorchSharp.Modules.BatchNorm2d>())
-            {
-                bn.running_mean!.copy_(randn_like(bn.running_mean) * 0.1);
-                bn.running_var!.copy_(rand_like(bn.running_var) + 0.5);
-                bn.weight!.copy_(rand_like(bn.weight) + 0.5);
-                bn.bias!.copy_(randn_like(bn.bias) * 0.1);
-            }
+        FBNetV2.MLNet.Benchmarks.ArchitectureFuzzer.RandomizeBatchNorm(net);
         net.eval();
         var random = new Random(3);
         using var x = rand(3, 1, 16, 16);
