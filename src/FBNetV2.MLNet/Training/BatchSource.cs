@@ -28,8 +28,17 @@ internal sealed class BatchSource(LabeledImages data, int batchSize, Device devi
             }
             var x = tensor(pixels, [n, data.Channels, data.Height, data.Width]);
             if (random is not null && (cropPadding > 0 || flip)) x = Augment(x, random, cropPadding, flip);
-            yield return (x.to(device), tensor(labels).to(device));
+            yield return (OnDevice(x), OnDevice(tensor(labels)));
         }
+    }
+
+    /// <summary>Moves a fresh tensor to the device; .to() returns a new handle even on the same device, so the old one is disposed.</summary>
+    private Tensor OnDevice(Tensor t)
+    {
+        if (t.device_type == device.type && t.device_index == device.index) return t;
+        var moved = t.to(device);
+        t.Dispose();
+        return moved;
     }
 
     /// <summary>Random crop of a zero-padded image and left-right mirroring, drawn per image.</summary>
