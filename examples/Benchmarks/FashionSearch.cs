@@ -21,6 +21,7 @@ internal static class FashionSearch
         int trainEpochs = int.Parse(a.GetValueOrDefault("train-epochs", "8"));
         int randoms = int.Parse(a.GetValueOrDefault("random", "3"));
         int seed = int.Parse(a.GetValueOrDefault("seed", "1"));
+        int threads = int.Parse(a.GetValueOrDefault("threads", "0"));
         var train = FashionMnist.Load(dir, train: true);
         var test = FashionMnist.Load(dir, train: false);
         var space = SearchSpace.Compact(1, 28, 10);
@@ -30,7 +31,7 @@ internal static class FashionSearch
         var clock = Stopwatch.StartNew();
         var result = DMaskingSearch.Run(space, searchData, new SearchOptions
         {
-            Budget = budget, Epochs = searchEpochs, WarmupEpochs = Math.Max(1, searchEpochs / 3), Seed = seed,
+            Budget = budget, Epochs = searchEpochs, WarmupEpochs = Math.Max(1, searchEpochs / 3), Seed = seed, Threads = threads,
             Progress = new Progress<SearchProgress>(p => Console.WriteLine("  " + p)),
         });
         var searchTime = clock.Elapsed;
@@ -46,7 +47,7 @@ internal static class FashionSearch
         foreach (var (name, arch) in contenders)
         {
             clock.Restart();
-            var trained = FBNetTrainer.Train(arch, fit, holdout, new TrainingOptions { Epochs = trainEpochs, Seed = seed, HorizontalFlip = true });
+            var trained = FBNetTrainer.Train(arch, fit, holdout, new TrainingOptions { Epochs = trainEpochs, Seed = seed, Threads = threads });
             double acc = Evaluation.Accuracy(trained.Network, test);
             Console.WriteLine($"{name,-10} {arch.Flops / 1e6,7:F3} {arch.Parameters,8} {acc,9:P2} {clock.Elapsed,11:hh\\:mm\\:ss}  {arch}");
             trained.Network.Dispose();

@@ -17,6 +17,7 @@ internal static class FashionTraining
         string name = a.GetValueOrDefault("arch", "Compact-M");
         int epochs = int.Parse(a.GetValueOrDefault("epochs", "12"));
         int seed = int.Parse(a.GetValueOrDefault("seed", "1"));
+        int threads = int.Parse(a.GetValueOrDefault("threads", "0"));
         var arch = ArchitectureJson.Resolve(name).WithClasses(10);
         var (fit, holdout) = FashionMnist.Load(dir, train: true).Split(0.9, seed);
         var test = FashionMnist.Load(dir, train: false);
@@ -24,7 +25,7 @@ internal static class FashionTraining
         var clock = Stopwatch.StartNew();
         var result = FBNetTrainer.Train(arch, fit, holdout, new TrainingOptions
         {
-            Epochs = epochs, Seed = seed, Progress = new Progress<TrainingProgress>(p => Console.WriteLine("  " + p)),
+            Epochs = epochs, Seed = seed, Threads = threads, Progress = new Progress<TrainingProgress>(p => Console.WriteLine("  " + p)),
         });
         Console.WriteLine($"best epoch {result.BestEpoch} (holdout {result.BestValidationAccuracy:P2}); test accuracy {Evaluation.Accuracy(result.Network, test):P2}; {clock.Elapsed:hh\\:mm\\:ss}");
     }
