@@ -82,7 +82,6 @@ public sealed class Supernet : nn.Module<Tensor, Tensor>
         int fullSize = Space.StageInputSize(Space.Stages.Count - 1, 1);
         fullSize = FBNetArchitecture.ConvOut(fullSize, Space.Stages[^1].Stride);
         Tensor? features = null;
-        int layerIndex = 0;
         var stageWeights = new List<(Tensor Width, List<(Tensor Op, Tensor Hidden)> Blocks)>();
         for (int s = 0; s < Space.Stages.Count; s++)
         {
@@ -97,7 +96,7 @@ public sealed class Supernet : nn.Module<Tensor, Tensor>
             if (!wRes.requires_grad && wRes.abs().max().item<float>() == 0) continue;
             int r = Space.Subsamples[j];
             var h = Activations.Apply(Space.StemActivation, MaskedBatchNorm.Forward(stem.bn, stem.conv.forward(ResolutionMixing.Subsample(y, r)), stemMask.Mask(gStem)));
-            layerIndex = 0;
+            int layerIndex = 0;
             for (int s = 0; s < Space.Stages.Count; s++)
             {
                 var outMask = stageMasks[s].Mask(stageWeights[s].Width);
