@@ -69,16 +69,7 @@ public static class OnnxExporter
             throw new ArgumentException($"Input, output and predicted-index names must be distinct and non-empty, got '{input}', '{output}', '{options.PredictedIndexName}'.", nameof(options));
         g.Graph.Input.Add(BatchedFloat(input, BatchDimension, a.InputChannels, a.InputSize, a.InputSize));
 
-        // (p * scale - mean) / std == (p - mean / scale) / (std / scale): the scale rides on the normalisation for free.
-        var x = g.Node("Sub", "normalize_mean", [input, g.Initializer("mean", net.Mean.Select(m => m / options.PixelScale).ToArray(), 1, a.InputChannels, 1, 1)]);
-        x = g.Node("Div", "normalize_std", [x, g.Initializer("std", net.Std.Select(v => v / options.PixelScale).ToArray(), 1, a.InputChannels, 1, 1)]);
-        if (a.Subsample > 1)
-        {
-            // Slice with steps keeps every k-th row and column exactly as x[:, :, ::k, ::k]; Resize would interpolate.
-            x = g.Node("Slice", "subsample", [x, g.Initializer("starts", [0L, 0L]), g.Initializer("ends", [long.MaxValue, long.MaxValue]),
-                g.Initializer("axes", [2L, 3L]), g.Initializer("steps", [a.Subsample, (long)a.Subsample])]);
-        }
-
+        var x = EmitInput(g, net.Mean, net.Std, options.PixelScale, a.Subsample, input);
         x = EmitConvBnAct(g, "stem", net.stem, x);
         foreach (var (module, (_, _, _, s, i)) in net.blocks.Zip(a.Blocks()))
         {
@@ -91,12 +82,7 @@ public static class OnnxExporter
             };
         }
 
-        if (net.head_conv is not null) x = EmitConvBnAct(g, "head.conv", net.head_conv, x);
-        x = g.Node("GlobalAveragePool", "head.pool", [x]);
-        x = g.Node("Flatten", "head.flatten", [x], [Int("axis", 1)]);
-        if (net.head_fc is not null) x = EmitActivation(g, "head.fc", a.Head.Activation, EmitGemm(g, "head.fc", net.head_fc, x));
-        x = EmitGemm(g, "classifier", net.classifier, x);
-        g.Node("Softmax", "softmax", [x], [Int("axis", 1)], output: output);
+        EmitHead(g, net.head_conv, net.head_fc, a.Head.Activation, net.classifier, x, output);
         g.Graph.Output.Add(BatchedFloat(output, BatchDimension, a.NumClasses));
         if (options.PredictedIndexName is { } index)
         {
@@ -104,15 +90,8 @@ public static class OnnxExporter
             g.Graph.Output.Add(BatchedInt64(index, BatchDimension));
         }
 
-        var model = new ModelProto
-        {
-            IrVersion = IrVersion,
-            ProducerName = ProducerName,
-            ProducerVersion = typeof(OnnxExporter).Assembly.GetName().Version?.ToString(3) ?? "",
-            DocString = options.Description ?? "",
-            Graph = g.Graph,
-        };
-        model.OpsetImport.Add(new OperatorSetIdProto { Domain = "", Version = options.Opset });
+        var model = Wrap(g.Graph, options.Opset);
+        model.DocString = options.Description ?? "";
         var inv = CultureInfo.InvariantCulture;
         Meta(model, OnnxMetadataKeys.Architecture, a.ToString());
         Meta(model, OnnxMetadataKeys.ClassNames, JsonSerializer.Serialize(classNames));
@@ -127,16 +106,56 @@ public static class OnnxExporter
         return model;
     }
 
+    internal static ModelProto Wrap(GraphProto graph, int opset)
+    {
+        var model = new ModelProto
+        {
+            IrVersion = IrVersion,
+            ProducerName = ProducerName,
+            ProducerVersion = typeof(OnnxExporter).Assembly.GetName().Version?.ToString(3) ?? "",
+            Graph = graph,
+        };
+        model.OpsetImport.Add(new OperatorSetIdProto { Domain = "", Version = opset });
+        return model;
+    }
+
+    /// <summary>Normalisation, then subsampling: the graph's first nodes.</summary>
+    internal static string EmitInput(OnnxGraphBuilder g, float[] mean, float[] std, float pixelScale, int subsample, string input)
+    {
+        // (p * scale - mean) / std == (p - mean / scale) / (std / scale): the scale rides on the normalisation for free.
+        var x = g.Node("Sub", "normalize_mean", [input, g.Initializer("mean", mean.Select(m => m / pixelScale).ToArray(), 1, mean.Length, 1, 1)]);
+        x = g.Node("Div", "normalize_std", [x, g.Initializer("std", std.Select(v => v / pixelScale).ToArray(), 1, std.Length, 1, 1)]);
+        if (subsample > 1)
+        {
+            // Slice with steps keeps every k-th row and column exactly as x[:, :, ::k, ::k]; Resize would interpolate.
+            x = g.Node("Slice", "subsample", [x, g.Initializer("starts", [0L, 0L]), g.Initializer("ends", [long.MaxValue, long.MaxValue]),
+                g.Initializer("axes", [2L, 3L]), g.Initializer("steps", [subsample, (long)subsample])]);
+        }
+        return x;
+    }
+
+    /// <summary>Head conv, pooling, head fc, classifier and softmax into <paramref name="output"/>.</summary>
+    internal static void EmitHead(OnnxGraphBuilder g, ConvBnAct? conv, Linear? fc, Activation activation, Linear classifier, string x, string output)
+    {
+        if (conv is not null) x = EmitConvBnAct(g, "head.conv", conv, x);
+        x = g.Node("GlobalAveragePool", "head.pool", [x]);
+        x = g.Node("Flatten", "head.flatten", [x], [Int("axis", 1)]);
+        if (fc is not null) x = EmitActivation(g, "head.fc", activation, EmitGemm(g, "head.fc", fc, x));
+        x = EmitGemm(g, "classifier", classifier, x);
+        g.Node("Softmax", "softmax", [x], [Int("axis", 1)], output: output);
+    }
+
     private static void Meta(ModelProto model, string key, string value) =>
         model.MetadataProps.Add(new StringStringEntryProto { Key = key, Value = value });
 
-    private static string EmitInvertedResidual(OnnxGraphBuilder g, string name, InvertedResidualBlock block, string x)
+    /// <param name="residual">False leaves the residual add out (the latency profiler times it on its own).</param>
+    internal static string EmitInvertedResidual(OnnxGraphBuilder g, string name, InvertedResidualBlock block, string x, bool residual = true)
     {
         var y = block.pw is null ? x : EmitConvBnAct(g, $"{name}.pw", block.pw, x);
         y = EmitConvBnAct(g, $"{name}.dw", block.dw, y);
         if (block.se is not null) y = EmitSqueezeExcite(g, $"{name}.se", block.se, y);
         y = EmitConvBnAct(g, $"{name}.pwl", block.pwl, y);
-        return block.Residual ? g.Node("Add", $"{name}.add", [y, x]) : y;
+        return residual && block.Residual ? g.Node("Add", $"{name}.add", [y, x]) : y;
     }
 
     private static string EmitSqueezeExcite(OnnxGraphBuilder g, string name, SqueezeExcite se, string x)
@@ -151,7 +170,7 @@ public static class OnnxExporter
 
     private static float[] Bias(Conv2d conv) => conv.bias is null ? new float[conv.out_channels] : TensorData.Floats(conv.bias);
 
-    private static string EmitConvBnAct(OnnxGraphBuilder g, string name, ConvBnAct unit, string x)
+    internal static string EmitConvBnAct(OnnxGraphBuilder g, string name, ConvBnAct unit, string x)
     {
         var (weight, bias) = BatchNormFolding.Fold(unit.conv, unit.bn);
         var y = EmitConv(g, name, unit.conv, weight, bias, x);

@@ -75,6 +75,10 @@ internal sealed class OnnxGraphBuilder
     public static ValueInfoProto BatchedInt64(string name, string batchDim, params long[] dims) =>
         Value(name, TensorProto.Types.DataType.Int64, BatchedShape(batchDim, dims));
 
+    /// <summary>A float tensor value of unspecified shape (graph outputs whose shape ONNX Runtime infers).</summary>
+    public static ValueInfoProto FloatValue(string name) =>
+        new() { Name = name, Type = new TypeProto { TensorType = new TypeProto.Types.Tensor { ElemType = (int)TensorProto.Types.DataType.Float } } };
+
     private static ValueInfoProto Value(string name, TensorProto.Types.DataType type, TensorShapeProto shape) => new()
     {
         Name = name,

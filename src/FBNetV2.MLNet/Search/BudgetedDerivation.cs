@@ -9,11 +9,7 @@ namespace FBNetV2.MLNet.Search;
 /// </summary>
 public static class BudgetedDerivation
 {
-    public static double CostOf(SearchSpace space, ArchitectureChoice choice, CostTarget target)
-    {
-        var arch = choice.Derive(space);
-        return target == CostTarget.Flops ? arch.Flops : arch.Parameters;
-    }
+    public static double CostOf(SearchSpace space, ArchitectureChoice choice, CostModel cost) => cost.Of(choice.Derive(space));
 
     public static ArchitectureChoice Argmax(SearchSpace space, double[][] probabilities) =>
         ArchitectureChoice.FromFlat(space, probabilities.Select(p => Array.IndexOf(p, p.Max())).ToArray());
@@ -30,14 +26,14 @@ public static class BudgetedDerivation
         choice.ToFlat(space).Select((o, i) => Math.Log(Math.Max(1e-12, probabilities[i][o]))).Sum();
 
     /// <summary>The cheapest architecture of the space for the target.</summary>
-    public static ArchitectureChoice Cheapest(SearchSpace space, CostTarget target)
+    public static ArchitectureChoice Cheapest(SearchSpace space, CostModel target)
     {
         var uniform = ArchitectureChoice.OptionCounts(space).Select(n => Enumerable.Repeat(1.0 / n, n).ToArray()).ToArray();
         return Fit(space, Argmax(space, uniform), uniform, target, 0);
     }
 
     /// <summary>Moves <paramref name="start"/> under the budget (no change if it already fits).</summary>
-    public static ArchitectureChoice Fit(SearchSpace space, ArchitectureChoice start, double[][] probabilities, CostTarget target, double budget)
+    public static ArchitectureChoice Fit(SearchSpace space, ArchitectureChoice start, double[][] probabilities, CostModel target, double budget)
     {
         var counts = ArchitectureChoice.OptionCounts(space);
         var current = start.ToFlat(space);

@@ -8,4 +8,7 @@ public enum CostTarget
 
     /// <summary>Trainable parameters.</summary>
     Parameters,
+
+    /// <summary>ONNX Runtime latency in milliseconds on this machine, predicted from a measured latency table.</summary>
+    Latency,
 }

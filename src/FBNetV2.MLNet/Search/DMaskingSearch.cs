@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using FBNetV2.MLNet.Data;
+using FBNetV2.MLNet.Latency;
 using FBNetV2.MLNet.Training;
 using TorchSharp;
 using TorchSharp.Modules;
@@ -25,12 +26,16 @@ public static class DMaskingSearch
                 $"{space.InputChannels}x{space.InputSize}x{space.InputSize}.");
         if (data.ClassNames.Length != space.NumClasses)
             throw new ArgumentException($"The search data has {data.ClassNames.Length} classes but the search space {space.NumClasses}.");
-        var cheapest = BudgetedDerivation.Cheapest(space, options.CostTarget);
-        double minCost = BudgetedDerivation.CostOf(space, cheapest, options.CostTarget);
+        var cost = options.Cost();
+        if (cost.Table is { } table && LatencyProfiler.Uncovered(table, space) is { Count: > 0 } uncovered)
+            throw new ArgumentException($"The latency table does not cover this search space (missing or too narrow: {string.Join(", ", uncovered.Take(5))}" +
+                $"{(uncovered.Count > 5 ? $" and {uncovered.Count - 5} more" : "")}). Profile the space first: LatencyProfiler.LoadOrBuild, or `fbnet profile`.", nameof(options));
+        var cheapest = BudgetedDerivation.Cheapest(space, cost);
+        double minCost = BudgetedDerivation.CostOf(space, cheapest, cost);
         if (minCost > options.Budget)
             throw new ArgumentOutOfRangeException(nameof(options.Budget),
-                $"Budget {Format(options.Budget, options.CostTarget)} is below the cheapest architecture of the search space " +
-                $"({Format(minCost, options.CostTarget)}: {cheapest.Derive(space)}). Raise the budget to at least that, or use a smaller space.");
+                $"Budget {cost.Format(options.Budget)} is below the cheapest architecture of the search space " +
+                $"({cost.Format(minCost)}: {cheapest.Derive(space)}). Raise the budget to at least that, or use a smaller space.");
 
         if (options.CheckpointDirectory is not null) SearchCheckpoint.EnsureWritable(options.CheckpointDirectory);
         TorchDevice.SetThreads(options.Threads);
@@ -106,7 +111,7 @@ public static class DMaskingSearch
             var elapsed = elapsedBefore + clock.Elapsed;
             int done = epoch + 1 - start;
             var progress = new SearchProgress(epoch + 1, options.Epochs, lossSum / seen, (double)correct / seen,
-                archSteps > 0 ? archLossSum / archSteps : null, ExpectedCostNow(net, options.CostTarget), net.Temperature,
+                archSteps > 0 ? archLossSum / archSteps : null, ExpectedCostNow(net, cost), net.Temperature,
                 net.alphas.Average(a => GumbelSoftmax.Entropy(a)), elapsed, clock.Elapsed / done * (options.Epochs - epoch - 1));
             history.Add(progress);
             options.Progress?.Report(progress);
@@ -128,8 +133,7 @@ public static class DMaskingSearch
     internal static Tensor ArchitectureLoss(Supernet net, Tensor x, Tensor y, SearchOptions o)
     {
         var ce = nn.functional.cross_entropy(net.forward(x), y).to_type(ScalarType.Float64);
-        var (flops, parameters) = ExpectedCost.Compute(net.Space, net.Probabilities());
-        var cost = o.CostTarget == CostTarget.Flops ? flops : parameters;
+        var cost = o.Cost().Expected(net.Space, net.Probabilities());
         var scaled = (cost * (Math.E / o.Budget)).clamp_min(1 + 1e-6);
         return ce * o.CostAlpha * scaled.log().pow(o.CostBeta);
     }
@@ -137,13 +141,13 @@ public static class DMaskingSearch
     private static IEnumerable<(string Origin, ArchitectureChoice Choice)> Candidates(SearchSpace space, double[][] probabilities, SearchOptions o)
     {
         var seen = new HashSet<string>();
-        var argmax = BudgetedDerivation.Fit(space, BudgetedDerivation.Argmax(space, probabilities), probabilities, o.CostTarget, o.Budget);
+        var argmax = BudgetedDerivation.Fit(space, BudgetedDerivation.Argmax(space, probabilities), probabilities, o.Cost(), o.Budget);
         seen.Add(argmax.Derive(space).ToString());
         yield return ("argmax", argmax);
         var random = new Random(o.Seed + 7);
         for (int k = 0; k < o.SampledCandidates; k++)
         {
-            var sampled = BudgetedDerivation.Fit(space, BudgetedDerivation.Sample(space, probabilities, random), probabilities, o.CostTarget, o.Budget);
+            var sampled = BudgetedDerivation.Fit(space, BudgetedDerivation.Sample(space, probabilities, random), probabilities, o.Cost(), o.Budget);
             if (seen.Add(sampled.Derive(space).ToString())) yield return ($"sample {k + 1}", sampled);
         }
     }
@@ -168,18 +172,17 @@ public static class DMaskingSearch
                 foreach (var bn in norms) bn.momentum = 0.1;
             }
             double accuracy = Evaluation.Accuracy(net, archSet, o.BatchSize);
-            return new CandidateScore(origin, choice.Derive(space), BudgetedDerivation.CostOf(space, choice, o.CostTarget), accuracy,
+            return new CandidateScore(origin, choice.Derive(space), BudgetedDerivation.CostOf(space, choice, o.Cost()), accuracy,
                 BudgetedDerivation.LogProbability(space, choice, probabilities));
         }
         finally { net.FixedChoice = null; }
     }
 
-    private static double ExpectedCostNow(Supernet net, CostTarget target)
+    private static double ExpectedCostNow(Supernet net, CostModel cost)
     {
         using var scope = NewDisposeScope();
         using var _ = no_grad();
-        var (flops, parameters) = ExpectedCost.Compute(net.Space, net.Probabilities());
-        return (target == CostTarget.Flops ? flops : parameters).item<double>();
+        return cost.Expected(net.Space, net.Probabilities()).item<double>();
     }
 
     /// <summary>The current distribution of every decision with readable option labels.</summary>
@@ -210,6 +213,5 @@ public static class DMaskingSearch
         $"{s.InputChannels}x{s.InputSize}/{s.NumClasses}/{string.Join(",", s.Subsamples)}/{string.Join(",", s.StemWidths)}/" +
         string.Join(";", s.Stages.Select(st => $"{string.Join(",", st.Widths)}:{st.Stride}:{st.MaxBlocks}:{string.Join(",", st.HiddenWidths)}:{string.Join(",", st.Ops.Select(o => o.ToString()))}:{st.AllowSkip}"));
 
-    public static string Format(double cost, CostTarget target) =>
-        target == CostTarget.Flops ? $"{cost / 1e6:F3} MFLOPs" : $"{cost / 1e6:F3} M parameters";
+    public static string Format(double cost, CostTarget target) => CostModel.Format(cost, target);
 }

@@ -5,7 +5,13 @@ public sealed class SearchOptions
 {
     public CostTarget CostTarget { get; set; } = CostTarget.Flops;
 
-    /// <summary>Budget in the target's unit (multiply-adds or parameters). The derived architecture's exact cost ends at or under it.</summary>
+    /// <summary>Latency measurements for <see cref="CostTarget.Latency"/> (from <see cref="Latency.LatencyProfiler"/>).</summary>
+    public Latency.LatencyTable? LatencyTable { get; set; }
+
+    /// <summary>
+    /// Budget in the target's unit (multiply-adds, parameters, or milliseconds). The derived architecture's exact
+    /// cost (for latency: its latency predicted by the table) ends at or under it.
+    /// </summary>
     public double Budget { get; set; } = 5e6;
 
     public int Epochs { get; set; } = 10;
@@ -53,6 +59,8 @@ public sealed class SearchOptions
     /// <summary>Test hook: runs at every cancellation check (each weight step and each candidate), just before the token is checked.</summary>
     internal Action? OnCancellationCheck { get; set; }
 
+    internal CostModel Cost() => CostModel.For(CostTarget, LatencyTable);
+
     internal void Validate()
     {
         static void Check(bool ok, string option, string message) { if (!ok) throw new ArgumentOutOfRangeException(option, message); }
@@ -66,5 +74,7 @@ public sealed class SearchOptions
         Check(InitialTemperature > 0 && TemperatureDecay is > 0 and <= 1, nameof(InitialTemperature), "Temperature must be positive and its decay in (0, 1].");
         Check(SampledCandidates >= 0 && CalibrationBatches >= 0, nameof(SampledCandidates), "SampledCandidates and CalibrationBatches must not be negative.");
         Check(Device is "cpu" or "cuda" or "auto", nameof(Device), $"Device must be 'cpu', 'cuda' or 'auto', got '{Device}'.");
+        Check(CostTarget != CostTarget.Latency || LatencyTable is not null, nameof(LatencyTable),
+            "CostTarget.Latency needs a latency table: set LatencyTable (LatencyProfiler.LoadOrBuild, or `fbnet profile`).");
     }
 }

@@ -46,7 +46,7 @@ public class DMaskingSearchTests
     public void BudgetedSearchEndsAtOrUnderBudgetAndIsReproducible()
     {
         var space = TinySpace();
-        var cheapest = BudgetedDerivation.CostOf(space, BudgetedDerivation.Cheapest(space, CostTarget.Flops), CostTarget.Flops);
+        var cheapest = BudgetedDerivation.CostOf(space, BudgetedDerivation.Cheapest(space, CostModel.Flops), CostModel.Flops);
         double budget = cheapest * 1.5;
         var a = DMaskingSearch.Run(space, TinyData(), Options(budget));
         var b = DMaskingSearch.Run(space, TinyData(), Options(budget));
@@ -81,7 +81,7 @@ public class DMaskingSearchTests
     public void BudgetBelowCheapestArchitectureSaysWhatTheCheapestCosts()
     {
         var space = TinySpace();
-        var cheapest = BudgetedDerivation.CostOf(space, BudgetedDerivation.Cheapest(space, CostTarget.Flops), CostTarget.Flops);
+        var cheapest = BudgetedDerivation.CostOf(space, BudgetedDerivation.Cheapest(space, CostModel.Flops), CostModel.Flops);
         var e = Assert.Throws<ArgumentOutOfRangeException>(() => DMaskingSearch.Run(space, TinyData(), Options(cheapest / 2)));
         Assert.Contains($"{cheapest / 1e6:F3} MFLOPs", e.Message);
     }

@@ -1,0 +1,67 @@
+using System.Diagnostics;
+using FBNetV2.MLNet.Latency;
+using FBNetV2.MLNet.Network;
+using FBNetV2.MLNet.Onnx;
+using FBNetV2.MLNet.Search;
+
+namespace FBNetV2.MLNet.Benchmarks;
+
+/// <summary>
+/// How well the latency table predicts whole networks: builds (or reuses) the table for the compact space at 28 px,
+/// samples networks uniformly from the space, measures each exported network in ONNX Runtime with the same protocol,
+/// and prints predicted against measured latency, Kendall's tau and the mean relative error.
+/// </summary>
+internal static class LatencyAccuracy
+{
+    public static void Run(Dictionary<string, string> a)
+    {
+        int count = int.Parse(a.GetValueOrDefault("networks", "20"));
+        int seed = int.Parse(a.GetValueOrDefault("seed", "1"));
+        var options = new LatencyProfileOptions
+        {
+            Threads = int.Parse(a.GetValueOrDefault("threads", "1")),
+            Repeats = int.Parse(a.GetValueOrDefault("repeats", "50")),
+            Rounds = int.Parse(a.GetValueOrDefault("rounds", "3")),
+            Progress = new Progress<LatencyProfileProgress>(p => Console.Error.WriteLine("  " + p)),
+        };
+        string path = a.GetValueOrDefault("table", Path.Combine(Path.GetTempPath(), "fbnet-latency-compact28.json"));
+        var space = SearchSpace.Compact(1, 28, 10);
+        var clock = Stopwatch.StartNew();
+        var table = LatencyProfiler.LoadOrBuild(path, space, options, rebuildForeign: a.ContainsKey("rebuild"));
+        Console.WriteLine($"table {path}: {table.Families.Count} families, {table.Families.Values.Sum(f => f.Milliseconds.Length)} measurements, " +
+            $"overhead {table.OverheadMilliseconds * 1000:F1} us, ready in {clock.Elapsed:mm\\:ss}; {table.Identity}");
+
+        var random = new Random(seed);
+        var archs = Enumerable.Range(0, count).Select(_ => ArchitectureChoice.Random(space, random).Derive(space)).ToList();
+        var models = archs.Select(arch =>
+        {
+            using var net = new FBNetNetwork(arch);
+            return (OnnxExporter.Export(net), new long[] { options.Batch, arch.InputChannels, arch.InputSize, arch.InputSize });
+        }).ToList();
+        // Whole networks are timed with the protocol the table was built with (passes, fastest median).
+        var measured = OnnxLatencyMeter.Fastest(models, options);
+        var rows = archs.Select((arch, i) => (Predicted: LatencyModel.Predict(table, arch), Measured: measured[i])).ToList();
+        Console.WriteLine($"{"#",3} {"MFLOPs",7} {"predicted ms",12} {"measured ms",11} {"error",7}  architecture");
+        for (int i = 0; i < count; i++)
+            Console.WriteLine($"{i + 1,3} {archs[i].Flops / 1e6,7:F3} {rows[i].Predicted,12:F4} {rows[i].Measured,11:F4} {(rows[i].Predicted - rows[i].Measured) / rows[i].Measured,7:P1}  {archs[i]}");
+        double mre = rows.Average(r => Math.Abs(r.Predicted - r.Measured) / r.Measured);
+        Console.WriteLine($"Kendall tau {KendallTau(rows):F3} (target >= 0.9), mean relative error {mre:P1} (target <= 15%), {count} networks, {options.Threads} thread(s)");
+    }
+
+    /// <summary>Kendall's tau-b between the two columns.</summary>
+    public static double KendallTau(IReadOnlyList<(double X, double Y)> rows)
+    {
+        long concordant = 0, discordant = 0, tiesX = 0, tiesY = 0;
+        for (int i = 0; i < rows.Count; i++)
+            for (int j = i + 1; j < rows.Count; j++)
+            {
+                int sx = Math.Sign(rows[i].X - rows[j].X), sy = Math.Sign(rows[i].Y - rows[j].Y);
+                if (sx == 0 && sy == 0) continue;
+                if (sx == 0) tiesX++;
+                else if (sy == 0) tiesY++;
+                else if (sx == sy) concordant++;
+                else discordant++;
+            }
+        return (concordant - discordant) / Math.Sqrt((double)(concordant + discordant + tiesX) * (concordant + discordant + tiesY));
+    }
+}

@@ -1,0 +1,31 @@
+using FBNetV2.MLNet.Architecture;
+
+namespace FBNetV2.MLNet.Latency;
+
+/// <summary>
+/// Names of the layer families a latency table holds. A family fixes everything but the widths (layer type, input
+/// size, stride, activation); its width axes are measured on a grid. The profiler, the exact prediction and the
+/// differentiable expected latency all build keys here, so they agree on what is looked up.
+/// </summary>
+public static class LatencyKeys
+{
+    /// <summary>Normalisation and subsampling of the [C, size, size] input. No width axes.</summary>
+    public static string Input(int channels, int size, int subsample) => $"input|c{channels}|s{size}|r{subsample}";
+
+    /// <summary>Stem conv on a [channels, size, size] map; one axis: output width.</summary>
+    public static string Stem(int channels, int size, int kernel, int stride, Activation activation) =>
+        $"stem|c{channels}|s{size}|k{kernel}|st{stride}|{Name(activation)}";
+
+    /// <summary>Inverted residual without its residual add on a size x size map; axes: input, hidden, output width.</summary>
+    public static string Block(int kernel, bool squeezeExcite, Activation activation, int stride, int size) =>
+        $"ir|k{kernel}|se{(squeezeExcite ? 1 : 0)}|{Name(activation)}|st{stride}|s{size}";
+
+    /// <summary>Residual add of a size x size map; one axis: width.</summary>
+    public static string Add(int size) => $"add|s{size}";
+
+    /// <summary>Head (conv, pooling, fc, classifier, softmax) on a size x size map; one axis: input width.</summary>
+    public static string Head(HeadSpec head, int size, int numClasses) =>
+        $"head|s{size}|hc{head.Channels}|f{head.Features}|{Name(head.Activation)}|cls{numClasses}";
+
+    private static string Name(Activation a) => a == Activation.HSwish ? "hs" : "relu";
+}

@@ -1,0 +1,29 @@
+using FBNetV2.MLNet.Architecture;
+
+namespace FBNetV2.MLNet.Latency;
+
+/// <summary>
+/// Predicted ONNX Runtime latency of a whole network from a <see cref="LatencyTable"/>: the sum of its layers'
+/// latencies, each less the per-call overhead that its own measurement included, plus that overhead once.
+/// </summary>
+public static class LatencyModel
+{
+    public static double Predict(LatencyTable table, FBNetArchitecture a)
+    {
+        double o = table.OverheadMilliseconds, total = o;
+        void Add(string key, params double[] widths) => total += table.Family(key).At(widths) - o;
+
+        Add(LatencyKeys.Input(a.InputChannels, a.InputSize, a.Subsample));
+        Add(LatencyKeys.Stem(a.InputChannels, a.Resolution, a.Stem.Kernel, a.Stem.Stride, a.Stem.Activation), a.Stem.OutChannels);
+        foreach (var (block, inC, inSize, s, i) in a.Blocks())
+        {
+            if (block.IsIdentity(inC)) continue;
+            if (block.Kind != BlockKind.InvertedResidual || block.Hidden == 0)
+                throw new NotSupportedException($"stage {s + 1} block {i + 1}: latency tables cover inverted residuals with an expansion conv and identity skips (the blocks of the search spaces), not {block.Kind} with hidden width {block.Hidden}.");
+            Add(LatencyKeys.Block(block.Kernel, block.SqueezeExcite, block.Activation, block.Stride, inSize), inC, block.Hidden, block.OutChannels);
+            if (block.HasResidual(inC)) Add(LatencyKeys.Add(FBNetArchitecture.ConvOut(inSize, block.Stride)), block.OutChannels);
+        }
+        Add(LatencyKeys.Head(a.Head, a.BodySize, a.NumClasses), a.BodyChannels);
+        return total;
+    }
+}

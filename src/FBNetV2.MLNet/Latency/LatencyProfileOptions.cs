@@ -1,0 +1,44 @@
+namespace FBNetV2.MLNet.Latency;
+
+/// <summary>How latencies are measured: the runtime configuration (part of the table's identity) and the timing protocol.</summary>
+public sealed class LatencyProfileOptions
+{
+    /// <summary>ONNX Runtime intra-op threads, fixed so that timings are comparable (1: one core, the steadiest).</summary>
+    public int Threads { get; set; } = 1;
+
+    /// <summary>Images per inference call; 1 measures per-image latency as an app serving single requests sees it.</summary>
+    public int Batch { get; set; } = 1;
+
+    /// <summary>Untimed calls before timing (allocator, caches, CPU frequency).</summary>
+    public int WarmupRuns { get; set; } = 10;
+
+    /// <summary>Timed calls; the median is recorded.</summary>
+    public int Repeats { get; set; } = 50;
+
+    /// <summary>Passes over all models; each model keeps its fastest median (see <see cref="OnnxLatencyMeter.Fastest"/>).</summary>
+    public int Rounds { get; set; } = 3;
+
+    /// <summary>"cpu", or "cuda" (needs the app to reference Microsoft.ML.OnnxRuntime.Gpu).</summary>
+    public string ExecutionProvider { get; set; } = "cpu";
+
+    public int GpuDeviceId { get; set; }
+
+    /// <summary>Most widths measured per width axis (evenly spread over the options, ends included); the rest are interpolated.</summary>
+    public int GridPoints { get; set; } = 3;
+
+    public IProgress<LatencyProfileProgress>? Progress { get; set; }
+
+    internal LatencyTableIdentity Identity() => LatencyTableIdentity.Current(ExecutionProvider, Threads, Batch);
+
+    internal void Validate()
+    {
+        static void Check(bool ok, string option, string message) { if (!ok) throw new ArgumentOutOfRangeException(option, message); }
+        Check(Threads is >= 1 and <= 1024, nameof(Threads), $"Threads must be between 1 and 1024, got {Threads}.");
+        Check(Batch is >= 1 and <= 4096, nameof(Batch), $"Batch must be between 1 and 4096, got {Batch}.");
+        Check(WarmupRuns >= 0, nameof(WarmupRuns), $"WarmupRuns must not be negative, got {WarmupRuns}.");
+        Check(Rounds >= 1, nameof(Rounds), $"Rounds must be at least 1, got {Rounds}.");
+        Check(Repeats >= 1, nameof(Repeats), $"Repeats must be at least 1, got {Repeats}.");
+        Check(ExecutionProvider is "cpu" or "cuda", nameof(ExecutionProvider), $"ExecutionProvider must be 'cpu' or 'cuda', got '{ExecutionProvider}'.");
+        Check(GridPoints >= 2, nameof(GridPoints), $"GridPoints must be at least 2 (the ends of each width range), got {GridPoints}.");
+    }
+}

@@ -1,0 +1,86 @@
+using System.Text.Json;
+
+namespace FBNetV2.MLNet.Latency;
+
+/// <summary>
+/// A latency lookup table: measured ONNX Runtime latencies of every layer family a search space needs, on one
+/// machine and runtime configuration (<see cref="Identity"/>), plus the fixed cost of one inference call. Saved as
+/// JSON and reused; <see cref="LatencyProfiler"/> builds and refreshes it.
+/// </summary>
+public sealed class LatencyTable
+{
+    public const int FormatVersion = 1;
+
+    private static readonly JsonSerializerOptions Json = new() { WriteIndented = true, PropertyNamingPolicy = JsonNamingPolicy.CamelCase };
+
+    private sealed record TableDto(int FormatVersion, LatencyTableIdentity? Identity, double OverheadMilliseconds, List<LatencyFamily>? Families);
+
+    public LatencyTable(LatencyTableIdentity identity, double overheadMilliseconds, IEnumerable<LatencyFamily> families)
+    {
+        Identity = identity;
+        OverheadMilliseconds = overheadMilliseconds;
+        Families = families.ToDictionary(f => f.Key);
+    }
+
+    public LatencyTableIdentity Identity { get; }
+
+    /// <summary>Latency of an inference call that does no work: every family's measurement includes it once, a whole network once in total.</summary>
+    public double OverheadMilliseconds { get; }
+
+    public IReadOnlyDictionary<string, LatencyFamily> Families { get; }
+
+    /// <summary>The family, or a clear error naming what to profile.</summary>
+    public LatencyFamily Family(string key) => Families.TryGetValue(key, out var f) ? f
+        : throw new KeyNotFoundException($"The latency table has no measurements for '{key}'. Profile the search space you use " +
+            "(LatencyProfiler.LoadOrBuild, or `fbnet profile`) so that the table covers it.");
+
+    /// <summary>This table with <paramref name="measured"/> added (replacing families of the same key).</summary>
+    public LatencyTable With(IEnumerable<LatencyFamily> measured) =>
+        new(Identity, OverheadMilliseconds, Families.Values.Where(f => !measured.Any(m => m.Key == f.Key)).Concat(measured));
+
+    /// <summary>Throws <see cref="LatencyTableMismatchException"/> when the table was measured elsewhere or otherwise.</summary>
+    public void EnsureMatches(LatencyTableIdentity expected, string source)
+    {
+        if (Identity.Difference(expected) is { } diff)
+            throw new LatencyTableMismatchException($"The latency table {source} does not describe this configuration: {diff}. " +
+                "Rebuild it here (`fbnet profile --rebuild`, or LatencyProfiler.LoadOrBuild with rebuildForeign: true) or point to a table measured on this machine.");
+    }
+
+    /// <summary>Writes through a temporary file in the same folder, so an existing table is replaced whole or not at all.</summary>
+    public void Save(string path)
+    {
+        var full = Path.GetFullPath(path);
+        Directory.CreateDirectory(Path.GetDirectoryName(full)!);
+        var temp = Path.Combine(Path.GetDirectoryName(full)!, $".{Path.GetFileName(full)}.{Guid.NewGuid():N}.tmp");
+        try
+        {
+            File.WriteAllText(temp, JsonSerializer.Serialize(new TableDto(FormatVersion, Identity, OverheadMilliseconds,
+                Families.Values.OrderBy(f => f.Key, StringComparer.Ordinal).ToList()), Json));
+            File.Move(temp, full, overwrite: true);
+        }
+        finally
+        {
+            if (File.Exists(temp)) File.Delete(temp);
+        }
+    }
+
+    public static LatencyTable Load(string path)
+    {
+        if (!File.Exists(path)) throw new FileNotFoundException($"Latency table '{path}' does not exist. Build it with `fbnet profile --out {path}`.", path);
+        TableDto? dto;
+        try { dto = JsonSerializer.Deserialize<TableDto>(File.ReadAllText(path), Json); }
+        catch (JsonException e) { throw new FormatException($"Latency table '{path}' is not valid JSON ({e.Message}). Delete it and profile again.", e); }
+        if (dto is null || dto.Identity is null || dto.Families is null)
+            throw new FormatException($"Latency table '{path}' lacks 'identity' or 'families'. Delete it and profile again.");
+        if (dto.FormatVersion != FormatVersion)
+            throw new FormatException($"Latency table '{path}' has format version {dto.FormatVersion}; this library reads version {FormatVersion}. Profile again.");
+        foreach (var f in dto.Families)
+        {
+            if (f?.Key is null || f.Axes is null || f.Milliseconds is null || f.Axes.Any(a => a is null || a.Length == 0 || !a.SequenceEqual(a.Order().Distinct())))
+                throw new FormatException($"Latency table '{path}' has a malformed family{(f?.Key is null ? "" : $" '{f.Key}'")}: each needs a key, strictly increasing width axes and measurements. Profile again.");
+            if (f.Milliseconds.Length != LatencyFamily.GridSize(f.Axes) || f.Milliseconds.Any(m => !(m >= 0) || !double.IsFinite(m)))
+                throw new FormatException($"Latency table '{path}': family '{f.Key}' needs {LatencyFamily.GridSize(f.Axes)} finite non-negative measurements, has {f.Milliseconds.Length}. Profile again.");
+        }
+        return new LatencyTable(dto.Identity, dto.OverheadMilliseconds, dto.Families);
+    }
+}

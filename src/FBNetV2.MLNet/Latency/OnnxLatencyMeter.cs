@@ -1,0 +1,103 @@
+using System.Diagnostics;
+using FBNetV2.MLNet.Network;
+using FBNetV2.MLNet.Onnx;
+using Microsoft.ML.OnnxRuntime;
+using TorchSharp;
+
+namespace FBNetV2.MLNet.Latency;
+
+/// <summary>Times an ONNX model in ONNX Runtime: warm-up calls, then the median of timed calls, with fixed threads.</summary>
+public static class OnnxLatencyMeter
+{
+    /// <summary>Median milliseconds per call of a whole exported network at the options' batch size.</summary>
+    public static double MedianMilliseconds(FBNetNetwork net, LatencyProfileOptions options)
+    {
+        var a = net.Architecture;
+        var model = QuietTorch(() => OnnxExporter.Export(net));
+        return MedianMilliseconds(model, [options.Batch, a.InputChannels, a.InputSize, a.InputSize], options);
+    }
+
+    /// <summary>
+    /// Runs TorchSharp work (building and exporting modules) on one torch thread: libtorch's OpenMP workers spin for a
+    /// while after each parallel op and would steal the core that ONNX Runtime is being timed on.
+    /// </summary>
+    internal static T QuietTorch<T>(Func<T> work)
+    {
+        int before = torch.get_num_threads();
+        torch.set_num_threads(1);
+        try { return work(); }
+        finally { torch.set_num_threads(before); }
+    }
+
+    /// <summary>
+    /// Times every model in <see cref="LatencyProfileOptions.Rounds"/> passes and keeps each one's fastest median.
+    /// Background load on a shared machine comes in bursts of seconds that slow every call inside them; passes spread
+    /// each model's timings over the whole run so that at least one falls outside the bursts.
+    /// </summary>
+    /// <param name="progress">(measurements done, total, index of the model just timed, elapsed).</param>
+    public static double[] Fastest(IReadOnlyList<(byte[] Model, long[] InputShape)> models, LatencyProfileOptions options,
+        Action<int, int, int, TimeSpan>? progress = null, CancellationToken cancellationToken = default)
+    {
+        options.Validate();
+        var best = Enumerable.Repeat(double.PositiveInfinity, models.Count).ToArray();
+        int total = models.Count * options.Rounds, done = 0;
+        var clock = Stopwatch.StartNew();
+        for (int round = 0; round < options.Rounds; round++)
+            for (int i = 0; i < models.Count; i++)
+            {
+                cancellationToken.ThrowIfCancellationRequested();
+                best[i] = Math.Min(best[i], MedianMilliseconds(models[i].Model, models[i].InputShape, options));
+                if (++done % 20 == 0 || done == total) progress?.Invoke(done, total, i, clock.Elapsed);
+            }
+        return best;
+    }
+
+    /// <summary>Median milliseconds per call of a model with one float input of <paramref name="inputShape"/>.</summary>
+    public static double MedianMilliseconds(byte[] model, long[] inputShape, LatencyProfileOptions options)
+    {
+        options.Validate();
+        using var sessionOptions = SessionOptionsFor(options);
+        using var session = new InferenceSession(model, sessionOptions);
+        var random = new Random(1);
+        var pixels = new float[inputShape.Aggregate(1L, (n, d) => n * d)];
+        for (int i = 0; i < pixels.Length; i++) pixels[i] = (float)random.NextDouble();
+        using var input = OrtValue.CreateTensorValueFromMemory(pixels, inputShape);
+        using var runOptions = new RunOptions();
+        string[] inputNames = [session.InputMetadata.Keys.First()];
+        var outputNames = session.OutputMetadata.Keys.ToArray();
+        OrtValue[] inputs = [input];
+
+        for (int i = 0; i < options.WarmupRuns; i++) session.Run(runOptions, inputNames, inputs, outputNames).Dispose();
+        var times = new double[options.Repeats];
+        for (int i = 0; i < times.Length; i++)
+        {
+            long start = Stopwatch.GetTimestamp();
+            session.Run(runOptions, inputNames, inputs, outputNames).Dispose();
+            times[i] = Stopwatch.GetElapsedTime(start).TotalMilliseconds;
+        }
+        Array.Sort(times);
+        return times.Length % 2 == 1 ? times[times.Length / 2] : (times[times.Length / 2 - 1] + times[times.Length / 2]) / 2;
+    }
+
+    private static SessionOptions SessionOptionsFor(LatencyProfileOptions o)
+    {
+        var so = new SessionOptions
+        {
+            IntraOpNumThreads = o.Threads,
+            InterOpNumThreads = 1,
+            ExecutionMode = ExecutionMode.ORT_SEQUENTIAL,
+            GraphOptimizationLevel = GraphOptimizationLevel.ORT_ENABLE_ALL,
+        };
+        if (o.ExecutionProvider == "cuda")
+        {
+            try { so.AppendExecutionProvider_CUDA(o.GpuDeviceId); }
+            catch (Exception e) when (e is EntryPointNotFoundException or OnnxRuntimeException or DllNotFoundException)
+            {
+                so.Dispose();
+                throw new InvalidOperationException($"The CUDA execution provider is not available ({e.Message}). Reference Microsoft.ML.OnnxRuntime.Gpu " +
+                    "(set FBNetOnnxRuntimeGpu=true in the app's project) on a machine with CUDA, or profile with ExecutionProvider \"cpu\".", e);
+            }
+        }
+        return so;
+    }
+}

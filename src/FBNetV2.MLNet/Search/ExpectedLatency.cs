@@ -1,0 +1,81 @@
+using FBNetV2.MLNet.Architecture;
+using FBNetV2.MLNet.Latency;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace FBNetV2.MLNet.Search;
+
+/// <summary>
+/// Differentiable latency by effective shape propagation: every layer's table entry is read at the expected widths
+/// (c_eff = sum_i p_i c_i of its input, hidden and output width choices), interpolated between the measured widths,
+/// weighted by the probability of its block type and of the resolution, and the residual add by the probability that
+/// input and output widths agree. At one-hot weights it equals <see cref="LatencyModel.Predict"/> of the derived
+/// architecture. Float64, as <see cref="ExpectedCost"/>.
+/// </summary>
+public static class ExpectedLatency
+{
+    /// <param name="weights">One probability vector per decision, in <see cref="ArchitectureChoice.Decisions"/> order.</param>
+    public static Tensor Compute(SearchSpace space, IReadOnlyList<Tensor> weights, LatencyTable table)
+    {
+        var w = weights.Select(t => t.to_type(ScalarType.Float64).cpu()).ToArray();
+        Tensor Expect(Tensor p, int[] values) => (p * tensor(values.Select(v => (double)v).ToArray(), ScalarType.Float64)).sum();
+        double o = table.OverheadMilliseconds;
+        Tensor Layer(string key, params Tensor[] widths) => table.Family(key).At(widths) - o;
+
+        var pRes = w[0];
+        var pStem = w[1];
+        var cStem = Expect(pStem, space.StemWidths);
+        Tensor total = tensor(o, ScalarType.Float64);
+        for (int r = 0; r < space.Subsamples.Length; r++)
+        {
+            int sub = space.Subsamples[r];
+            int c = space.InputChannels;
+            var latency = Layer(LatencyKeys.Input(c, space.InputSize, sub));
+            latency = latency + Layer(LatencyKeys.Stem(c, FBNetArchitecture.ConvOut(space.InputSize, sub), 3, space.StemStride, space.StemActivation), cStem);
+            int d = 2;
+            var cIn = cStem;
+            var (pPrev, prevWidths) = (pStem, space.StemWidths);
+            for (int s = 0; s < space.Stages.Count; s++)
+            {
+                var st = space.Stages[s];
+                var pWidth = w[d++];
+                var cOut = Expect(pWidth, st.Widths);
+                int inSize = space.StageInputSize(s, sub), outSize = FBNetArchitecture.ConvOut(inSize, st.Stride);
+                for (int b = 0; b < st.MaxBlocks; b++)
+                {
+                    var pOp = w[d++];
+                    var h = Expect(w[d++], st.HiddenWidths);
+                    int stride = b == 0 ? st.Stride : 1, size = b == 0 ? inSize : outSize;
+                    for (int k = 0; k < st.Ops.Length; k++)
+                    {
+                        var op = st.Ops[k];
+                        latency = latency + pOp[k] * Layer(LatencyKeys.Block(op.Kernel, op.SqueezeExcite, op.Activation, stride, size), cIn, h, cOut);
+                    }
+                    // Residual add: after the first block always (when the block is not skipped); on the first block
+                    // when its stride is 1 and the previous width equals this stage's.
+                    var pResidual = b > 0 ? pOp[..st.Ops.Length].sum()
+                        : stride == 1 ? SameWidth(pPrev, prevWidths, pWidth, st.Widths) : null;
+                    if (pResidual is not null) latency = latency + pResidual * Layer(LatencyKeys.Add(outSize), cOut);
+                    cIn = cOut;
+                }
+                (pPrev, prevWidths) = (pWidth, st.Widths);
+            }
+            int last = space.Stages.Count - 1;
+            int bodySize = FBNetArchitecture.ConvOut(space.StageInputSize(last, sub), space.Stages[last].Stride);
+            latency = latency + Layer(LatencyKeys.Head(space.Head, bodySize, space.NumClasses), cIn);
+            total = total + pRes[r] * latency;
+        }
+        return total.to(weights[0].device);
+    }
+
+    private static Tensor? SameWidth(Tensor pA, int[] a, Tensor pB, int[] b)
+    {
+        Tensor? p = null;
+        for (int i = 0; i < a.Length; i++)
+        {
+            int j = Array.IndexOf(b, a[i]);
+            if (j >= 0) p = p is null ? pA[i] * pB[j] : p + pA[i] * pB[j];
+        }
+        return p;
+    }
+}
