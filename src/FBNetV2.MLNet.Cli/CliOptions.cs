@@ -56,6 +56,14 @@ internal static partial class CliOptions
         },
     };
 
+    public static Option<string?> LatencyTable() => new("--latency-table")
+    {
+        Description = "Latency table JSON (default: FBNetV2.MLNet/latency-table.json in the user's cache folder)",
+        HelpName = "FILE",
+    };
+
+    public static Option<int?> LatencyThreads() => Int("--latency-threads", "ONNX Runtime threads the latency is measured for", 1, 1024, "1");
+
     public static Option<int?> Channels() => new("--channels")
     {
         Description = "Input channels: 1 (gray) or 3 (RGB); default: guessed from the images",

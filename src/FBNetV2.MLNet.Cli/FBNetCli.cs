@@ -28,7 +28,7 @@ public static class FBNetCli
             foreach (var error in parse.Errors) stderr.WriteLine($"error: {error.Message}");
             string command = parse.CommandResult.Command == root ? "fbnet" : $"fbnet {parse.CommandResult.Command.Name}";
             stderr.WriteLine(parse.CommandResult.Command == root
-                ? "Commands: search, train, evaluate, predict, export, archs. Run 'fbnet --help' for usage."
+                ? "Commands: search, train, evaluate, predict, export, archs, profile. Run 'fbnet --help' for usage."
                 : $"Run '{command} --help' for usage.");
             return UsageError;
         }
@@ -45,10 +45,11 @@ public static class FBNetCli
             ModelCommands.Predict(io),
             ModelCommands.Export(io),
             ModelCommands.Archs(io),
+            ProfileCommand.Create(io),
         };
         root.SetAction(_ =>
         {
-            io.Err.WriteLine("error: no command given. Commands: search, train, evaluate, predict, export, archs.");
+            io.Err.WriteLine("error: no command given. Commands: search, train, evaluate, predict, export, archs, profile.");
             root.Parse(["--help"]).Invoke(new InvocationConfiguration { Output = io.Err, Error = io.Err });
             return UsageError;
         });

@@ -10,7 +10,7 @@ internal static class RunCommands
 {
     public static Command Search(CliIO io)
     {
-        var command = new Command("search", "Search an FBNet architecture under a FLOPs budget (DMaskingNAS), train it, evaluate it and write model.zip, model.onnx, architecture.json, metrics.json and report/report.html.");
+        var command = new Command("search", "Search an FBNet architecture under a FLOPs or latency budget (DMaskingNAS), train it, evaluate it and write model.zip, model.onnx, architecture.json, metrics.json and report/report.html.");
         var o = new RunOptionSet(command, search: true);
         command.SetAction(p => FBNetCli.Guard(io, () => Execute(io, p, o, architecture: null)));
         return command;
@@ -34,6 +34,9 @@ internal static class RunCommands
     private static int Execute(CliIO io, ParseResult p, RunOptionSet o, string? architecture)
     {
         bool json = p.GetValue(o.Json);
+        double? budgetMs = architecture is null ? p.GetValue(o.BudgetMs) : null;
+        if (budgetMs is not null && p.GetValue(o.Budget) is not null)
+            throw new CliInputException("--budget-mflops and --budget-ms both given; a search has one budget. Keep one of them.");
         string data = FBNetCli.RequireDataFolder(p.GetRequiredValue(o.Data));
         string output = p.GetRequiredValue(o.Out);
         bool force = p.GetValue(o.Force);
@@ -59,6 +62,9 @@ internal static class RunCommands
             Force = force,
             Architecture = architecture,
             BudgetMFlops = p.GetValue(o.Budget) ?? 5,
+            BudgetMilliseconds = budgetMs,
+            LatencyTablePath = architecture is null ? p.GetValue(o.LatencyTable) : null,
+            LatencyThreads = (architecture is null ? p.GetValue(o.LatencyThreads) : null) ?? 1,
             SearchSpace = p.GetValue(o.Preset) ?? "Auto",
             SearchEpochs = p.GetValue(o.SearchEpochs) ?? 10,
             FinalEpochs = p.GetValue(o.Epochs) ?? 30,
@@ -71,7 +77,7 @@ internal static class RunCommands
             Log = log,
         };
         log.Report(architecture is null
-            ? $"Searching under {options.BudgetMFlops.ToString(CultureInfo.InvariantCulture)} MFLOPs ({options.SearchSpace} space, {options.SearchEpochs} search + {options.FinalEpochs} final epochs) on {data}; writing to {Path.GetFullPath(output)}"
+            ? $"Searching under {(budgetMs is { } ms ? $"{ms.ToString(CultureInfo.InvariantCulture)} ms" : $"{options.BudgetMFlops.ToString(CultureInfo.InvariantCulture)} MFLOPs")} ({options.SearchSpace} space, {options.SearchEpochs} search + {options.FinalEpochs} final epochs) on {data}; writing to {Path.GetFullPath(output)}"
             : $"Training {architecture} for {options.FinalEpochs} epochs on {data}; writing to {Path.GetFullPath(output)}");
         var result = FBNetRun.Run(options, io.Cancel);
         if (json)
@@ -108,6 +114,9 @@ internal static class RunCommands
         public readonly Option<string> Data = CliOptions.RequiredPath("--data", "DIR", "Image folder (one subfolder per class, or train/ and test/ with class subfolders) or a folder of IDX files");
         public readonly Option<string> Out = CliOptions.RequiredPath("--out", "DIR", "Folder for model.zip, model.onnx, architecture.json, metrics.json and report/");
         public readonly Option<double?> Budget = CliOptions.PositiveDouble("--budget-mflops", "Most millions of multiply-adds per image the searched network may cost (default 5)", 1e6);
+        public readonly Option<double?> BudgetMs = CliOptions.PositiveDouble("--budget-ms", "Instead of --budget-mflops: most milliseconds per image in ONNX Runtime on this machine, predicted from the latency table (built on first use; see 'fbnet profile')", 1e6);
+        public readonly Option<string?> LatencyTable = CliOptions.LatencyTable();
+        public readonly Option<int?> LatencyThreads = CliOptions.LatencyThreads();
         public readonly Option<TimeSpan?> TimeBudget = CliOptions.Duration("--time-budget", "Wall-clock limit for fitting; no new epoch starts after it");
         public readonly Option<string?> Preset = CliOptions.Preset();
         public readonly Option<int?> SearchEpochs = CliOptions.Int("--search-epochs", "Supernet search epochs", 1, 1000, "10");
@@ -127,6 +136,9 @@ internal static class RunCommands
             if (search)
             {
                 command.Add(Budget);
+                command.Add(BudgetMs);
+                command.Add(LatencyTable);
+                command.Add(LatencyThreads);
                 command.Add(Preset);
                 command.Add(SearchEpochs);
             }

@@ -4,14 +4,16 @@ namespace FBNetV2.MLNet.Latency;
 
 /// <summary>
 /// Predicted ONNX Runtime latency of a whole network from a <see cref="LatencyTable"/>: the sum of its layers'
-/// latencies, each less the per-call overhead that its own measurement included, plus that overhead once.
+/// latencies, each less the per-call overhead that its own measurement included (and at least zero), plus that
+/// overhead once.
 /// </summary>
 public static class LatencyModel
 {
     public static double Predict(LatencyTable table, FBNetArchitecture a)
     {
         double o = table.OverheadMilliseconds, total = o;
-        void Add(string key, params double[] widths) => total += table.Family(key).At(widths) - o;
+        // A layer never costs less than nothing, even where timing noise puts its measurement under the call overhead.
+        void Add(string key, params double[] widths) => total += Math.Max(0, table.Family(key).At(widths) - o);
 
         Add(LatencyKeys.Input(a.InputChannels, a.InputSize, a.Subsample));
         Add(LatencyKeys.Stem(a.InputChannels, a.Resolution, a.Stem.Kernel, a.Stem.Stride, a.Stem.Activation), a.Stem.OutChannels);

@@ -81,6 +81,8 @@ public sealed class LatencyTable
             if (f.Milliseconds.Length != LatencyFamily.GridSize(f.Axes) || f.Milliseconds.Any(m => !(m >= 0) || !double.IsFinite(m)))
                 throw new FormatException($"Latency table '{path}': family '{f.Key}' needs {LatencyFamily.GridSize(f.Axes)} finite non-negative measurements, has {f.Milliseconds.Length}. Profile again.");
         }
+        if (dto.Families.GroupBy(f => f.Key).FirstOrDefault(g => g.Count() > 1) is { } twice)
+            throw new FormatException($"Latency table '{path}' lists family '{twice.Key}' twice. Profile again.");
         return new LatencyTable(dto.Identity, dto.OverheadMilliseconds, dto.Families);
     }
 }

@@ -47,7 +47,7 @@ public static class OnnxLatencyMeter
             {
                 cancellationToken.ThrowIfCancellationRequested();
                 best[i] = Math.Min(best[i], MedianMilliseconds(models[i].Model, models[i].InputShape, options));
-                if (++done % 20 == 0 || done == total) progress?.Invoke(done, total, i, clock.Elapsed);
+                if (++done % Math.Max(20, total / 50) == 0 || done == total) progress?.Invoke(done, total, i, clock.Elapsed);
             }
         return best;
     }

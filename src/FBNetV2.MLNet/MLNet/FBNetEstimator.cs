@@ -2,6 +2,7 @@ using FBNetV2.MLNet.Architecture;
 using FBNetV2.MLNet.Data;
 using FBNetV2.MLNet.Onnx;
 using FBNetV2.MLNet.Search;
+using FBNetV2.MLNet.Latency;
 using FBNetV2.MLNet.Training;
 using Microsoft.ML;
 using Microsoft.ML.Data;
@@ -131,11 +132,25 @@ public sealed class FBNetEstimator : IEstimator<FBNetModel>
         if (space.InputChannels != columns.Channels || space.InputSize != columns.Height || space.NumClasses != columns.ClassNames.Length)
             throw new ArgumentException($"CustomSearchSpace is for {space.InputChannels}x{space.InputSize}x{space.InputSize} images and {space.NumClasses} classes, " +
                 $"but the data has {columns.Channels}x{columns.Height}x{columns.Width} images and {columns.ClassNames.Length} classes.", nameof(o.CustomSearchSpace));
-        channel.Info(MessageSensitivity.None, $"FBNet: searching a space of 10^{space.Log10Size:F1} architectures for at most {o.Budget} M {o.CostTarget} on {train.Count} images.");
+        bool latency = o.CostTarget == CostTarget.Latency;
+        LatencyTable? table = null;
+        if (latency)
+        {
+            string path = o.LatencyTablePath ?? LatencyProfiler.DefaultPath();
+            channel.Info(MessageSensitivity.None, $"FBNet: latency table {path} ({o.LatencyThreads} ONNX Runtime thread(s)); measuring what it lacks for this space.");
+            table = LatencyProfiler.LoadOrBuild(path, space, new LatencyProfileOptions
+            {
+                Threads = o.LatencyThreads,
+                Progress = new ChannelProgress<LatencyProfileProgress>(channel, null),
+            }, cancellationToken: o.CancellationToken);
+        }
+        channel.Info(MessageSensitivity.None, $"FBNet: searching a space of 10^{space.Log10Size:F1} architectures for at most " +
+            $"{DMaskingSearch.Format(o.Budget * (latency ? 1 : 1e6), o.CostTarget)} on {train.Count} images.");
         var result = DMaskingSearch.Run(space, train, new SearchOptions
         {
             CostTarget = o.CostTarget,
-            Budget = o.Budget * 1e6,
+            LatencyTable = table,
+            Budget = o.Budget * (latency ? 1 : 1e6),
             Epochs = o.SearchEpochs,
             WarmupEpochs = o.SearchWarmupEpochs,
             BatchSize = o.SearchBatchSize,
@@ -197,7 +212,9 @@ public sealed class FBNetEstimator : IEstimator<FBNetModel>
             Check(!string.IsNullOrWhiteSpace(t.Architecture), nameof(t.Architecture), "Architecture must be a predefined name, an architecture string or a JSON path.");
         if (o is SearchFBNetOptions s)
         {
-            Check(s.Budget > 0 && double.IsFinite(s.Budget), nameof(s.Budget), $"Budget (millions of {s.CostTarget}) must be positive, got {s.Budget}.");
+            Check(s.Budget > 0 && double.IsFinite(s.Budget), nameof(s.Budget),
+                $"Budget ({(s.CostTarget == CostTarget.Latency ? "milliseconds" : $"millions of {s.CostTarget}")}) must be positive, got {s.Budget}.");
+            Check(s.LatencyThreads is >= 1 and <= 1024, nameof(s.LatencyThreads), $"LatencyThreads must be between 1 and 1024, got {s.LatencyThreads}.");
             Check(s.SearchEpochs >= 1, nameof(s.SearchEpochs), $"SearchEpochs must be at least 1, got {s.SearchEpochs}.");
             Check(s.SearchWarmupEpochs >= 0 && s.SearchWarmupEpochs < s.SearchEpochs, nameof(s.SearchWarmupEpochs),
                 $"SearchWarmupEpochs must be in [0, SearchEpochs), got {s.SearchWarmupEpochs} (SearchEpochs {s.SearchEpochs}).");

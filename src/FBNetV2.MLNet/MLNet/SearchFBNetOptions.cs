@@ -1,4 +1,5 @@
 using FBNetV2.MLNet.Search;
+using FBNetV2.MLNet.Latency;
 
 namespace FBNetV2.MLNet;
 
@@ -14,11 +15,23 @@ public sealed class SearchFBNetOptions : FBNetOptions
     /// <summary>A space of your own; its input channels, size and class count must match the data.</summary>
     public SearchSpace? CustomSearchSpace;
 
-    /// <summary>What <see cref="Budget"/> limits: multiply-adds or parameters.</summary>
+    /// <summary>What <see cref="Budget"/> limits: multiply-adds, parameters, or ONNX Runtime latency on this machine.</summary>
     public CostTarget CostTarget = CostTarget.Flops;
 
-    /// <summary>Budget in millions of the target's unit (e.g. 5 = at most 5 M multiply-adds). The chosen architecture's exact cost is at or under it.</summary>
+    /// <summary>
+    /// Budget in millions of the target's unit (e.g. 5 = at most 5 M multiply-adds), or in milliseconds per call for
+    /// <see cref="CostTarget.Latency"/>. The chosen architecture's exact cost (for latency: as the table predicts it) is at or under it.
+    /// </summary>
     public double Budget = 5;
+
+    /// <summary>
+    /// Latency table for <see cref="CostTarget.Latency"/>; built on first use, extended when the space needs more, and
+    /// refused when measured on another machine or runtime. Null uses <see cref="Latency.LatencyProfiler.DefaultPath"/>.
+    /// </summary>
+    public string? LatencyTablePath;
+
+    /// <summary>ONNX Runtime intra-op threads the latency is measured for: the setting the model will be served with.</summary>
+    public int LatencyThreads = 1;
 
     public int SearchEpochs = 10;
 

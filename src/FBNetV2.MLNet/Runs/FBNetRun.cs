@@ -56,7 +56,8 @@ public static class FBNetRun
         timings.Add(new("total", clock.Elapsed));
         RunArtifacts.WriteAtomically(Path.Combine(outDir, RunArtifacts.MetricsJson), p => File.WriteAllText(p, MetricsJson(fbnet, metrics, data, points, timings, o)));
 
-        string budget = $"{o.BudgetMFlops} M {(o.CostTarget == CostTarget.Flops ? "multiply-adds" : "parameters")}";
+        string budget = o.BudgetMilliseconds is { } ms ? $"{ms} ms ONNX Runtime latency ({o.LatencyThreads} thread(s))"
+            : $"{o.BudgetMFlops} M {(o.CostTarget == CostTarget.Flops ? "multiply-adds" : "parameters")}";
         var report = new RunReport(o.Architecture is null ? "FBNetV2 search" : "FBNet training", fbnet.Architecture)
         {
             DataDescription = data.Description,
@@ -81,7 +82,8 @@ public static class FBNetRun
         FBNetOptions options = architecture is null
             ? new SearchFBNetOptions
             {
-                Budget = o.BudgetMFlops, CostTarget = o.CostTarget, SearchSpace = o.SearchSpace, SearchEpochs = o.SearchEpochs,
+                Budget = o.BudgetMilliseconds ?? o.BudgetMFlops, CostTarget = o.BudgetMilliseconds is null ? o.CostTarget : CostTarget.Latency,
+                LatencyTablePath = o.LatencyTablePath, LatencyThreads = o.LatencyThreads, SearchSpace = o.SearchSpace, SearchEpochs = o.SearchEpochs,
                 SearchWarmupEpochs = Math.Min(2, o.SearchEpochs - 1), SearchProgress = log is null ? null : new Relay<SearchProgress>(p => log.Report(p.ToString())),
             }
             : new TrainFBNetOptions { Architecture = architecture };

@@ -15,8 +15,18 @@ public sealed class RunOptions
     /// <summary>Null searches an architecture; otherwise a predefined name, architecture string or JSON path to train.</summary>
     public string? Architecture { get; init; }
 
+    /// <summary>Budget in millions of the cost target's unit; ignored when <see cref="BudgetMilliseconds"/> is set.</summary>
     public double BudgetMFlops { get; init; } = 5;
     public CostTarget CostTarget { get; init; } = CostTarget.Flops;
+
+    /// <summary>When set, the search limits ONNX Runtime latency on this machine to this many milliseconds per image instead.</summary>
+    public double? BudgetMilliseconds { get; init; }
+
+    /// <summary>Latency table to use and extend; null uses <see cref="Latency.LatencyProfiler.DefaultPath"/>.</summary>
+    public string? LatencyTablePath { get; init; }
+
+    /// <summary>ONNX Runtime threads the latency budget is meant for.</summary>
+    public int LatencyThreads { get; init; } = 1;
     public string SearchSpace { get; init; } = "Auto";
     public int SearchEpochs { get; init; } = 10;
     public int FinalEpochs { get; init; } = 30;

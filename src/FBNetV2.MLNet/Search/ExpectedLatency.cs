@@ -20,7 +20,7 @@ public static class ExpectedLatency
         var w = weights.Select(t => t.to_type(ScalarType.Float64).cpu()).ToArray();
         Tensor Expect(Tensor p, int[] values) => (p * tensor(values.Select(v => (double)v).ToArray(), ScalarType.Float64)).sum();
         double o = table.OverheadMilliseconds;
-        Tensor Layer(string key, params Tensor[] widths) => table.Family(key).At(widths) - o;
+        Tensor Layer(string key, params Tensor[] widths) => (table.Family(key).At(widths) - o).clamp_min(0);
 
         var pRes = w[0];
         var pStem = w[1];

@@ -1,0 +1,138 @@
+using System.Text.Json.Nodes;
+using FBNetV2.MLNet.Latency;
+using FBNetV2.MLNet.Search;
+using FBNetV2.MLNet.Tests.Search;
+using Xunit;
+
+namespace FBNetV2.MLNet.Tests.Latency;
+
+public class LatencyProfilerTests
+{
+    /// <summary>Quick timing settings: the tests check what is measured and kept, not how fast anything is.</summary>
+    internal static LatencyProfileOptions Quick(List<LatencyProfileProgress>? progress = null) => new()
+    {
+        WarmupRuns = 1, Repeats = 3, Rounds = 1,
+        Progress = progress is null ? null : new SyncProgress<LatencyProfileProgress>(progress.Add),
+    };
+
+    [Fact]
+    public void ProfileCoversTheSpaceWithPositiveMedians()
+    {
+        var space = DMaskingSearchTests.TinySpace();
+        var progress = new List<LatencyProfileProgress>();
+        var table = LatencyProfiler.Profile(space, null, Quick(progress));
+        Assert.Empty(LatencyProfiler.Uncovered(table, space));
+        Assert.All(table.Families.Values, f => Assert.All(f.Milliseconds, ms => Assert.True(ms > 0 && ms < 1000, $"{f.Key}: {ms}")));
+        Assert.True(table.OverheadMilliseconds >= 0);
+        Assert.Equal(LatencyTableIdentity.Current("cpu", 1, 1), table.Identity);
+        // Every grid point of every family was measured once, plus three models per overhead pair.
+        int expected = table.Families.Values.Sum(f => f.Milliseconds.Length) + 12;
+        Assert.Equal(expected, progress[^1].Total);
+        Assert.Equal(expected, progress[^1].Done);
+        // Every architecture of the space gets a prediction (its size depends on timings, which a test cannot pin).
+        var random = new Random(2);
+        for (int i = 0; i < 10; i++) Assert.True(double.IsFinite(LatencyModel.Predict(table, ArchitectureChoice.Random(space, random).Derive(space))));
+    }
+
+    [Fact]
+    public void LoadOrBuildSavesReusesAndExtendsWithoutMeasuringAgain()
+    {
+        using var dir = new TempDirectory();
+        string path = Path.Combine(dir.Path, "sub", "latency.json");
+        var space = DMaskingSearchTests.TinySpace();
+        var first = LatencyProfiler.LoadOrBuild(path, space, Quick());
+        Assert.True(File.Exists(path));
+        var bytes = File.ReadAllBytes(path);
+
+        var progress = new List<LatencyProfileProgress>();
+        var again = LatencyProfiler.LoadOrBuild(path, space, Quick(progress));
+        Assert.Empty(progress); // nothing measured
+        Assert.Equal(bytes, File.ReadAllBytes(path)); // nothing rewritten
+        Assert.Equal(first.Families.Keys.Order(), again.Families.Keys.Order());
+        Assert.Equal(first.Families["add|s6"].Milliseconds, again.Families["add|s6"].Milliseconds);
+
+        // A space with a wider last stage: only the families it changes are measured; the others keep their values.
+        var wider = new SearchSpace(1, 12, 3, [1, 2], [8, 16], 1,
+            [space.Stages[0], space.Stages[1] with { Widths = [16, 24, 40] }], space.Head);
+        var extended = LatencyProfiler.LoadOrBuild(path, wider, Quick(progress));
+        Assert.Empty(LatencyProfiler.Uncovered(extended, wider));
+        Assert.Empty(LatencyProfiler.Uncovered(extended, space));
+        Assert.Equal(first.Families["stem|c1|s12|k3|st1|hs"].Milliseconds, extended.Families["stem|c1|s12|k3|st1|hs"].Milliseconds);
+        Assert.Equal(first.OverheadMilliseconds, extended.OverheadMilliseconds);
+        bool Changed(LatencyFamily f) => !first.Families.TryGetValue(f.Key, out var old) || !old.Axes.SelectMany(a => a).SequenceEqual(f.Axes.SelectMany(a => a));
+        Assert.Equal(extended.Families.Values.Where(Changed).Sum(f => f.Milliseconds.Length), progress[^1].Total);
+        Assert.Contains(extended.Families.Values, f => !Changed(f));
+        Assert.Equal(new[] { 16, 24, 40 }, LatencyTable.Load(path).Families.Values.First(f => f.Key.StartsWith("head")).Axes[0]);
+    }
+
+    [Fact]
+    public void ForeignTableIsRefusedUntouchedOrRebuiltWhenAsked()
+    {
+        using var dir = new TempDirectory();
+        string path = Path.Combine(dir.Path, "latency.json");
+        var space = DMaskingSearchTests.TinySpace();
+        LatencyProfiler.LoadOrBuild(path, space, Quick());
+        var json = JsonNode.Parse(File.ReadAllText(path))!;
+        json["identity"]!["machine"] = "some-other-host";
+        File.WriteAllText(path, json.ToJsonString());
+        var foreign = File.ReadAllBytes(path);
+
+        var e = Assert.Throws<LatencyTableMismatchException>(() => LatencyProfiler.LoadOrBuild(path, space, Quick()));
+        Assert.Contains("machine is 'some-other-host' in the table", e.Message);
+        Assert.Contains("--rebuild", e.Message);
+        Assert.Equal(foreign, File.ReadAllBytes(path));
+
+        // Other thread counts are other configurations too.
+        var threads = Quick();
+        threads.Threads = 2;
+        var valid = LatencyProfiler.Profile(space, null, Quick());
+        Assert.Throws<LatencyTableMismatchException>(() => LatencyProfiler.Profile(space, valid, threads));
+
+        var rebuilt = LatencyProfiler.LoadOrBuild(path, space, Quick(), rebuildForeign: true);
+        Assert.Equal(Environment.MachineName, rebuilt.Identity.Machine);
+        Assert.Equal(Environment.MachineName, LatencyTable.Load(path).Identity.Machine);
+    }
+
+    [Theory]
+    [InlineData("{ not json", "not valid JSON")]
+    [InlineData("{\"formatVersion\": 1}", "lacks 'identity' or 'families'")]
+    [InlineData("{\"formatVersion\": 9, \"identity\": {}, \"families\": []}", "format version 9")]
+    [InlineData("{\"formatVersion\": 1, \"identity\": {}, \"families\": [{\"key\": \"add|s4\", \"axes\": [[16, 8]], \"milliseconds\": [1, 2]}]}", "strictly increasing")]
+    [InlineData("{\"formatVersion\": 1, \"identity\": {}, \"families\": [{\"key\": \"add|s4\", \"axes\": [[8, 16]], \"milliseconds\": [1]}]}", "needs 2 finite")]
+    [InlineData("{\"formatVersion\": 1, \"identity\": {}, \"families\": [{\"key\": \"add|s4\", \"axes\": [[8]], \"milliseconds\": [1]}, {\"key\": \"add|s4\", \"axes\": [[8]], \"milliseconds\": [2]}]}", "twice")]
+    public void MalformedTableIsAClearError(string content, string expected)
+    {
+        using var dir = new TempDirectory();
+        string path = Path.Combine(dir.Path, "latency.json");
+        File.WriteAllText(path, content);
+        var e = Assert.Throws<FormatException>(() => LatencyTable.Load(path));
+        Assert.Contains(expected, e.Message);
+        Assert.Contains(path, e.Message);
+    }
+
+    [Fact]
+    public void BadProfileOptionsAreClearErrors()
+    {
+        var space = DMaskingSearchTests.TinySpace();
+        Assert.Contains("Threads", Assert.Throws<ArgumentOutOfRangeException>(() => LatencyProfiler.Profile(space, null, new LatencyProfileOptions { Threads = 0 })).Message);
+        Assert.Contains("GridPoints", Assert.Throws<ArgumentOutOfRangeException>(() => LatencyProfiler.Profile(space, null, new LatencyProfileOptions { GridPoints = 1 })).Message);
+        Assert.Contains("'tpu'", Assert.Throws<ArgumentOutOfRangeException>(() => LatencyProfiler.Profile(space, null, new LatencyProfileOptions { ExecutionProvider = "tpu" })).Message);
+    }
+
+    [Fact]
+    public void CudaWithoutTheGpuRuntimeIsAClearError()
+    {
+        // The tests reference the CPU ONNX Runtime package, so the CUDA provider cannot be appended.
+        var e = Assert.Throws<InvalidOperationException>(() => LatencyProfiler.Profile(DMaskingSearchTests.TinySpace(), null, new LatencyProfileOptions { ExecutionProvider = "cuda", Repeats = 1, Rounds = 1 }));
+        Assert.Contains("Microsoft.ML.OnnxRuntime.Gpu", e.Message);
+    }
+
+    [Fact]
+    public void ProfilingCanBeCancelled()
+    {
+        using var cts = new CancellationTokenSource();
+        var options = Quick();
+        options.Progress = new SyncProgress<LatencyProfileProgress>(_ => cts.Cancel());
+        Assert.ThrowsAny<OperationCanceledException>(() => LatencyProfiler.Profile(DMaskingSearchTests.TinySpace(), null, options, cts.Token));
+    }
+}
