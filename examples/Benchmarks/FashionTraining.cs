@@ -19,6 +19,14 @@ internal static class FashionTraining
         int seed = int.Parse(a.GetValueOrDefault("seed", "1"));
         int threads = int.Parse(a.GetValueOrDefault("threads", "0"));
         var arch = ArchitectureJson.Resolve(name).WithClasses(10);
+        if (a.TryGetValue("match-mflops", out var target))
+        {
+            // Equal-FLOPs baselines: one width factor for the whole network, the largest that fits the target.
+            var native = arch;
+            (double factor, arch) = WidthScaling.ToFlops(native, double.Parse(target, System.Globalization.CultureInfo.InvariantCulture) * 1e6);
+            Console.WriteLine($"--match-mflops {target}: {name} ({native.Flops / 1e6:F3} MFLOPs, {native.Parameters} parameters) with every width x {factor:F4}, rounded to multiples of 8");
+            name += $" x{factor:F3}";
+        }
         var (fit, holdout) = FashionMnist.Load(dir, train: true).Split(0.9, seed);
         var test = FashionMnist.Load(dir, train: false);
         Console.WriteLine($"Fashion-MNIST training: {name} = {arch}, {arch.Flops / 1e6:F3} MFLOPs, {arch.Parameters} parameters, {epochs} epochs, seed {seed}");

@@ -2,9 +2,9 @@ namespace FBNetV2.MLNet.Architecture;
 
 /// <summary>
 /// Published block tables (FBNetV2-F1..F4, L1, L2 from the released model definitions; MobileNetV3 from its paper)
-/// at their native ImageNet resolution, and a compact family for 28-64 px inputs (stride-1 stem, three
-/// downsamplings). Use <see cref="FBNetArchitecture.WithClasses"/> and <see cref="FBNetArchitecture.WithInput"/> to
-/// adapt one to a data set.
+/// at their native ImageNet resolution, a compact family for 28-64 px inputs (stride-1 stem, three downsamplings),
+/// and two 28 px baselines of the same shape (MobileNetV3-Small-28, HandCNN-28). Use
+/// <see cref="FBNetArchitecture.WithClasses"/> and <see cref="FBNetArchitecture.WithInput"/> to adapt one to a data set.
 /// </summary>
 public static class PredefinedArchitectures
 {
@@ -47,6 +47,21 @@ public static class PredefinedArchitectures
             "|ir_k3_e4_c64_s2_se_hs,ir_k3_e4_c64_se_hs|head_c256_f0_hs|cls10",
         ["Compact-L"] = "in_c1_s28|conv_k3_c24_s1_hs|ir_k3_e1_c24|ir_k3_e4_c32_s2,ir_k3_e3_c32,ir_k3_e3_c32|ir_k5_e4_c56_s2_se_hs,ir_k3_e3_c56_hs,ir_k3_e3_c56_hs" +
             "|ir_k3_e4_c96_s2_se_hs,ir_k5_e4_c96_se_hs|head_c384_f0_hs|cls10",
+        // Baselines for 28 px inputs (equal-FLOPs comparisons; scale widths to a budget rather than using them as is).
+        // MobileNetV3-Small's eleven blocks unchanged (kernels, hidden widths, SE, ReLU / h-swish as in the paper's
+        // Table 2), with a stride-1 stem and the first block at stride 1, so three downsamplings remain
+        // (28 -> 14 -> 7 -> 4, where ImageNet's 224 -> 7 takes five). The head keeps the 1x1 conv to 576 and drops the
+        // pooled 1024-wide fully connected layer: for 10 classes it would hold more parameters than the whole body.
+        ["MobileNetV3-Small-28"] = "in_c1_s28|conv_k3_c16_s1_hs|ir_k3_e1_c16_se|ir_k3_h72_c24_s2,ir_k3_h88_c24" +
+            "|ir_k5_h96_c40_s2_se_hs,ir_k5_h240_c40_se_hs,ir_k5_h240_c40_se_hs,ir_k5_h120_c48_se_hs,ir_k5_h144_c48_se_hs" +
+            "|ir_k5_h288_c96_s2_se_hs,ir_k5_h576_c96_se_hs,ir_k5_h576_c96_se_hs|head_c576_f0_hs|cls10",
+        // A compact hand-designed CNN: full 3x3 conv stem, then depthwise-separable 3x3 convs (e1 blocks: depthwise
+        // 3x3-BN-ReLU, 1x1-BN) doubling the width at each of three downsamplings (32 @ 28, 64 @ 14, 128 @ 7, 256 @ 4),
+        // ReLU throughout, no SE, a 1x1 conv-BN-ReLU head, global pooling and the classifier. The block vocabulary has
+        // no plain kxk conv after the stem and adds the input back where a block keeps width and size, so the two
+        // stride-1 blocks at 64 and 128 carry identity shortcuts.
+        ["HandCNN-28"] = "in_c1_s28|conv_k3_c16_s1|ir_k3_e1_c32|ir_k3_e1_c64_s2,ir_k3_e1_c64|ir_k3_e1_c128_s2,ir_k3_e1_c128" +
+            "|ir_k3_e1_c256_s2|head_c256_f0|cls10",
     };
 
     /// <summary>Published ImageNet multiply-adds (millions) at the native resolution, for comparison.</summary>
