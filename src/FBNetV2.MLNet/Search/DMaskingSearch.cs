@@ -129,14 +129,21 @@ public static class DMaskingSearch
         return new SearchResult(best.Architecture, best.Cost, candidates, history, distributions[^1], distributions);
     }
 
-    /// <summary>CE * alpha * log(c)^beta with c = e * E[cost] / budget (kept above 1): the budget sits at log c = 1.</summary>
+    /// <summary>CE * <see cref="CostFactor"/> of the expected cost.</summary>
     internal static Tensor ArchitectureLoss(Supernet net, Tensor x, Tensor y, SearchOptions o)
     {
         var ce = nn.functional.cross_entropy(net.forward(x), y).to_type(ScalarType.Float64);
-        var cost = o.Cost().Expected(net.Space, net.Probabilities());
-        var scaled = (cost * (Math.E / o.Budget)).clamp_min(1 + 1e-6);
-        return ce * o.CostAlpha * scaled.log().pow(o.CostBeta);
+        return ce * CostFactor(o.Cost().Expected(net.Space, net.Probabilities()), o);
     }
+
+    /// <summary>
+    /// FBNet's alpha * log(c)^beta with c = e * max(E[cost], budget) / budget: alpha up to the budget, so that below it
+    /// only accuracy moves the architecture and the search may use the whole budget, and growing as in FBNet above
+    /// it. (With c proportional to the cost alone, the factor would pull every search towards a fixed fraction of the
+    /// budget, and a factor that falls to zero would switch off the accuracy gradient with it.)
+    /// </summary>
+    internal static Tensor CostFactor(Tensor expectedCost, SearchOptions o) =>
+        (expectedCost.clamp_min(o.Budget) * (Math.E / o.Budget)).log().pow(o.CostBeta) * o.CostAlpha;
 
     private static IEnumerable<(string Origin, ArchitectureChoice Choice)> Candidates(SearchSpace space, double[][] probabilities, SearchOptions o)
     {

@@ -29,7 +29,7 @@ public sealed class SearchOptions
     public double ArchitectureLearningRate { get; set; } = 0.01;
     public double ArchitectureWeightDecay { get; set; } = 5e-4;
 
-    /// <summary>Loss = CE * CostAlpha * log(cost)^CostBeta (FBNet: 0.2, 0.6); cost is scaled so that the budget sits at log = 1.</summary>
+    /// <summary>Loss = CE * CostAlpha * log(c)^CostBeta (FBNet: 0.2, 0.6) with c = e * max(cost, budget) / budget: flat up to the budget, FBNet's penalty above it.</summary>
     public double CostAlpha { get; set; } = 0.2;
     public double CostBeta { get; set; } = 0.6;
 

@@ -99,6 +99,27 @@ public class DMaskingSearchTests
         var e4 = Assert.Throws<ArgumentException>(() => new SearchSpace(1, 12, 3, [1], [8], 1, [new StageSpace([8], 1, 1, [16], [])], new HeadSpec(0)));
         Assert.Contains("no block types", e4.Message);
     }
+
+    [Theory]
+    [InlineData(0.25, 0.2)]
+    [InlineData(0.999, 0.2)]
+    [InlineData(1.0, 0.2)]
+    [InlineData(2.0, -1)]
+    [InlineData(10.0, -1)]
+    public void CostFactorIsFBNetsAlphaUpToTheBudgetAndGrowsAsFBNetAboveIt(double ofBudget, double expected)
+    {
+        var o = new SearchOptions { Budget = 4e6 };
+        using var scope = TorchSharp.torch.NewDisposeScope();
+        var cost = TorchSharp.torch.tensor(ofBudget * o.Budget, TorchSharp.torch.ScalarType.Float64).requires_grad_();
+        var factor = DMaskingSearch.CostFactor(cost, o);
+        // Above the budget: alpha * (1 + ln(E / budget))^beta, computed here by hand.
+        double want = expected >= 0 ? expected : 0.2 * Math.Pow(1 + Math.Log(ofBudget), 0.6);
+        Assert.Equal(want, factor.item<double>(), 12);
+        factor.backward();
+        double slope = cost.grad!.item<double>();
+        if (ofBudget < 1) Assert.Equal(0, slope);
+        if (ofBudget > 1) Assert.True(slope > 0);
+    }
 }
 
 /// <summary>IProgress that reports on the calling thread (Progress&lt;T&gt; posts to the thread pool).</summary>
