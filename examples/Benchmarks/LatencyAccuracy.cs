@@ -24,7 +24,9 @@ internal static class LatencyAccuracy
             Rounds = int.Parse(a.GetValueOrDefault("rounds", "3")),
             Progress = new Progress<LatencyProfileProgress>(p => Console.Error.WriteLine("  " + p)),
         };
-        string path = a.GetValueOrDefault("table", Path.Combine(Path.GetTempPath(), "fbnet-latency-compact28.json"));
+        // By default a fresh table, so that layers and whole networks are timed in one sitting: this machine's speed
+        // drifts between stretches of minutes (see latency-noise), and a table from another stretch would carry that drift.
+        string path = a.GetValueOrDefault("table", Path.Combine(Path.GetTempPath(), $"fbnet-latency-{Guid.NewGuid():N}.json"));
         var space = SearchSpace.Compact(1, 28, 10);
         var clock = Stopwatch.StartNew();
         var table = LatencyProfiler.LoadOrBuild(path, space, options, rebuildForeign: a.ContainsKey("rebuild"));
@@ -38,14 +40,19 @@ internal static class LatencyAccuracy
             using var net = new FBNetNetwork(arch);
             return (OnnxExporter.Export(net), new long[] { options.Batch, arch.InputChannels, arch.InputSize, arch.InputSize });
         }).ToList();
-        // Whole networks are timed with the protocol the table was built with (passes, fastest median).
-        var measured = OnnxLatencyMeter.Fastest(models, options);
+        // Whole networks are timed with the protocol the table was built with (spaced passes, median over them), twice:
+        // the agreement of the two measurements with each other is the ceiling for any prediction on this machine.
+        var measured = OnnxLatencyMeter.Typical(models, options);
+        var again = OnnxLatencyMeter.Typical(models, options);
         var rows = archs.Select((arch, i) => (Predicted: LatencyModel.Predict(table, arch), Measured: measured[i])).ToList();
-        Console.WriteLine($"{"#",3} {"MFLOPs",7} {"predicted ms",12} {"measured ms",11} {"error",7}  architecture");
+        Console.WriteLine($"{"#",3} {"MFLOPs",7} {"predicted ms",12} {"measured ms",11} {"error",7} {"again ms",8}  architecture");
         for (int i = 0; i < count; i++)
-            Console.WriteLine($"{i + 1,3} {archs[i].Flops / 1e6,7:F3} {rows[i].Predicted,12:F4} {rows[i].Measured,11:F4} {(rows[i].Predicted - rows[i].Measured) / rows[i].Measured,7:P1}  {archs[i]}");
+            Console.WriteLine($"{i + 1,3} {archs[i].Flops / 1e6,7:F3} {rows[i].Predicted,12:F4} {rows[i].Measured,11:F4} {(rows[i].Predicted - rows[i].Measured) / rows[i].Measured,7:P1} {again[i],8:F4}  {archs[i]}");
         double mre = rows.Average(r => Math.Abs(r.Predicted - r.Measured) / r.Measured);
-        Console.WriteLine($"Kendall tau {KendallTau(rows):F3} (target >= 0.9), mean relative error {mre:P1} (target <= 15%), {count} networks, {options.Threads} thread(s)");
+        var repeat = measured.Zip(again).ToList();
+        Console.WriteLine($"table vs measured:    Kendall tau {KendallTau(rows):F3} (target >= 0.9), mean relative error {mre:P1} (target <= 15%), {count} networks, {options.Threads} thread(s)");
+        Console.WriteLine($"measured vs measured: Kendall tau {KendallTau(repeat):F3}, mean relative difference {repeat.Average(r => Math.Abs(r.First - r.Second) / r.First):P1} (the same networks timed twice: the noise floor)");
+        if (!a.ContainsKey("table")) File.Delete(path);
     }
 
     /// <summary>Kendall's tau-b between the two columns.</summary>

@@ -15,7 +15,7 @@ internal static class ProfileCommand
         var threads = CliOptions.LatencyThreads();
         var table = CliOptions.LatencyTable();
         var repeats = CliOptions.Int("--repeats", "Timed inference calls per measurement; the median is kept", 1, 100000, "50");
-        var rounds = CliOptions.Int("--rounds", "Passes over all measurements; each keeps its fastest median (background load comes in bursts)", 1, 100, "3");
+        var rounds = CliOptions.Int("--rounds", "Spaced passes over all measurements; each keeps its median over the passes (timings on shared machines drift in stretches)", 1, 100, "3");
         var rebuild = CliOptions.Flag("--rebuild", "Replace a table measured on another machine, runtime or thread count (otherwise that is an error)");
         var json = CliOptions.Flag("--json", "Print a summary as JSON on stdout (progress goes to stderr)");
         var command = new Command("profile", "Measure the latency of every layer of a search space in ONNX Runtime on this machine and save the " +

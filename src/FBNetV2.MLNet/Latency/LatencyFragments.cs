@@ -65,26 +65,6 @@ internal static class LatencyFragments
         return Enumerable.Range(0, points).Select(i => options[(int)Math.Round(i * (options.Length - 1) / (double)(points - 1))]).Distinct().ToArray();
     }
 
-    /// <summary>
-    /// Pairs of layers (A, B, A then B) as they follow each other in a network. t(A) + t(B) - t(AB) is the overhead
-    /// one extra inference call adds, which is what a sum of per-layer measurements counts once too often per layer.
-    /// </summary>
-    public static IEnumerable<((byte[], long[]) A, (byte[], long[]) B, (byte[], long[]) Both)> OverheadPairs(int batch)
-    {
-        var relu3 = new CandidateOp(3, false, Activation.Relu);
-        var se5 = new CandidateOp(5, true, Activation.HSwish);
-        (long[] Shape, Emit Emit)[][] pairs =
-        [
-            [StemPiece(1, 28, 16, 3, 1, Activation.HSwish), BlockPiece(relu3, 1, 28, 16, 48, 16)],
-            [BlockPiece(relu3, 1, 28, 16, 48, 16), BlockPiece(se5, 2, 28, 16, 64, 24)],
-            [BlockPiece(se5, 2, 14, 24, 96, 32), BlockPiece(relu3, 1, 7, 32, 128, 32)],
-            [BlockPiece(relu3, 1, 7, 32, 128, 32), HeadPiece(new HeadSpec(256), 32, 7, 10)],
-        ];
-        foreach (var pair in pairs)
-            yield return (Model(batch, pair[0].Shape, pair[0].Emit), Model(batch, pair[1].Shape, pair[1].Emit),
-                Model(batch, pair[0].Shape, (g, x) => pair[1].Emit(g, pair[0].Emit(g, x))));
-    }
-
     /// <summary>Appends a layer to a graph: takes the name of its input value, returns that of its output.</summary>
     private delegate string Emit(OnnxGraphBuilder g, string x);
 

@@ -11,21 +11,24 @@ public static class LatencyModel
 {
     public static double Predict(LatencyTable table, FBNetArchitecture a)
     {
-        double o = table.OverheadMilliseconds, total = o;
+        double o = table.OverheadMilliseconds;
         // A layer never costs less than nothing, even where timing noise puts its measurement under the call overhead.
-        void Add(string key, params double[] widths) => total += Math.Max(0, table.Family(key).At(widths) - o);
+        return o + Layers(table, a).Sum(t => Math.Max(0, t - o));
+    }
 
-        Add(LatencyKeys.Input(a.InputChannels, a.InputSize, a.Subsample));
-        Add(LatencyKeys.Stem(a.InputChannels, a.Resolution, a.Stem.Kernel, a.Stem.Stride, a.Stem.Activation), a.Stem.OutChannels);
+    /// <summary>The table's timing of each layer of the network, as measured on its own (call overhead included).</summary>
+    public static IEnumerable<double> Layers(LatencyTable table, FBNetArchitecture a)
+    {
+        yield return table.Family(LatencyKeys.Input(a.InputChannels, a.InputSize, a.Subsample)).At(Array.Empty<double>());
+        yield return table.Family(LatencyKeys.Stem(a.InputChannels, a.Resolution, a.Stem.Kernel, a.Stem.Stride, a.Stem.Activation)).At(a.Stem.OutChannels);
         foreach (var (block, inC, inSize, s, i) in a.Blocks())
         {
             if (block.IsIdentity(inC)) continue;
             if (block.Kind != BlockKind.InvertedResidual || block.Hidden == 0)
                 throw new NotSupportedException($"stage {s + 1} block {i + 1}: latency tables cover inverted residuals with an expansion conv and identity skips (the blocks of the search spaces), not {block.Kind} with hidden width {block.Hidden}.");
-            Add(LatencyKeys.Block(block.Kernel, block.SqueezeExcite, block.Activation, block.Stride, inSize), inC, block.Hidden, block.OutChannels);
-            if (block.HasResidual(inC)) Add(LatencyKeys.Add(FBNetArchitecture.ConvOut(inSize, block.Stride)), block.OutChannels);
+            yield return table.Family(LatencyKeys.Block(block.Kernel, block.SqueezeExcite, block.Activation, block.Stride, inSize)).At(inC, block.Hidden, block.OutChannels);
+            if (block.HasResidual(inC)) yield return table.Family(LatencyKeys.Add(FBNetArchitecture.ConvOut(inSize, block.Stride))).At(block.OutChannels);
         }
-        Add(LatencyKeys.Head(a.Head, a.BodySize, a.NumClasses), a.BodyChannels);
-        return total;
+        yield return table.Family(LatencyKeys.Head(a.Head, a.BodySize, a.NumClasses)).At(a.BodyChannels);
     }
 }

@@ -15,7 +15,7 @@ public sealed class LatencyProfileOptions
     /// <summary>Timed calls; the median is recorded.</summary>
     public int Repeats { get; set; } = 50;
 
-    /// <summary>Passes over all models; each model keeps its fastest median (see <see cref="OnnxLatencyMeter.Fastest"/>).</summary>
+    /// <summary>Spaced passes over all models; each keeps its median over the passes (see <see cref="OnnxLatencyMeter.Typical"/>).</summary>
     public int Rounds { get; set; } = 3;
 
     /// <summary>"cpu", or "cuda" (needs the app to reference Microsoft.ML.OnnxRuntime.Gpu).</summary>

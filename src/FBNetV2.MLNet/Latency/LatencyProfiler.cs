@@ -1,3 +1,6 @@
+using FBNetV2.MLNet.Architecture;
+using FBNetV2.MLNet.Network;
+using FBNetV2.MLNet.Onnx;
 using FBNetV2.MLNet.Search;
 
 namespace FBNetV2.MLNet.Latency;
@@ -28,29 +31,51 @@ public static class LatencyProfiler
             .OfType<LatencyFragments.Plan>().ToList();
         if (existing is not null && missing.Count == 0) return existing;
 
-        // Every model is built once, then all are timed in passes (see LatencyProfileOptions.Rounds).
-        var pairs = existing is null ? LatencyFragments.OverheadPairs(options.Batch).ToList() : [];
-        var models = pairs.SelectMany(p => new[] { p.A, p.B, p.Both }).ToList();
-        var owners = new List<(int Plan, int Point)>();
-        for (int i = 0; i < missing.Count; i++)
+        // Every model is built once, then all are timed in passes (see LatencyProfileOptions.Rounds). A new table also
+        // times a few whole networks of the space, to learn the per-call overhead that each layer's own timing included.
+        var calibration = existing is null ? CalibrationNetworks(space) : [];
+        var models = calibration.Select(a =>
         {
-            int point = 0;
+            using var net = new FBNetNetwork(a);
+            return (OnnxExporter.Export(net), new long[] { options.Batch, a.InputChannels, a.InputSize, a.InputSize });
+        }).ToList();
+        var owners = new List<int>();
+        for (int i = 0; i < missing.Count; i++)
             foreach (var widths in LatencyFamily.GridPoints(missing[i].Axes))
             {
                 models.Add(missing[i].Build(widths, options.Batch));
-                owners.Add((i, point++));
+                owners.Add(i);
             }
-        }
-        var times = OnnxLatencyMeter.Fastest(models, options, (done, total, index, elapsed) =>
-        {
-            int job = index - pairs.Count * 3;
-            options.Progress?.Report(new LatencyProfileProgress(done, total, job < 0 ? "call overhead" : missing[owners[job].Plan].Key, elapsed));
-        }, cancellationToken);
+        var times = OnnxLatencyMeter.Typical(models, options, (done, total, index, elapsed) => options.Progress?.Report(new LatencyProfileProgress(
+            done, total, index < calibration.Count ? "whole networks" : missing[owners[index - calibration.Count]].Key, elapsed)), cancellationToken);
 
-        double overhead = existing?.OverheadMilliseconds ?? Overhead(times, pairs.Count);
+        var layerTimes = times.Skip(calibration.Count).ToArray();
         var measured = missing.Select((plan, i) => new LatencyFamily(plan.Key, plan.Axes,
-            owners.Select((o, j) => (o, j)).Where(x => x.o.Plan == i).Select(x => times[pairs.Count * 3 + x.j]).ToArray())).ToList();
-        return (existing ?? new LatencyTable(identity, overhead, [])).With(measured);
+            owners.Select((owner, j) => (owner, j)).Where(x => x.owner == i).Select(x => layerTimes[x.j]).ToArray())).ToList();
+        var raw = (existing ?? new LatencyTable(identity, 0, [])).With(measured);
+        double overhead = existing?.OverheadMilliseconds ?? Overhead(raw, calibration, times);
+        return new LatencyTable(identity, overhead, raw.Families.Values);
+    }
+
+    /// <summary>Whole networks whose timings fix the per-call overhead; seeded so that a table is reproducible, and drawn apart from any benchmark's.</summary>
+    private static List<FBNetArchitecture> CalibrationNetworks(SearchSpace space)
+    {
+        var random = new Random(20200405);
+        return Enumerable.Range(0, 8).Select(_ => ArchitectureChoice.Random(space, random).Derive(space)).ToList();
+    }
+
+    /// <summary>
+    /// A network of n layers measures the sum of its layers' timings less n - 1 call overheads (each layer's timing
+    /// includes one, the network one in all). Solved for each calibration network; the median is the overhead.
+    /// </summary>
+    private static double Overhead(LatencyTable raw, List<FBNetArchitecture> networks, double[] times)
+    {
+        var estimates = networks.Select((a, k) =>
+        {
+            var layers = LatencyModel.Layers(raw, a).ToList();
+            return (layers.Sum() - times[k]) / Math.Max(1, layers.Count - 1);
+        }).Order().ToList();
+        return Math.Max(0, (estimates[(estimates.Count - 1) / 2] + estimates[estimates.Count / 2]) / 2);
     }
 
     /// <summary>
@@ -91,10 +116,4 @@ public static class LatencyProfiler
     private static bool Covers(int[][] have, int[][] need) =>
         have.Length == need.Length && have.Zip(need).All(a => a.Second.All(w => a.First.Contains(w)));
 
-    /// <summary>Median over layer pairs of t(A) + t(B) - t(A then B): the cost of one inference call beyond its layers' work.</summary>
-    private static double Overhead(double[] times, int pairs)
-    {
-        var estimates = Enumerable.Range(0, pairs).Select(p => times[3 * p] + times[3 * p + 1] - times[3 * p + 2]).Order().ToList();
-        return Math.Max(0, (estimates[(pairs - 1) / 2] + estimates[pairs / 2]) / 2);
-    }
 }

@@ -29,27 +29,37 @@ public static class OnnxLatencyMeter
         finally { torch.set_num_threads(before); }
     }
 
+    private static readonly TimeSpan MinRoundSpacing = TimeSpan.FromSeconds(3);
+
     /// <summary>
-    /// Times every model in <see cref="LatencyProfileOptions.Rounds"/> passes and keeps each one's fastest median.
-    /// Background load on a shared machine comes in bursts of seconds that slow every call inside them; passes spread
-    /// each model's timings over the whole run so that at least one falls outside the bursts.
+    /// Times every model in <see cref="LatencyProfileOptions.Rounds"/> passes, spaced apart, and keeps each model's
+    /// median over the passes. On this kind of machine (a VM on shared hardware) timings are bimodal: most stretches run
+    /// at one speed, short ones markedly faster or slower, each lasting longer than a single measurement. The median of
+    /// spaced passes lands on the usual speed for the table and for whole networks alike, where a minimum would pick
+    /// the rare fast stretch for some models and not for others.
     /// </summary>
     /// <param name="progress">(measurements done, total, index of the model just timed, elapsed).</param>
-    public static double[] Fastest(IReadOnlyList<(byte[] Model, long[] InputShape)> models, LatencyProfileOptions options,
+    public static double[] Typical(IReadOnlyList<(byte[] Model, long[] InputShape)> models, LatencyProfileOptions options,
         Action<int, int, int, TimeSpan>? progress = null, CancellationToken cancellationToken = default)
     {
         options.Validate();
-        var best = Enumerable.Repeat(double.PositiveInfinity, models.Count).ToArray();
+        var runs = models.Select(_ => new List<double>()).ToArray();
         int total = models.Count * options.Rounds, done = 0;
         var clock = Stopwatch.StartNew();
         for (int round = 0; round < options.Rounds; round++)
+        {
+            var roundStart = clock.Elapsed;
             for (int i = 0; i < models.Count; i++)
             {
                 cancellationToken.ThrowIfCancellationRequested();
-                best[i] = Math.Min(best[i], MedianMilliseconds(models[i].Model, models[i].InputShape, options));
+                runs[i].Add(MedianMilliseconds(models[i].Model, models[i].InputShape, options));
                 if (++done % Math.Max(20, total / 50) == 0 || done == total) progress?.Invoke(done, total, i, clock.Elapsed);
             }
-        return best;
+            // A short pass would sit inside one stretch; spacing passes at least MinRoundSpacing apart spreads them out.
+            var rest = MinRoundSpacing - (clock.Elapsed - roundStart);
+            if (round + 1 < options.Rounds && rest > TimeSpan.Zero) cancellationToken.WaitHandle.WaitOne(rest);
+        }
+        return runs.Select(r => Median(r.ToArray())).ToArray();
     }
 
     /// <summary>Median milliseconds per call of a model with one float input of <paramref name="inputShape"/>.</summary>
@@ -75,8 +85,13 @@ public static class OnnxLatencyMeter
             session.Run(runOptions, inputNames, inputs, outputNames).Dispose();
             times[i] = Stopwatch.GetElapsedTime(start).TotalMilliseconds;
         }
-        Array.Sort(times);
-        return times.Length % 2 == 1 ? times[times.Length / 2] : (times[times.Length / 2 - 1] + times[times.Length / 2]) / 2;
+        return Median(times);
+    }
+
+    private static double Median(double[] values)
+    {
+        Array.Sort(values);
+        return values.Length % 2 == 1 ? values[values.Length / 2] : (values[values.Length / 2 - 1] + values[values.Length / 2]) / 2;
     }
 
     private static SessionOptions SessionOptionsFor(LatencyProfileOptions o)
