@@ -16,11 +16,12 @@ internal static class ProfileCommand
         var table = CliOptions.LatencyTable();
         var repeats = CliOptions.Int("--repeats", "Timed inference calls per measurement; the median is kept", 1, 100000, "50");
         var rounds = CliOptions.Int("--rounds", "Spaced passes over all measurements; each keeps its median over the passes (timings on shared machines drift in stretches)", 1, 100, "3");
+        var grid = CliOptions.Int("--grid-points", "Widths measured per width axis (evenly spread, ends included); the rest are interpolated", 2, 64, "3");
         var rebuild = CliOptions.Flag("--rebuild", "Replace a table measured on another machine, runtime or thread count (otherwise that is an error)");
         var json = CliOptions.Flag("--json", "Print a summary as JSON on stdout (progress goes to stderr)");
         var command = new Command("profile", "Measure the latency of every layer of a search space in ONNX Runtime on this machine and save the " +
             "lookup table that 'fbnet search --budget-ms' reads. Only what the table lacks is measured.")
-            { size, channels, classes, preset, threads, table, repeats, rounds, rebuild, json };
+            { size, channels, classes, preset, threads, table, repeats, rounds, grid, rebuild, json };
         command.SetAction(p => FBNetCli.Guard(io, () =>
         {
             bool asJson = p.GetValue(json);
@@ -36,6 +37,7 @@ internal static class ProfileCommand
                 Threads = p.GetValue(threads) ?? 1,
                 Repeats = p.GetValue(repeats) ?? 50,
                 Rounds = p.GetValue(rounds) ?? 3,
+                GridPoints = p.GetValue(grid) ?? 3,
                 Progress = new ProgressLines(printer),
             }, p.GetValue(rebuild), io.Cancel);
             int measurements = result.Families.Values.Sum(f => f.Milliseconds.Length);

@@ -74,8 +74,8 @@ public static class LatencyProfiler
         {
             var layers = LatencyModel.Layers(raw, a).ToList();
             return (layers.Sum() - times[k]) / Math.Max(1, layers.Count - 1);
-        }).Order().ToList();
-        return Math.Max(0, (estimates[(estimates.Count - 1) / 2] + estimates[estimates.Count / 2]) / 2);
+        }).ToArray();
+        return Math.Max(0, OnnxLatencyMeter.Median(estimates));
     }
 
     /// <summary>

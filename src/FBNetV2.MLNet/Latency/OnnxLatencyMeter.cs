@@ -88,7 +88,8 @@ public static class OnnxLatencyMeter
         return Median(times);
     }
 
-    private static double Median(double[] values)
+    /// <summary>Median of the values (sorts them in place).</summary>
+    internal static double Median(double[] values)
     {
         Array.Sort(values);
         return values.Length % 2 == 1 ? values[values.Length / 2] : (values[values.Length / 2 - 1] + values[values.Length / 2]) / 2;

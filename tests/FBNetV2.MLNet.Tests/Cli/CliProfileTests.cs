@@ -14,7 +14,7 @@ public sealed class CliProfileTests
     {
         using var dir = new TempDirectory();
         string path = Path.Combine(dir.Path, "latency.json");
-        string[] args = ["profile", "--size", "16", "--preset", "Compact", "--latency-table", path, "--repeats", "2", "--rounds", "1"];
+        string[] args = ["profile", "--size", "16", "--preset", "Compact", "--latency-table", path, "--repeats", "2", "--rounds", "1", "--grid-points", "2"];
         var r = Fbnet.Run([.. args, "--json"]);
         Assert.True(r.ExitCode == FBNetCli.Success, r.ToString());
         Assert.Contains("latency profile", r.Err); // progress on stderr with --json
