@@ -64,7 +64,7 @@ public static class DMaskingSearch
             // Reseeded per epoch so that a resumed search continues exactly as an uninterrupted one.
             manual_seed(options.Seed * 1000L + epoch);
             var random = new Random(options.Seed * 1000 + epoch);
-            net.Temperature = options.InitialTemperature * Math.Pow(options.TemperatureDecay, epoch);
+            net.Temperature = options.TemperatureAt(epoch);
             bool archPhase = epoch >= options.WarmupEpochs;
             IEnumerator<(Tensor, Tensor)>? archStream = archPhase ? archBatches.Batches(random).GetEnumerator() : null;
             double lossSum = 0, archLossSum = 0; long correct = 0, seen = 0; int archSteps = 0, step = epoch * weightBatches.BatchesPerEpoch;

@@ -34,7 +34,22 @@ public sealed class SearchOptions
     public double CostBeta { get; set; } = 0.6;
 
     public double InitialTemperature { get; set; } = 5.0;
-    public double TemperatureDecay { get; set; } = 0.956;
+
+    /// <summary>
+    /// Gumbel temperature factor per epoch. Null (the default) compresses FBNet's schedule (5.0 x 0.956 per epoch over
+    /// 90 epochs) into this search's epochs: from <see cref="InitialTemperature"/> to <see cref="FinalTemperature"/> at
+    /// the last epoch. With 0.956 over a search of ten epochs the temperature would stay near 5, where the Gumbel
+    /// samples are almost uniform mixtures and the architecture barely moves (measured: mean entropy 1.467 -> 1.461 in
+    /// six epochs on Fashion-MNIST).
+    /// </summary>
+    public double? TemperatureDecay { get; set; }
+
+    /// <summary>Temperature of the last epoch when <see cref="TemperatureDecay"/> is null: 5.0 x 0.956^89, where FBNet's 90 epochs end.</summary>
+    public double FinalTemperature { get; set; } = 5.0 * Math.Pow(0.956, 89);
+
+    /// <summary>The temperature of epoch <paramref name="epoch"/> (0-based).</summary>
+    internal double TemperatureAt(int epoch) =>
+        InitialTemperature * Math.Pow(TemperatureDecay ?? (Epochs > 1 ? Math.Pow(FinalTemperature / InitialTemperature, 1.0 / (Epochs - 1)) : 1), epoch);
     public bool HardSampling { get; set; }
     public bool PerSampleNoise { get; set; }
 
@@ -71,7 +86,8 @@ public sealed class SearchOptions
         Check(WeightSplit is > 0 and < 1, nameof(WeightSplit), $"WeightSplit must be strictly between 0 and 1, got {WeightSplit}.");
         Check(WeightLearningRate > 0 && ArchitectureLearningRate > 0, nameof(WeightLearningRate), "Learning rates must be positive.");
         Check(CostAlpha > 0 && CostBeta > 0, nameof(CostAlpha), "CostAlpha and CostBeta must be positive.");
-        Check(InitialTemperature > 0 && TemperatureDecay is > 0 and <= 1, nameof(InitialTemperature), "Temperature must be positive and its decay in (0, 1].");
+        Check(InitialTemperature > 0 && FinalTemperature > 0 && FinalTemperature <= InitialTemperature && TemperatureDecay is null or (> 0 and <= 1), nameof(InitialTemperature),
+            "Temperatures must be positive, FinalTemperature at most InitialTemperature, and TemperatureDecay in (0, 1].");
         Check(SampledCandidates >= 0 && CalibrationBatches >= 0, nameof(SampledCandidates), "SampledCandidates and CalibrationBatches must not be negative.");
         Check(Device is "cpu" or "cuda" or "auto", nameof(Device), $"Device must be 'cpu', 'cuda' or 'auto', got '{Device}'.");
         Check(CostTarget != CostTarget.Latency || LatencyTable is not null, nameof(LatencyTable),
