@@ -112,7 +112,7 @@ public static class DMaskingSearch
             int done = epoch + 1 - start;
             var progress = new SearchProgress(epoch + 1, options.Epochs, lossSum / seen, (double)correct / seen,
                 archSteps > 0 ? archLossSum / archSteps : null, ExpectedCostNow(net, cost), net.Temperature,
-                net.alphas.Average(a => GumbelSoftmax.Entropy(a)), elapsed, clock.Elapsed / done * (options.Epochs - epoch - 1));
+                net.alphas.Average(a => GumbelSoftmax.Entropy(a)), elapsed, clock.Elapsed / done * (options.Epochs - epoch - 1)) { CostTarget = options.CostTarget };
             history.Add(progress);
             options.Progress?.Report(progress);
             if (options.CheckpointDirectory is not null)

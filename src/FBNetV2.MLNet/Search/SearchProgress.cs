@@ -13,8 +13,11 @@ public sealed record SearchProgress(
     TimeSpan Elapsed,
     TimeSpan EstimatedRemaining)
 {
+    /// <summary>The unit of <see cref="ExpectedCost"/>.</summary>
+    public CostTarget CostTarget { get; init; } = CostTarget.Flops;
+
     public override string ToString() =>
         $"search {Epoch}/{Epochs}  loss {WeightLoss:F4}  acc {WeightAccuracy:P2}" +
         (ArchitectureLoss is { } a ? $"  arch loss {a:F4}" : "  (warm-up)") +
-        $"  E[cost] {ExpectedCost / 1e6:F3}M  tau {Temperature:F3}  entropy {MeanEntropy:F3}  ETA {EstimatedRemaining:hh\\:mm\\:ss}";
+        $"  E[cost] {CostModel.Format(ExpectedCost, CostTarget)}  tau {Temperature:F3}  entropy {MeanEntropy:F3}  ETA {EstimatedRemaining:hh\\:mm\\:ss}";
 }
