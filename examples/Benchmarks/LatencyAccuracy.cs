@@ -42,8 +42,10 @@ internal static class LatencyAccuracy
         }).ToList();
         // Whole networks are timed with the protocol the table was built with (spaced passes, median over them), twice:
         // the agreement of the two measurements with each other is the ceiling for any prediction on this machine.
-        var measured = OnnxLatencyMeter.Typical(models, options);
-        var again = OnnxLatencyMeter.Typical(models, options);
+        // --network-rounds: more passes for the 20 networks than for the thousands of table entries steadies the reference.
+        var networkOptions = new LatencyProfileOptions { Threads = options.Threads, Repeats = options.Repeats, Rounds = int.Parse(a.GetValueOrDefault("network-rounds", options.Rounds.ToString())) };
+        var measured = OnnxLatencyMeter.Typical(models, networkOptions);
+        var again = OnnxLatencyMeter.Typical(models, networkOptions);
         var rows = archs.Select((arch, i) => (Predicted: LatencyModel.Predict(table, arch), Measured: measured[i])).ToList();
         Console.WriteLine($"{"#",3} {"MFLOPs",7} {"predicted ms",12} {"measured ms",11} {"error",7} {"again ms",8}  architecture");
         for (int i = 0; i < count; i++)

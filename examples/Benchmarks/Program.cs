@@ -14,7 +14,7 @@ switch (args.FirstOrDefault())
     case "latency-search": LatencySearch.Run(Options(args)); break;
     case "latency-noise": LatencyNoise.Run(Options(args)); break;
     default:
-        Console.WriteLine("usage: dotnet run --project examples/Benchmarks -c Release -- scaling | train-throughput | fashion-train [--arch Compact-M] [--match-mflops M] [--epochs 12] [--threads 0] | classic [--trainers lightgbm,sdca] [--lgbm-iterations N] [--seed 1] [--threads 0] | fashion-search [--budget-mflops 5] [--search-images N] [--search-epochs N] [--train-epochs N] [--random 3] [--seed 1] [--threads 0] | fuzz [--count 500] [--seed 1] | latency [--networks 20] [--threads 1] [--repeats 50] [--rounds 3] [--table PATH] [--rebuild 1] | latency-search [--budget-ms 0.15] [--search-images 3000] [--search-epochs 3] [--train-epochs 1] [--threads 1] [--table PATH] | latency-noise [--seconds 30]");
+        Console.WriteLine("usage: dotnet run --project examples/Benchmarks -c Release -- scaling | train-throughput | fashion-train [--arch Compact-M] [--match-mflops M] [--epochs 12] [--threads 0] | classic [--trainers lightgbm,sdca] [--lgbm-iterations N] [--seed 1] [--threads 0] | fashion-search [--budget-mflops 5] [--search-images N] [--search-epochs N] [--train-epochs N] [--random 3] [--seed 1] [--threads 0] | fuzz [--count 500] [--seed 1] | latency [--networks 20] [--threads 1] [--repeats 50] [--rounds 3] [--network-rounds 3] [--table PATH] [--rebuild 1] | latency-search [--budget-ms 0.15] [--search-images 3000] [--search-epochs 3] [--train-epochs 1] [--threads 1] [--table PATH] | latency-noise [--seconds 30]");
         return 2;
 }
 return 0;
