@@ -50,8 +50,10 @@ public static class LatencyProfiler
             done, total, index < calibration.Count ? "whole networks" : missing[owners[index - calibration.Count]].Key, elapsed)), cancellationToken);
 
         var layerTimes = times.Skip(calibration.Count).ToArray();
-        var measured = missing.Select((plan, i) => new LatencyFamily(plan.Key, plan.Axes,
-            owners.Select((owner, j) => (owner, j)).Where(x => x.owner == i).Select(x => layerTimes[x.j]).ToArray())).ToList();
+        // Each family's grid points were queued together, in order.
+        var measured = new List<LatencyFamily>();
+        for (int i = 0, offset = 0; i < missing.Count; offset += measured[^1].Milliseconds.Length, i++)
+            measured.Add(new LatencyFamily(missing[i].Key, missing[i].Axes, layerTimes[offset..(offset + LatencyFamily.GridSize(missing[i].Axes))]));
         var raw = (existing ?? new LatencyTable(identity, 0, [])).With(measured);
         double overhead = existing?.OverheadMilliseconds ?? Overhead(raw, calibration, times);
         return new LatencyTable(identity, overhead, raw.Families.Values);
@@ -87,11 +89,8 @@ public static class LatencyProfiler
     {
         options.Validate();
         LatencyTable? existing = File.Exists(path) ? LatencyTable.Load(path) : null;
-        if (existing is not null && existing.Identity.Difference(options.Identity()) is not null)
-        {
-            if (!rebuildForeign) existing.EnsureMatches(options.Identity(), $"'{path}'");
-            existing = null;
-        }
+        if (existing is not null && rebuildForeign && existing.Identity.Difference(options.Identity()) is not null) existing = null;
+        existing?.EnsureMatches(options.Identity(), $"'{path}'");
         var table = Profile(space, existing, options, cancellationToken);
         if (!ReferenceEquals(table, existing)) table.Save(path);
         return table;

@@ -145,7 +145,7 @@ public sealed class FBNetEstimator : IEstimator<FBNetModel>
             }, cancellationToken: o.CancellationToken);
         }
         channel.Info(MessageSensitivity.None, $"FBNet: searching a space of 10^{space.Log10Size:F1} architectures for at most " +
-            $"{DMaskingSearch.Format(o.Budget * (latency ? 1 : 1e6), o.CostTarget)} on {train.Count} images.");
+            $"{CostModel.Format(o.Budget * (latency ? 1 : 1e6), o.CostTarget)} on {train.Count} images.");
         var result = DMaskingSearch.Run(space, train, new SearchOptions
         {
             CostTarget = o.CostTarget,
@@ -162,7 +162,7 @@ public sealed class FBNetEstimator : IEstimator<FBNetModel>
             Deadline = deadline,
             Progress = new ChannelProgress<SearchProgress>(channel, o.SearchProgress),
         }, o.CancellationToken);
-        channel.Info(MessageSensitivity.None, $"FBNet: chose {result.Architecture} ({DMaskingSearch.Format(result.Cost, o.CostTarget)}).");
+        channel.Info(MessageSensitivity.None, $"FBNet: chose {result.Architecture} ({CostModel.Format(result.Cost, o.CostTarget)}).");
         return (result.Architecture, result);
     }
 

@@ -219,6 +219,4 @@ public static class DMaskingSearch
     private static string Describe(SearchSpace s) =>
         $"{s.InputChannels}x{s.InputSize}/{s.NumClasses}/{string.Join(",", s.Subsamples)}/{string.Join(",", s.StemWidths)}/" +
         string.Join(";", s.Stages.Select(st => $"{string.Join(",", st.Widths)}:{st.Stride}:{st.MaxBlocks}:{string.Join(",", st.HiddenWidths)}:{string.Join(",", st.Ops.Select(o => o.ToString()))}:{st.AllowSkip}"));
-
-    public static string Format(double cost, CostTarget target) => CostModel.Format(cost, target);
 }
