@@ -50,6 +50,8 @@ internal static class FashionSearch
             var trained = FBNetTrainer.Train(arch, fit, holdout, new TrainingOptions { Epochs = trainEpochs, Seed = seed, Threads = threads });
             double acc = Evaluation.Accuracy(trained.Network, test);
             Console.WriteLine($"{name,-10} {arch.Flops / 1e6,7:F3} {arch.Parameters,8} {acc,9:P2} {clock.Elapsed,11:hh\\:mm\\:ss}  {arch}");
+            ResultCsv.Append(a.GetValueOrDefault("csv"), FashionTraining.CsvHeader,
+                name == "searched" ? "searched" : "random", name, seed, arch.Flops / 1e6, arch.Parameters, acc, (int)clock.Elapsed.TotalSeconds);
             trained.Network.Dispose();
         }
     }

@@ -11,6 +11,9 @@ namespace FBNetV2.MLNet.Benchmarks;
 /// </summary>
 internal static class FashionTraining
 {
+    /// <summary>One row per trained network; group names the family (searched, random, or a predefined architecture).</summary>
+    public const string CsvHeader = "group,model,seed,mflops,parameters,test_accuracy,train_seconds";
+
     public static void Run(Dictionary<string, string> a)
     {
         string dir = a.GetValueOrDefault("data", FashionMnist.DefaultDirectory);
@@ -18,6 +21,7 @@ internal static class FashionTraining
         int epochs = int.Parse(a.GetValueOrDefault("epochs", "12"));
         int seed = int.Parse(a.GetValueOrDefault("seed", "1"));
         int threads = int.Parse(a.GetValueOrDefault("threads", "0"));
+        string group = name;
         var arch = ArchitectureJson.Resolve(name).WithClasses(10);
         if (a.TryGetValue("match-mflops", out var target))
         {
@@ -35,6 +39,8 @@ internal static class FashionTraining
         {
             Epochs = epochs, Seed = seed, Threads = threads, Progress = new Progress<TrainingProgress>(p => Console.WriteLine("  " + p)),
         });
-        Console.WriteLine($"best epoch {result.BestEpoch} (holdout {result.BestValidationAccuracy:P2}); test accuracy {Evaluation.Accuracy(result.Network, test):P2}; {clock.Elapsed:hh\\:mm\\:ss}");
+        double accuracy = Evaluation.Accuracy(result.Network, test);
+        Console.WriteLine($"best epoch {result.BestEpoch} (holdout {result.BestValidationAccuracy:P2}); test accuracy {accuracy:P2}; {clock.Elapsed:hh\\:mm\\:ss}");
+        ResultCsv.Append(a.GetValueOrDefault("csv"), CsvHeader, group, name, seed, arch.Flops / 1e6, arch.Parameters, accuracy, (int)clock.Elapsed.TotalSeconds);
     }
 }

@@ -49,7 +49,10 @@ internal static class LatencyAccuracy
         var rows = archs.Select((arch, i) => (Predicted: LatencyModel.Predict(table, arch), Measured: measured[i])).ToList();
         Console.WriteLine($"{"#",3} {"MFLOPs",7} {"predicted ms",12} {"measured ms",11} {"error",7} {"again ms",8}  architecture");
         for (int i = 0; i < count; i++)
+        {
             Console.WriteLine($"{i + 1,3} {archs[i].Flops / 1e6,7:F3} {rows[i].Predicted,12:F4} {rows[i].Measured,11:F4} {(rows[i].Predicted - rows[i].Measured) / rows[i].Measured,7:P1} {again[i],8:F4}  {archs[i]}");
+            ResultCsv.Append(a.GetValueOrDefault("csv"), "mflops,predicted_ms,measured_ms,measured_again_ms", archs[i].Flops / 1e6, rows[i].Predicted, rows[i].Measured, again[i]);
+        }
         double mre = rows.Average(r => Math.Abs(r.Predicted - r.Measured) / r.Measured);
         var repeat = measured.Zip(again).ToList();
         Console.WriteLine($"table vs measured:    Kendall tau {KendallTau(rows):F3} (target >= 0.9), mean relative error {mre:P1} (target <= 15%), {count} networks, {options.Threads} thread(s)");

@@ -3,7 +3,7 @@ using FBNetV2.MLNet.Benchmarks;
 // Benchmarks that print figures; each command says what it measures.
 switch (args.FirstOrDefault())
 {
-    case "scaling": SearchScaling.Run(); break;
+    case "scaling": SearchScaling.Run(Options(args)); break;
     case "scaling-one": SearchScaling.RunOne(args[1], int.Parse(args[2]), int.Parse(args[3])); break;
     case "train-throughput": TrainingThroughput.Run(); break;
     case "fashion-train": FashionTraining.Run(Options(args)); break;
@@ -13,8 +13,9 @@ switch (args.FirstOrDefault())
     case "latency": LatencyAccuracy.Run(Options(args)); break;
     case "latency-search": LatencySearch.Run(Options(args)); break;
     case "latency-noise": LatencyNoise.Run(Options(args)); break;
+    case "plot": Plots.Run(Options(args)); break;
     default:
-        Console.WriteLine("usage: dotnet run --project examples/Benchmarks -c Release -- scaling | train-throughput | fashion-train [--arch Compact-M] [--match-mflops M] [--epochs 12] [--threads 0] | classic [--trainers lightgbm,sdca] [--lgbm-iterations N] [--seed 1] [--threads 0] | fashion-search [--budget-mflops 5] [--search-images N] [--search-epochs N] [--train-epochs N] [--random 3] [--seed 1] [--threads 0] | fuzz [--count 500] [--seed 1] | latency [--networks 20] [--threads 1] [--repeats 50] [--rounds 3] [--network-rounds 3] [--table PATH] [--rebuild 1] | latency-search [--budget-ms 0.15] [--search-images 3000] [--search-epochs 3] [--train-epochs 1] [--threads 1] [--table PATH] | latency-noise [--seconds 30]");
+        Console.WriteLine("usage: dotnet run --project examples/Benchmarks -c Release -- scaling [--csv F] | train-throughput | fashion-train [--arch Compact-M] [--match-mflops M] [--epochs 12] [--threads 0] [--csv F] | classic [--trainers lightgbm,sdca] [--lgbm-iterations N] [--seed 1] [--threads 0] | fashion-search [--budget-mflops 5] [--search-images N] [--search-epochs N] [--train-epochs N] [--random 3] [--seed 1] [--threads 0] [--csv F] | fuzz [--count 500] [--seed 1] | latency [--networks 20] [--threads 1] [--repeats 50] [--rounds 3] [--network-rounds 3] [--table PATH] [--rebuild 1] [--csv F] | latency-search [--budget-ms 0.15] [--search-images 3000] [--search-epochs 3] [--train-epochs 1] [--threads 1] [--table PATH] | latency-noise [--seconds 30] | plot [--data docs/data] [--out docs/plots]");
         return 2;
 }
 return 0;

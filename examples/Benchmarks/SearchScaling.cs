@@ -17,8 +17,9 @@ internal static class SearchScaling
     private const int Layers = 6, MaxWidth = 64, Size = 16, Batch = 32, Steps = 5;
     private static readonly TimeSpan ChildLimit = TimeSpan.FromSeconds(150);
 
-    public static void Run()
+    public static void Run(Dictionary<string, string> a)
     {
+        string? csv = a.GetValueOrDefault("csv");
         Console.WriteLine($"(NaN: the configuration did not finish within {ChildLimit.TotalSeconds:F0} s)");
         Console.WriteLine($"Search scaling: {Layers} conv3x3-BN-ReLU layers, max width {MaxWidth}, input {Size}x{Size}, batch {Batch}, {torch.get_num_threads()} threads, median of {Steps} steps");
         Console.WriteLine($"{"res opts",8} {"ch opts",8} | {"plain ms",9} {"plain MB",9} | {"masked ms",10} {"masked MB",10} {"x time",7} {"x mem",7} | {"explicit ms",12} {"explicit MB",12} {"x time",7} {"x mem",7}");
@@ -31,6 +32,8 @@ internal static class SearchScaling
                 var e = Child("explicit", ch, res);
                 Console.WriteLine($"{res,8} {ch,8} | {plain.Ms,9:F1} {plain.Mb,9:F1} | {masked.Ms,10:F1} {masked.Mb,10:F1} {masked.Ms / plain.Ms,7:F2} {masked.Mb / plain.Mb,7:F2} | " +
                     $"{e.Ms,12:F1} {e.Mb,12:F1} {e.Ms / plain.Ms,7:F2} {e.Mb / plain.Mb,7:F2}");
+                ResultCsv.Append(csv, "resolution_options,channel_options,plain_ms,plain_mb,masked_ms,masked_mb,explicit_ms,explicit_mb",
+                    res, ch, plain.Ms, plain.Mb, masked.Ms, masked.Mb, e.Ms, e.Mb);
             }
         }
     }

@@ -33,6 +33,7 @@ public static class ArchitectureJson
         return JsonSerializer.Serialize(dto, Options);
     }
 
+    /// <param name="json">The text <see cref="Serialize"/> writes.</param>
     /// <param name="source">Named in error messages (a file path, say).</param>
     public static FBNetArchitecture Deserialize(string json, string source = "architecture JSON")
     {

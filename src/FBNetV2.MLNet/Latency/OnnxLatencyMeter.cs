@@ -38,7 +38,10 @@ public static class OnnxLatencyMeter
     /// spaced passes lands on the usual speed for the table and for whole networks alike, where a minimum would pick
     /// the rare fast stretch for some models and not for others.
     /// </summary>
+    /// <param name="models">Each model's ONNX bytes and the input shape it is timed at.</param>
+    /// <param name="options">Threads, warm-up, repeats, rounds and execution provider.</param>
     /// <param name="progress">(measurements done, total, index of the model just timed, elapsed).</param>
+    /// <param name="cancellationToken">Stops between measurements.</param>
     public static double[] Typical(IReadOnlyList<(byte[] Model, long[] InputShape)> models, LatencyProfileOptions options,
         Action<int, int, int, TimeSpan>? progress = null, CancellationToken cancellationToken = default)
     {

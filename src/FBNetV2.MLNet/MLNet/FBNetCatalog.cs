@@ -11,7 +11,14 @@ namespace FBNetV2.MLNet;
 public static class FBNetCatalog
 {
     /// <summary>Trains an FBNet image classifier on a keyed label and an ExtractPixels feature vector.</summary>
+    /// <param name="catalog">ML.NET's multiclass trainers catalog.</param>
+    /// <param name="labelColumnName">The key-typed label column.</param>
+    /// <param name="featureColumnName">The pixel vector column, shaped [channels, height, width] by ExtractPixels.</param>
     /// <param name="architecture">Predefined name (e.g. "Compact-S", "Compact-M"), architecture string, or JSON file path.</param>
+    /// <param name="maxEpochs">Training epochs.</param>
+    /// <param name="scoreColumnName">The per-class score column the model adds.</param>
+    /// <param name="predictedLabelColumnName">The predicted key column the model adds.</param>
+    /// <param name="validationSet">Held-out rows to pick the best epoch; without it, ValidationSetFraction of the training rows.</param>
     public static FBNetEstimator TrainFBNet(this MulticlassClassificationCatalog.MulticlassClassificationTrainers catalog,
         string labelColumnName = "Label", string featureColumnName = "Features", string architecture = "Compact-S", int maxEpochs = 30,
         string scoreColumnName = "Score", string predictedLabelColumnName = "PredictedLabel", IDataView? validationSet = null) =>
@@ -36,7 +43,15 @@ public static class FBNetCatalog
     /// Searches an FBNet architecture under a cost budget (DMaskingNAS), trains it from scratch and returns the same
     /// ONNX-scoring model as TrainFBNet.
     /// </summary>
+    /// <param name="catalog">ML.NET's multiclass trainers catalog.</param>
+    /// <param name="labelColumnName">The key-typed label column.</param>
+    /// <param name="featureColumnName">The pixel vector column, shaped [channels, height, width] by ExtractPixels.</param>
     /// <param name="budget">Millions of multiply-adds the network may cost per image.</param>
+    /// <param name="searchEpochs">Epochs of the architecture search (weight warm-up included).</param>
+    /// <param name="maxEpochs">Epochs of the chosen network's training from scratch.</param>
+    /// <param name="scoreColumnName">The per-class score column the model adds.</param>
+    /// <param name="predictedLabelColumnName">The predicted key column the model adds.</param>
+    /// <param name="validationSet">Held-out rows to pick the best epoch; without it, ValidationSetFraction of the training rows.</param>
     public static FBNetEstimator SearchFBNet(this MulticlassClassificationCatalog.MulticlassClassificationTrainers catalog,
         string labelColumnName = "Label", string featureColumnName = "Features", double budget = 5, int searchEpochs = 10, int maxEpochs = 30,
         string scoreColumnName = "Score", string predictedLabelColumnName = "PredictedLabel", IDataView? validationSet = null) =>

@@ -90,8 +90,9 @@ public sealed class FBNetEstimator : IEstimator<FBNetModel>
         SearchResult? search = null;
         if (o is SearchFBNetOptions so)
             (architecture, search) = RunSearch(so, columns, train, channel, started + (deadline - started) / 2);
+        var chosen = architecture ?? throw new InvalidOperationException($"{o.GetType().Name} is neither TrainFBNetOptions nor SearchFBNetOptions.");
         channel.Info(MessageSensitivity.None,
-            $"FBNet: training {architecture} ({architecture.Flops / 1e6:F1} MFLOPs) on {train.Count} images, validating on {validation?.Count ?? 0}; " +
+            $"FBNet: training {chosen} ({chosen.Flops / 1e6:F1} MFLOPs) on {train.Count} images, validating on {validation?.Count ?? 0}; " +
             $"{columns.ClassNames.Length} classes, {columns.Channels}x{columns.Height}x{columns.Width}, pixel scale {scale:G4}.");
         var training = new TrainingOptions
         {
@@ -104,12 +105,12 @@ public sealed class FBNetEstimator : IEstimator<FBNetModel>
             Deadline = deadline,
             Progress = new ChannelProgress<TrainingProgress>(channel, o.Progress),
         };
-        var result = FBNetTrainer.Train(architecture!, train, validation, training, o.CancellationToken);
+        var result = FBNetTrainer.Train(chosen, train, validation, training, o.CancellationToken);
         using var net = result.Network;
         channel.Info(MessageSensitivity.None, $"FBNet: kept epoch {result.BestEpoch}" +
             (result.BestValidationAccuracy is { } acc ? $" (validation accuracy {acc:P2})." : " (no validation: last epoch)."));
 
-        var export = new OnnxExportOptions { ClassNames = columns.ClassNames, PixelScale = scale, Description = $"FBNetV2.MLNet {architecture}" };
+        var export = new OnnxExportOptions { ClassNames = columns.ClassNames, PixelScale = scale, Description = $"FBNetV2.MLNet {chosen}" };
         var onnx = OnnxExporter.Export(net, export);
         var names = new ScoringColumns(o.FeatureColumnName, o.ScoreColumnName, o.PredictedLabelColumnName,
             UniqueName(input.Schema, "FBNetPredictedIndex"), UniqueName(input.Schema, "FBNetPredictedHash"));
@@ -121,7 +122,7 @@ public sealed class FBNetEstimator : IEstimator<FBNetModel>
         });
         int? gpu = OnnxScoringDevice.Resolve(o.GpuDeviceId, o.FallbackToCpu, channel);
         var scoring = ScoringChain.Build(_transforms, input, pipelineOnnx, names, columns.ClassNames, gpu, o.FallbackToCpu);
-        return new FBNetModel(scoring, onnx, architecture!, result.History, columns, o.FeatureColumnName, scale, search);
+        return new FBNetModel(scoring, onnx, chosen, result.History, columns, o.FeatureColumnName, scale, search);
     }
 
     private static (FBNetArchitecture, SearchResult) RunSearch(SearchFBNetOptions o, ImageColumns columns, LabeledImages train, IChannel channel, DateTime? deadline)

@@ -55,7 +55,7 @@ public static class FBNetModelFile
 
     private static string Describe(DataViewType type) => type is VectorDataViewType v
         ? $"vectors of {v.Size} {v.ItemType} values" + (v.Dimensions.Length > 1 ? $" ({string.Join("x", v.Dimensions)})" : "")
-        : type.ToString();
+        : type.ToString() ?? type.GetType().Name;
 
     private static string FirstLine(string message)
     {

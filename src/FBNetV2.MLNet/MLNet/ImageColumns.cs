@@ -21,7 +21,7 @@ internal sealed record ImageColumns(int Channels, int Height, int Width, KeyData
         var features = Find(schema, o.FeatureColumnName)
             ?? throw MissingColumn(o.FeatureColumnName, nameof(o.FeatureColumnName), "the pixel vector (ExtractPixels)");
         if (features.Kind != SchemaShape.Column.VectorKind.Vector || features.ItemType != NumberDataViewType.Single)
-            throw NotPixelVector(o.FeatureColumnName, features.Kind == SchemaShape.Column.VectorKind.Scalar ? features.ItemType.ToString() : $"vector of {features.ItemType} ({features.Kind})");
+            throw NotPixelVector(o.FeatureColumnName, features.Kind == SchemaShape.Column.VectorKind.Scalar ? $"{features.ItemType}" : $"vector of {features.ItemType} ({features.Kind})");
     }
 
     /// <summary>Reads the shape and the classes from a concrete schema.</summary>
@@ -40,7 +40,7 @@ internal sealed record ImageColumns(int Channels, int Height, int Width, KeyData
         var features = schema.GetColumnOrNull(o.FeatureColumnName)
             ?? throw MissingColumn(o.FeatureColumnName, nameof(o.FeatureColumnName), "the pixel vector (ExtractPixels)");
         if (features.Type is not VectorDataViewType { ItemType: NumberDataViewType item } vector || item != NumberDataViewType.Single || !vector.IsKnownSize)
-            throw NotPixelVector(o.FeatureColumnName, features.Type.ToString());
+            throw NotPixelVector(o.FeatureColumnName, $"{features.Type}");
         var (c, h, w) = Shape(vector, o);
         return new ImageColumns(c, h, w, keyType, classNames);
     }

@@ -148,6 +148,10 @@ public static class OnnxExporter
     private static void Meta(ModelProto model, string key, string value) =>
         model.MetadataProps.Add(new StringStringEntryProto { Key = key, Value = value });
 
+    /// <param name="g">The graph being built.</param>
+    /// <param name="name">Prefix of the block's node and initializer names.</param>
+    /// <param name="block">The block to emit.</param>
+    /// <param name="x">The block's input value.</param>
     /// <param name="residual">False leaves the residual add out (the latency profiler times it on its own).</param>
     internal static string EmitInvertedResidual(OnnxGraphBuilder g, string name, InvertedResidualBlock block, string x, bool residual = true)
     {

@@ -14,7 +14,9 @@ namespace FBNetV2.MLNet.Search;
 /// </summary>
 public static class ExpectedLatency
 {
+    /// <param name="space">The space the decisions belong to.</param>
     /// <param name="weights">One probability vector per decision, in <see cref="ArchitectureChoice.Decisions"/> order.</param>
+    /// <param name="table">Latency families covering the space (<see cref="LatencyProfiler.Uncovered"/> is empty).</param>
     public static Tensor Compute(SearchSpace space, IReadOnlyList<Tensor> weights, LatencyTable table)
     {
         var w = weights.Select(t => t.to_type(ScalarType.Float64).cpu()).ToArray();
