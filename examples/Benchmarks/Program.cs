@@ -14,8 +14,9 @@ switch (args.FirstOrDefault())
     case "latency-search": LatencySearch.Run(Options(args)); break;
     case "latency-noise": LatencyNoise.Run(Options(args)); break;
     case "plot": Plots.Run(Options(args)); break;
+    case "network-latency": NetworkLatency.Run(Options(args)); break;
     default:
-        Console.WriteLine("usage: dotnet run --project examples/Benchmarks -c Release -- scaling [--csv F] | train-throughput | fashion-train [--arch Compact-M] [--match-mflops M] [--epochs 12] [--threads 0] [--csv F] | classic [--trainers lightgbm,sdca] [--lgbm-iterations N] [--seed 1] [--threads 0] | fashion-search [--budget-mflops 5] [--search-images N] [--search-epochs N] [--train-epochs N] [--random 3] [--seed 1] [--threads 0] [--csv F] | fuzz [--count 500] [--seed 1] | latency [--networks 20] [--threads 1] [--repeats 50] [--rounds 3] [--network-rounds 3] [--table PATH] [--rebuild 1] [--csv F] | latency-search [--budget-ms 0.15] [--search-images 3000] [--search-epochs 3] [--train-epochs 1] [--threads 1] [--table PATH] | latency-noise [--seconds 30] | plot [--data docs/data] [--out docs/plots]");
+        Console.WriteLine("usage: dotnet run --project examples/Benchmarks -c Release -- scaling [--csv F] | train-throughput | fashion-train [--arch Compact-M] [--match-mflops M] [--epochs 12] [--threads 0] [--csv F] | classic [--trainers lightgbm,sdca] [--lgbm-iterations N] [--seed 1] [--threads 0] | fashion-search [--budget-mflops 5] [--search-images N] [--search-epochs N] [--train-epochs N] [--random 3] [--seed 1] [--threads 0] [--csv F] | fuzz [--count 500] [--seed 1] | latency [--networks 20] [--threads 1] [--repeats 50] [--rounds 3] [--network-rounds 3] [--table PATH] [--rebuild 1] [--csv F] | latency-search [--budget-ms 0.15] [--search-images 3000] [--search-epochs 3] [--train-epochs 1] [--threads 1] [--table PATH] | latency-noise [--seconds 30] | plot [--data docs/data] [--out docs/plots] | network-latency [--archs Compact-S;HandCNN-28@4.885;ARCH] [--threads 1] [--rounds 5]");
         return 2;
 }
 return 0;
