@@ -21,7 +21,8 @@ internal static class FashionTraining
         int epochs = int.Parse(a.GetValueOrDefault("epochs", "12"));
         int seed = int.Parse(a.GetValueOrDefault("seed", "1"));
         int threads = int.Parse(a.GetValueOrDefault("threads", "0"));
-        string group = name;
+        // An architecture string (it holds ',' and '|') goes into the CSV as "custom"; its text is in the output above.
+        string group = name.Contains('|') ? "custom" : name;
         var arch = ArchitectureJson.Resolve(name).WithClasses(10);
         if (a.TryGetValue("match-mflops", out var target))
         {
@@ -41,6 +42,6 @@ internal static class FashionTraining
         });
         double accuracy = Evaluation.Accuracy(result.Network, test);
         Console.WriteLine($"best epoch {result.BestEpoch} (holdout {result.BestValidationAccuracy:P2}); test accuracy {accuracy:P2}; {clock.Elapsed:hh\\:mm\\:ss}");
-        ResultCsv.Append(a.GetValueOrDefault("csv"), CsvHeader, group, name, seed, arch.Flops / 1e6, arch.Parameters, accuracy, (int)clock.Elapsed.TotalSeconds);
+        ResultCsv.Append(a.GetValueOrDefault("csv"), CsvHeader, group, group == "custom" ? $"custom x{epochs} epochs" : name, seed, arch.Flops / 1e6, arch.Parameters, accuracy, (int)clock.Elapsed.TotalSeconds);
     }
 }

@@ -11,6 +11,9 @@ internal static class ResultCsv
     public static void Append(string? path, string header, params object[] fields)
     {
         if (path is null) return;
+        var texts = fields.Select(f => Convert.ToString(f, CultureInfo.InvariantCulture) ?? "").ToArray();
+        if (texts.FirstOrDefault(t => t.Contains(',') || t.Contains('\n')) is { } bad)
+            throw new ArgumentException($"'{bad}' cannot be a field of --csv {path}: it contains a comma or a line break.");
         if (File.Exists(path))
         {
             string existing = File.ReadLines(path).FirstOrDefault() ?? "";
@@ -18,7 +21,7 @@ internal static class ResultCsv
                 throw new InvalidOperationException($"--csv {path} has the header '{existing}', this command writes '{header}': choose another file.");
         }
         else File.WriteAllText(path, header + "\n");
-        File.AppendAllText(path, string.Join(",", fields.Select(f => Convert.ToString(f, CultureInfo.InvariantCulture))) + "\n");
+        File.AppendAllText(path, string.Join(",", texts) + "\n");
     }
 
     /// <summary>The data rows of a CSV written by <see cref="Append"/>, as maps from header name to value.</summary>
