@@ -4,12 +4,10 @@ using BenchmarkDotNet.Diagnosers;
 using BenchmarkDotNet.Jobs;
 using BenchmarkDotNet.Toolchains.InProcess.Emit;
 using FBNetV2.MLNet;
-using FBNetV2.MLNet.Data;
 using FBNetV2.MLNet.Network;
 using Microsoft.ML;
 using Microsoft.ML.OnnxRuntime;
 using Microsoft.ML.OnnxRuntime.Tensors;
-using Microsoft.ML.Transforms.Image;
 using TorchSharp;
 
 /// <summary>
@@ -42,16 +40,9 @@ public class PerImageInference
     public void Setup()
     {
         var ml = new MLContext(seed: 1);
-        var (train, test) = ImageFolder.ScanTrainTest(Path.Combine(Repository.Root(), "examples", "FashionMnist", "data", "sample"));
-        var prepared = ml.Transforms.LoadImages("Image", null, "ImagePath")
-            .Append(ml.Transforms.ResizeImages("Image", 28, 28))
-            .Append(ml.Transforms.ConvertToGrayscale("Image"))
-            .Append(ml.Transforms.ExtractPixels("Features", "Image", colorsToExtract: ImagePixelExtractingEstimator.ColorBits.Red))
-            .Append(ml.Transforms.Conversion.MapValueToKey("Label"))
-            .Fit(train.ToDataView(ml));
-        _model = ml.MulticlassClassification.Trainers.TrainFBNet(new TrainFBNetOptions { MaxEpochs = 1 })
-            .Fit(ml.Data.Cache(prepared.Transform(train.ToDataView(ml))));
-        _image = ml.Data.CreateEnumerable<FeatureRow>(prepared.Transform(test.ToDataView(ml)), reuseRowObject: false).First();
+        var sample = SampleModel.Train(ml, epochs: 1);
+        _model = sample.Model;
+        _image = sample.Test[0];
 
         _network = new FBNetNetwork(_model.Architecture);
         _network.eval();

@@ -9,13 +9,11 @@
 //        ... -- --bdn   the per-image calls under BenchmarkDotNet (PerImageInference)
 using System.Diagnostics;
 using FBNetV2.MLNet;
-using FBNetV2.MLNet.Data;
 using FBNetV2.MLNet.Network;
 using Microsoft.ML;
 using Microsoft.ML.Data;
 using Microsoft.ML.OnnxRuntime;
 using Microsoft.ML.OnnxRuntime.Tensors;
-using Microsoft.ML.Transforms.Image;
 using TorchSharp;
 
 if (args.Contains("--bdn"))
@@ -25,28 +23,16 @@ if (args.Contains("--bdn"))
 }
 
 int epochs = Option("--epochs", 5), repeats = Option("--repeats", 3);
-string sample = Path.Combine(Repository.Root(), "examples", "FashionMnist", "data", "sample");
 var ml = new MLContext(seed: 1);
-var (trainFolder, testFolder) = ImageFolder.ScanTrainTest(sample);
-
-var images = ml.Transforms.LoadImages("Image", null, "ImagePath")
-    .Append(ml.Transforms.ResizeImages("Image", 28, 28))
-    .Append(ml.Transforms.ConvertToGrayscale("Image"))
-    .Append(ml.Transforms.ExtractPixels("Features", "Image", colorsToExtract: ImagePixelExtractingEstimator.ColorBits.Red))
-    .Append(ml.Transforms.Conversion.MapValueToKey("Label"));
 var clock = Stopwatch.StartNew();
-var prepared = images.Fit(trainFolder.ToDataView(ml));
-var fbnet = ml.MulticlassClassification.Trainers.TrainFBNet(new TrainFBNetOptions { MaxEpochs = epochs })
-    .Fit(ml.Data.Cache(prepared.Transform(trainFolder.ToDataView(ml))));
+var (fbnet, features, testFolder) = SampleModel.Train(ml, epochs);
 Console.WriteLine($"Trained {fbnet.Architecture} for {epochs} epochs in {clock.Elapsed.TotalSeconds:F1} s; " +
     $"{fbnet.Architecture.Flops / 1e6:F2} MFLOPs, {fbnet.Architecture.Parameters} parameters.");
-
-// Test features, extracted once: 0..255 floats [1, 28, 28] per image, as the pipeline produces them.
-var features = ml.Data.CreateEnumerable<FeatureRow>(prepared.Transform(testFolder.ToDataView(ml)), reuseRowObject: false).ToArray();
 int n = features.Length, size = features[0].Features.Length;
 var featureView = ml.Data.LoadFromEnumerable(features, SchemaDefinition.Create(typeof(FeatureRow)));
 Console.WriteLine($"{n} test images; {Environment.ProcessorCount} cores; ONNX Runtime providers: {string.Join(", ", OrtEnv.Instance().GetAvailableProviders())}");
 Console.WriteLine();
+
 // The exported models on disk, as an application ships them.
 string modelDir = Directory.CreateTempSubdirectory("fbnet-inference-").FullName;
 string zipPath = Path.Combine(modelDir, "model.zip"), onnxPath = Path.Combine(modelDir, "model.onnx"), torchPath = Path.Combine(modelDir, "model.dat");
