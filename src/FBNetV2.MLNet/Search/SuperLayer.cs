@@ -52,7 +52,7 @@ public sealed class SuperLayer : nn.Module
             // Block-type weights given that the layer is kept; the block's output is then scaled by the keep weight.
             y = block.forward(x, Hidden.Mask(gHidden), Squeeze.Mask(gHidden), outMask, gBlock / keep.clamp_min(1e-6));
             if (Residual) y = y + x;
-            else if (MayAddInput && sameWidth is not null) y = y + x * sameWidth.reshape(-1, 1, 1, 1);
+            else if (MayAddInput && sameWidth is not null) y = y + MatchChannels(x, y.shape[1]) * sameWidth.reshape(-1, 1, 1, 1);
             y = y * keep.reshape(-1, 1, 1, 1);
         }
         if (HasSkip)
@@ -62,5 +62,19 @@ public sealed class SuperLayer : nn.Module
         }
         // The block's output is masked inside it and x arrives masked, so the sum needs no mask of its own.
         return y!.MoveToOuterDisposeScope();
+    }
+
+    /// <summary>
+    /// The input brought to the output's maximum width for the residual add of a stride-1 first block whose stage
+    /// widths differ from the previous stage's (the ImageNet preset's stride-1 stages). The add only counts when the
+    /// chosen input and output widths are equal, and then both are at most the smaller maximum and every channel
+    /// above it is masked to zero: dropping the input's extra channels or padding zeros is exact at one-hot weights.
+    /// </summary>
+    private static Tensor MatchChannels(Tensor x, long channels)
+    {
+        long have = x.shape[1];
+        if (have == channels) return x;
+        if (have > channels) return x.narrow(1, 0, channels);
+        return nn.functional.pad(x, [0, 0, 0, 0, 0, channels - have]);
     }
 }
