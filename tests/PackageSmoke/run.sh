@@ -5,7 +5,12 @@
 #   - a fresh `dotnet new console` app referencing FBNetV2.MLNet + the native packages builds, its
 #     libLibTorchSharp.so is patched by that targets file (GLIBCXX_3.4.32 weak), TorchSharp loads (Debian 12's
 #     libstdc++ is too old without the patch), the Compact-S network runs and ONNX Runtime scores its export,
-#   - `dotnet tool install` of FBNetV2.MLNet.Cli works and `fbnet archs` / `fbnet train` run.
+#   - `dotnet tool install` of FBNetV2.MLNet.Cli works and `fbnet archs` / `fbnet train` run,
+#   - the packages carry their metadata (LICENSE, README, license expression, repository URL and commit) and symbol
+#     packages whose PDBs have SourceLink and deterministic (/_/) source paths: the copy is packed as CI packs it
+#     (CI=true, from a git repository whose origin is the project's public home),
+#   - the core package's dependency closure (printed) has no plotting package (OxyPlot, ScottPlot, HarfBuzz):
+#     FBNET_CHECK_NO_PLOTTING=0 prints the closure without failing (.ci/run sets it until issue 17 moves the reports).
 # Exits non-zero on any failure. FBNET_SMOKE_KEEP=1 keeps the temp folder.
 set -euo pipefail
 
@@ -30,8 +35,13 @@ export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPE
 
 mkdir -p "$src"
 (cd "$repo" && git ls-files -z --cached --others --exclude-standard | tar --null --ignore-failed-read -cf - -T - 2>/dev/null) | tar -xf - -C "$src"
-log "packing $version into $feed (a copy of $repo)"
-dotnet pack "$src/FBNetV2.MLNet.sln" -c Release -p:Version="$version" -nologo -v:q > "$work/pack.log" 2>&1 \
+# A repository of its own for the copy, as a CI checkout has: SourceLink reads the origin URL and the commit from it.
+public_home="https://github.com/fbnetv2-mlnet/FBNetV2.MLNet"
+(cd "$src" && git init -q && git remote add origin "$public_home.git" && git add -A \
+  && git -c user.name=smoke -c user.email=smoke@localhost commit -qm "package smoke copy") || fail "git init of the copy"
+commit="$(git -C "$src" rev-parse HEAD)"
+log "packing $version into $feed (a copy of $repo, as CI packs it: CI=true)"
+CI=true dotnet pack "$src/FBNetV2.MLNet.sln" -c Release -p:Version="$version" -nologo -v:q > "$work/pack.log" 2>&1 \
   || { tail -40 "$work/pack.log"; fail "dotnet pack"; }
 lib="$feed/FBNetV2.MLNet.$version.nupkg"
 cli="$feed/FBNetV2.MLNet.Cli.$version.nupkg"
@@ -47,18 +57,45 @@ grep -qx "lib/net10.0/FBNetV2.MLNet.dll" <<<"$entries" || fail "library package 
 unzip -Z1 "$cli" | grep -q "tools/net10.0/any/fbnet.dll" || fail "tool package lacks tools/net10.0/any/fbnet.dll"
 unzip -Z1 "$cli" | grep -q "DotnetToolSettings.xml" || fail "tool package lacks DotnetToolSettings.xml"
 
+log "checking package metadata, symbols and SourceLink"
+for pkg in "$lib" "$cli"; do
+  name="$(basename "$pkg")"
+  unzip -Z1 "$pkg" | grep -qx "LICENSE" || fail "$name lacks LICENSE"
+  unzip -Z1 "$pkg" | grep -qx "README.md" || fail "$name lacks README.md"
+  nuspec="$(unzip -p "$pkg" '*.nuspec')"
+  grep -q '<license type="expression">MIT</license>' <<<"$nuspec" || fail "$name: no MIT license expression in the nuspec"
+  grep -q '<readme>README.md</readme>' <<<"$nuspec" || fail "$name: no <readme> in the nuspec"
+  grep -q "<projectUrl>$public_home</projectUrl>" <<<"$nuspec" || fail "$name: no projectUrl $public_home"
+  repository="$(grep -o '<repository [^>]*>' <<<"$nuspec" || true)"
+  grep -qF "url=\"$public_home.git\"" <<<"$repository" && grep -qF "commit=\"$commit\"" <<<"$repository" \
+    || fail "$name: the nuspec's <repository> lacks url $public_home.git or commit $commit: $repository"
+  cmp -s <(unzip -p "$pkg" LICENSE) "$src/LICENSE" || fail "$name: LICENSE differs from the repository's"
+done
+# The package README shows the README sample verbatim (the region of examples/ImageFolder/Program.cs that builds).
+python3 - "$src/examples/ImageFolder/Program.cs" <(unzip -p "$lib" README.md) <<'PY' || fail "the package README lost the ImageFolder sample (docs/package-readme.md)"
+import sys
+example, readme = open(sys.argv[1]).read(), open(sys.argv[2]).read()
+start, end = example.index("// <readme>"), example.index("// </readme>")
+sys.exit(0 if example[example.index("\n", start) + 1:end].strip() in readme else 1)
+PY
+lib_snupkg="${lib%.nupkg}.snupkg"
+[ -f "$lib_snupkg" ] || fail "no symbol package $lib_snupkg"
+[ -f "${cli%.nupkg}.snupkg" ] || fail "no symbol package for the tool"
+unzip -p "$lib_snupkg" lib/net10.0/FBNetV2.MLNet.pdb > "$work/FBNetV2.MLNet.pdb" || fail "the symbol package lacks lib/net10.0/FBNetV2.MLNet.pdb"
+# The SourceLink JSON is stored as plain UTF-8 in the portable PDB; source paths are mapped to /_/ in a CI build.
+sourcelink="https://raw.githubusercontent.com/fbnetv2-mlnet/FBNetV2.MLNet/$commit/*"
+grep -aqF "\"/_/*\":\"$sourcelink\"" "$work/FBNetV2.MLNet.pdb" \
+  || fail "the PDB has no SourceLink entry /_/* -> $sourcelink: $(grep -aoE '\{"documents":[^}]*\}' "$work/FBNetV2.MLNet.pdb" | head -1)"
+# A portable PDB stores each document path as separate name parts: look for the temp folder's own name.
+grep -aqF "$(basename "$work")" "$work/FBNetV2.MLNet.pdb" && fail "the PDB holds build-machine paths ($src/...): the CI build is not deterministic"
+log "LICENSE, README, license expression, repository $public_home.git @ ${commit:0:10}; symbols with SourceLink, /_/ paths"
+
 log "creating a console app that references FBNetV2.MLNet $version"
 app="$work/app"
 dotnet new console -o "$app" -n SmokeApp --framework net10.0 --no-restore > "$work/new.log" 2>&1 || { cat "$work/new.log"; fail "dotnet new console"; }
-cat > "$app/nuget.config" <<XML
-<?xml version="1.0" encoding="utf-8"?>
-<configuration>
-  <packageSources>
-    <!-- The local feed, on top of the default source(s) from the user's NuGet configuration. -->
-    <add key="fbnet-local" value="$feed" />
-  </packageSources>
-</configuration>
-XML
+# The app's NuGet.config is the one nuget/README.md tells users to copy, with the feed's path filled in.
+[ -f "$feed/NuGet.config.example" ] || fail "nuget/NuGet.config.example is missing (it must be tracked)"
+sed "s|FBNET_LOCAL_FEED|$feed|" "$feed/NuGet.config.example" > "$app/NuGet.config"
 cat > "$app/SmokeApp.csproj" <<XML
 <Project Sdk="Microsoft.NET.Sdk">
   <PropertyGroup>
@@ -113,6 +150,37 @@ readelf -V "$so" | grep -A0 "GLIBCXX_3.4.32" | grep -q "WEAK" \
   || fail "libLibTorchSharp.so in the app's output was not patched (buildTransitive/FBNetV2.MLNet.targets did not run)"
 grep -q "FBNetV2.MLNet: marked GLIBCXX_3.4.32 weak" "$work/build.log" || log "note: the patch message was not in the build log (the library may already have been patched)"
 log "built; libLibTorchSharp.so carries GLIBCXX_3.4.32 as weak"
+
+# What `dotnet add package FBNetV2.MLNet` brings into an app: the closure of the package's dependencies as NuGet
+# resolved them for this app (obj/project.assets.json), walked from FBNetV2.MLNet alone (the app's own native
+# packages are not in it unless the library needs them).
+log "dependency closure of FBNetV2.MLNet $version"
+python3 - "$app/obj/project.assets.json" "FBNetV2.MLNet" "$version" > "$work/closure.txt" <<'PY' || fail "reading the dependency closure"
+import json, sys
+assets, root, version = json.load(open(sys.argv[1])), sys.argv[2], sys.argv[3]
+(target,) = [t for k, t in assets["targets"].items() if "/" not in k]  # the framework target, not a RID one
+by_name = {key.split("/")[0].lower(): (key, lib) for key, lib in target.items()}
+seen, stack = {}, [root]
+while stack:
+    key, lib = by_name[stack.pop().lower()]
+    if key in seen: continue
+    seen[key] = lib
+    stack.extend(lib.get("dependencies", {}))
+assert f"{root}/{version}" in seen, f"{root}/{version} not resolved"
+for key in sorted(seen, key=str.lower):
+    if key != f"{root}/{version}": print(key)
+PY
+sed 's/^/    /' "$work/closure.txt"
+log "$(wc -l < "$work/closure.txt") packages in the closure"
+plotting="$(grep -iE '^(oxyplot|scottplot|plotly|livecharts)|harfbuzz' "$work/closure.txt" || true)"
+if [ -n "$plotting" ]; then
+  if [ "${FBNET_CHECK_NO_PLOTTING:-1}" = 1 ]; then
+    fail "plotting packages in the core package's dependency closure: $(echo $plotting)"
+  fi
+  log "NOT CHECKED (FBNET_CHECK_NO_PLOTTING=0, issue 17): plotting packages in the closure: $(echo $plotting)"
+else
+  log "no plotting package in the closure"
+fi
 (cd "$app" && dotnet "bin/Release/net10.0/SmokeApp.dll") | tee "$work/app.out"
 grep -q "SMOKE OK" "$work/app.out" || fail "the console app did not finish"
 
