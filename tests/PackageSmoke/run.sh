@@ -38,7 +38,7 @@ mkdir -p "$src"
 # A repository of its own for the copy, as a CI checkout has: SourceLink reads the origin URL and the commit from it.
 public_home="https://github.com/fbnetv2-mlnet/FBNetV2.MLNet"
 (cd "$src" && git init -q && git remote add origin "$public_home.git" && git add -A \
-  && git -c user.name=smoke -c user.email=smoke@localhost commit -qm "package smoke copy") || fail "git init of the copy"
+  && git -c user.name=smoke -c user.email=smoke@localhost -c commit.gpgsign=false commit -qm "package smoke copy") || fail "git init of the copy"
 commit="$(git -C "$src" rev-parse HEAD)"
 log "packing $version into $feed (a copy of $repo, as CI packs it: CI=true)"
 CI=true dotnet pack "$src/FBNetV2.MLNet.sln" -c Release -p:Version="$version" -nologo -v:q > "$work/pack.log" 2>&1 \
