@@ -212,7 +212,9 @@ public sealed class ArchitectureFuzzer(int seed)
                     _ => $"h{Width()}",
                 };
                 int st = Stride();
-                blocks.Add($"ir_k{(r.Next(2) == 0 ? 3 : 5)}_{width}_c{Width()}" + (st > 1 ? $"_s{st}" : "") + (r.Next(3) == 0 ? "_se" : "") + Act(r));
+                // A third of the convolutional blocks are fused MBConv (full kxk conv, then the projection).
+                string kind = r.Next(3) == 0 ? "fused" : "ir";
+                blocks.Add($"{kind}_k{(r.Next(2) == 0 ? 3 : 5)}_{width}_c{Width()}" + (st > 1 ? $"_s{st}" : "") + (r.Next(3) == 0 ? "_se" : "") + Act(r));
             }
             sb.Append(string.Join(',', blocks));
         }
@@ -228,6 +230,7 @@ public sealed class ArchitectureFuzzer(int seed)
         "k0", "k2", "k13", "c0", "s0", "s9", "e0", "e65", "e-1", "e1e9", "eNaN", "einf", "h-3", "sub0", "cls0", "cls-1",
         "99999999999999999999", "2147483648", "-2147483648", "8193", "1.5", "0x10", " ", "\t", "\n", "\0", "é", "Ⅻ", "٣", "\uFFFF", "🙂",
         "ir_k3_e4_c24", "skip_c16_s2", "ir_k3_e4_h32_c8", "head_c0_f0", "_se_se", "_hs_relu",
+        "fused", "fused_k3_e4_c24_s2", "fused_k5_h0_c8", "fused_skip",
     ];
 
     private static string Mutate(Random r, string text)

@@ -24,26 +24,7 @@ public sealed class ArchitectureCost
     public static (long Flops, long Params) Linear(int inF, int outF) => ((long)inF * outF, (long)inF * outF + outF);
 
     /// <summary>Costs of one block given the width and size of its input.</summary>
-    public static IEnumerable<(string Part, long Flops, long Params)> Block(BlockSpec b, int inC, int inSize)
-    {
-        int outSize = FBNetArchitecture.ConvOut(inSize, b.Stride);
-        if (b.Kind == BlockKind.Skip)
-        {
-            if (!b.IsIdentity(inC)) { var (f, p) = ConvBn(inC, b.OutChannels, 1, outSize); yield return ("proj", f, p); }
-            yield break;
-        }
-        int hidden = b.HiddenWidth(inC);
-        if (b.Hidden != 0) { var (f, p) = ConvBn(inC, hidden, 1, inSize); yield return ("pw", f, p); }
-        { var (f, p) = ConvBn(hidden, hidden, b.Kernel, outSize, hidden); yield return ("dw", f, p); }
-        if (b.SqueezeExcite)
-        {
-            int r = b.SqueezeWidth(inC);
-            var (f1, p1) = Linear(hidden, r);
-            var (f2, p2) = Linear(r, hidden);
-            yield return ("se", f1 + f2, p1 + p2);
-        }
-        { var (f, p) = ConvBn(hidden, b.OutChannels, 1, outSize); yield return ("pwl", f, p); }
-    }
+    public static IEnumerable<(string Part, long Flops, long Params)> Block(BlockSpec b, int inC, int inSize) => b.Type.Costs(b, inC, inSize);
 
     public static ArchitectureCost Of(FBNetArchitecture a)
     {

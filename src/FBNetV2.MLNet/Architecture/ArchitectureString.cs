@@ -7,8 +7,9 @@ namespace FBNetV2.MLNet.Architecture;
 /// The compact string form of an architecture, one token per block in the style of timm / mobile-vision:
 /// <c>in_c1_s28|conv_k3_c16_s1_hs|ir_k3_e1_c16|ir_k5_e4_c24_s2,ir_k3_h72_c24_se_hs,skip|head_c256_f0_hs|cls10</c>.
 /// Segments are separated by '|': input, stem, one segment per stage (blocks separated by ','), head, classes.
-/// Block tokens: <c>ir_k{kernel}_e{expansion}|h{hidden}_c{out}[_s{stride}][_se][_hs|_relu]</c> and <c>skip[_c{out}][_s{stride}]</c>.
-/// <c>e1</c> means no expansion conv; <c>e{x}</c> rounds in*x to a multiple of 8 as FBNet does.
+/// Block tokens are read and written by each kind's <see cref="BlockType"/>: <c>ir_k{kernel}_e{expansion}|h{hidden}_c{out}[_s{stride}][_se][_hs|_relu]</c>,
+/// <c>fused_k{kernel}_e{expansion}|h{hidden}_c{out}[...]</c> and <c>skip[_c{out}][_s{stride}]</c>.
+/// <c>e{x}</c> rounds in*x to a multiple of 8 as FBNet does; for <c>ir</c>, <c>e1</c> means no expansion conv.
 /// </summary>
 public static class ArchitectureString
 {
@@ -28,15 +29,7 @@ public static class ArchitectureString
         return sb.ToString();
     }
 
-    public static string FormatBlock(BlockSpec b, int inChannels)
-    {
-        if (b.Kind == BlockKind.Skip)
-            return "skip" + (b.OutChannels != inChannels ? $"_c{b.OutChannels}" : "") + (b.Stride != 1 ? $"_s{b.Stride}" : "");
-        string width = b.Hidden == 0 ? "e1"
-            : b.Hidden % inChannels == 0 && b.Hidden / inChannels > 1 && Divisible.Round((double)b.Hidden, 8) == b.Hidden ? $"e{b.Hidden / inChannels}"
-            : $"h{b.Hidden}";
-        return $"ir_k{b.Kernel}_{width}_c{b.OutChannels}" + (b.Stride != 1 ? $"_s{b.Stride}" : "") + (b.SqueezeExcite ? "_se" : "") + Act(b.Activation);
-    }
+    public static string FormatBlock(BlockSpec b, int inChannels) => BlockType.Of(b.Kind).Format(b, inChannels);
 
     private static string Act(Activation a) => a == Activation.HSwish ? "_hs" : "";
 
@@ -78,36 +71,19 @@ public static class ArchitectureString
     /// <summary>Parses one block token given the width of its input (needed to resolve expansions).</summary>
     public static BlockSpec ParseBlock(string token, int inChannels, string where = "block")
     {
-        if (token.StartsWith("skip", StringComparison.Ordinal))
-        {
-            var f = Fields(token, "skip", where, SkipKeys);
-            return BlockSpec.SkipTo(Int(f, "c", token, inChannels), Int(f, "s", token, 1));
-        }
-        var fields = Fields(token, "ir", where, IrKeys);
-        int kernel = Int(fields, "k", token, 3);
-        int hidden;
-        if (fields.TryGetValue("h", out var h)) hidden = ParseInt(h, "h", token);
-        else if (fields.TryGetValue("e", out var e))
-        {
-            if (!double.TryParse(e, NumberStyles.Float, CultureInfo.InvariantCulture, out double x) || !double.IsFinite(x) || x <= 0 || x > 64)
-                throw new FormatException($"{where}: '{token}' has expansion 'e{e}'; expected a positive number up to 64, e.g. e4.");
-            hidden = Divisible.Round(inChannels * x, 8);
-            if (x == 1 || hidden == inChannels) hidden = 0;
-        }
-        else throw new FormatException($"{where}: '{token}' needs an expansion (e.g. e4) or a hidden width (e.g. h96).");
-        if (fields.ContainsKey("h") && fields.ContainsKey("e"))
-            throw new FormatException($"{where}: '{token}' gives both an expansion and a hidden width; keep one of e{fields["e"]} and h{fields["h"]}.");
-        return BlockSpec.Ir(kernel, hidden, Int(fields, "c", token), Int(fields, "s", token, 1), fields.ContainsKey("se"), ActOf(fields));
+        string head = token.Split('_', 2)[0];
+        var type = BlockType.ForToken(head)
+            ?? throw new FormatException($"{where}: '{token}' should start with a block kind: {string.Join(", ", BlockType.Tokens)} (e.g. ir_k3_e4_c24).");
+        var fields = Fields(token, type.Token, where, type.Keys);
+        return type.Parse(new TokenFields(token, where, fields), inChannels);
     }
 
     private static readonly string[] InputKeys = ["c", "s", "sub"];
     private static readonly string[] ConvKeys = ["k", "c", "s", "hs", "relu"];
     private static readonly string[] HeadKeys = ["c", "f", "hs", "relu"];
-    private static readonly string[] SkipKeys = ["c", "s"];
-    private static readonly string[] IrKeys = ["k", "e", "h", "c", "s", "se", "hs", "relu"];
 
     /// <summary>Splits a token into its fields; a field the token kind does not have is an error rather than silently ignored.</summary>
-    private static Dictionary<string, string> Fields(string token, string head, string where, string[] allowed)
+    private static Dictionary<string, string> Fields(string token, string head, string where, IReadOnlyList<string> allowed)
     {
         var items = token.Split('_', StringSplitOptions.RemoveEmptyEntries);
         if (items.Length == 0 || items[0] != head)
@@ -134,9 +110,7 @@ public static class ArchitectureString
         return fallback ?? throw new FormatException($"'{token}' is missing '{key}<number>'.");
     }
 
-    private static int ParseInt(string v, string key, string token) =>
-        int.TryParse(v, NumberStyles.None, CultureInfo.InvariantCulture, out int n) && n <= FBNetArchitecture.MaxWidth
-            ? n : throw new FormatException($"'{token}': '{key}{v}' is not a whole number up to {FBNetArchitecture.MaxWidth}.");
+    private static int ParseInt(string v, string key, string token) => TokenFields.ParseInt(v, key, token);
 
     private static Activation ActOf(Dictionary<string, string> f) => f.ContainsKey("hs") ? Activation.HSwish : Activation.Relu;
 

@@ -100,17 +100,17 @@ public sealed class FBNetArchitecture : IEquatable<FBNetArchitecture>
         Check(Head.Channels is >= 0 and <= MaxWidth && Head.Features is >= 0 and <= MaxWidth,
             $"Head widths must be between 0 and {MaxWidth}, got {Head.Channels} and {Head.Features}.");
         Check(Resolution > 1 || Stem.Stride == 1, $"stem: stride {Stem.Stride} on a 1x1 input; use a larger input or stride 1.");
-        foreach (var (block, _, inSize, s, i) in Blocks())
+        foreach (var (block, inC, inSize, s, i) in Blocks())
         {
             string where = $"stage {s + 1} block {i + 1}";
-            Check(Enum.IsDefined(block.Kind), $"{where}: unknown block kind {(int)block.Kind}; expected {string.Join(" or ", Enum.GetNames<BlockKind>())}.");
+            var type = BlockType.All.FirstOrDefault(t => t.Kind == block.Kind)
+                ?? throw new ArgumentException($"{where}: unknown block kind {(int)block.Kind}; expected {string.Join(" or ", BlockType.All.Select(t => t.Kind))}.");
             CheckActivation(where, block.Activation);
             Check(inSize > 1 || block.Stride == 1,
                 $"{where}: stride {block.Stride} would shrink a 1x1 map; the earlier strides already reduce the {InputSize}px input to 1px. Use fewer downsamplings or a larger input.");
-            CheckConv(where, block.OutChannels, block.Kind == BlockKind.Skip ? 1 : block.Kernel, block.Stride);
+            CheckConv(where, block.OutChannels, type.CheckedKernel(block), block.Stride);
             Check(block.Hidden is >= 0 and <= MaxWidth, $"{where}: hidden width must be between 0 and {MaxWidth}, got {block.Hidden}.");
-            if (block.Kind == BlockKind.Skip)
-                Check(!block.SqueezeExcite && block.Hidden == 0, $"{where}: a skip block has no hidden width or SE.");
+            type.Validate(block, inC, where);
         }
     }
 

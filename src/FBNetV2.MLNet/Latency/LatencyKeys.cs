@@ -18,7 +18,11 @@ public static class LatencyKeys
 
     /// <summary>Inverted residual without its residual add on a size x size map; axes: input, hidden, output width.</summary>
     public static string Block(int kernel, bool squeezeExcite, Activation activation, int stride, int size) =>
-        $"ir|k{kernel}|se{(squeezeExcite ? 1 : 0)}|{Name(activation)}|st{stride}|s{size}";
+        Block("ir", kernel, squeezeExcite, activation, stride, size);
+
+    /// <summary>A block of the kind with token <paramref name="kind"/> without its residual add; axes: input, hidden, output width.</summary>
+    public static string Block(string kind, int kernel, bool squeezeExcite, Activation activation, int stride, int size) =>
+        $"{kind}|k{kernel}|se{(squeezeExcite ? 1 : 0)}|{Name(activation)}|st{stride}|s{size}";
 
     /// <summary>Residual add of a size x size map; one axis: width.</summary>
     public static string Add(int size) => $"add|s{size}";

@@ -24,9 +24,9 @@ public static class LatencyModel
         foreach (var (block, inC, inSize, s, i) in a.Blocks())
         {
             if (block.IsIdentity(inC)) continue;
-            if (block.Kind != BlockKind.InvertedResidual || block.Hidden == 0)
-                throw new NotSupportedException($"stage {s + 1} block {i + 1}: latency tables cover inverted residuals with an expansion conv and identity skips (the blocks of the search spaces), not {block.Kind} with hidden width {block.Hidden}.");
-            yield return table.Family(LatencyKeys.Block(block.Kernel, block.SqueezeExcite, block.Activation, block.Stride, inSize)).At(inC, block.Hidden, block.OutChannels);
+            var latency = block.Type as ILatencyBlock ?? throw new NotSupportedException(
+                $"stage {s + 1} block {i + 1}: latency tables cover the blocks of the search spaces and identity skips, not a {block.Type.Token} block that changes width or size.");
+            yield return table.Family(latency.LatencyKey(block, inSize)).At(latency.LatencyWidths(block, inC));
             if (block.HasResidual(inC)) yield return table.Family(LatencyKeys.Add(FBNetArchitecture.ConvOut(inSize, block.Stride))).At(block.OutChannels);
         }
         yield return table.Family(LatencyKeys.Head(a.Head, a.BodySize, a.NumClasses)).At(a.BodyChannels);

@@ -1,7 +1,6 @@
 using FBNetV2.MLNet.Architecture;
 using FBNetV2.MLNet.Network;
 using FBNetV2.MLNet.Onnx;
-using FBNetV2.MLNet.Search;
 
 namespace FBNetV2.MLNet.Latency;
 
@@ -16,10 +15,10 @@ public static class LatencyProfiler
     /// Measures what <paramref name="existing"/> lacks for <paramref name="space"/> (everything when it is null) and
     /// returns the completed table. An existing table must come from this configuration.
     /// </summary>
-    public static LatencyTable Profile(SearchSpace space, LatencyTable? existing, LatencyProfileOptions options, CancellationToken cancellationToken = default) =>
+    public static LatencyTable Profile(ILatencyCoverage space, LatencyTable? existing, LatencyProfileOptions options, CancellationToken cancellationToken = default) =>
         OnnxLatencyMeter.QuietTorch(() => ProfileQuietly(space, existing, options, cancellationToken));
 
-    private static LatencyTable ProfileQuietly(SearchSpace space, LatencyTable? existing, LatencyProfileOptions options, CancellationToken cancellationToken)
+    private static LatencyTable ProfileQuietly(ILatencyCoverage space, LatencyTable? existing, LatencyProfileOptions options, CancellationToken cancellationToken)
     {
         options.Validate();
         var identity = options.Identity();
@@ -33,7 +32,7 @@ public static class LatencyProfiler
 
         // Every model is built once, then all are timed in passes (see LatencyProfileOptions.Rounds). A new table also
         // times a few whole networks of the space, to learn the per-call overhead that each layer's own timing included.
-        var calibration = existing is null ? CalibrationNetworks(space) : [];
+        var calibration = existing is null ? space.CalibrationNetworks().ToList() : [];
         var models = calibration.Select(a =>
         {
             using var net = new FBNetNetwork(a);
@@ -59,13 +58,6 @@ public static class LatencyProfiler
         return new LatencyTable(identity, overhead, raw.Families.Values);
     }
 
-    /// <summary>Whole networks whose timings fix the per-call overhead; seeded so that a table is reproducible, and drawn apart from any benchmark's.</summary>
-    private static List<FBNetArchitecture> CalibrationNetworks(SearchSpace space)
-    {
-        var random = new Random(20200405);
-        return Enumerable.Range(0, 8).Select(_ => ArchitectureChoice.Random(space, random).Derive(space)).ToList();
-    }
-
     /// <summary>
     /// A network of n layers measures the sum of its layers' timings less n - 1 call overheads (each layer's timing
     /// includes one, the network one in all). Solved for each calibration network; the median is the overhead.
@@ -85,7 +77,7 @@ public static class LatencyProfiler
     /// saves it back; creates it when missing. A table from another configuration is refused, or replaced when
     /// <paramref name="rebuildForeign"/> is set.
     /// </summary>
-    public static LatencyTable LoadOrBuild(string path, SearchSpace space, LatencyProfileOptions options, bool rebuildForeign = false, CancellationToken cancellationToken = default)
+    public static LatencyTable LoadOrBuild(string path, ILatencyCoverage space, LatencyProfileOptions options, bool rebuildForeign = false, CancellationToken cancellationToken = default)
     {
         options.Validate();
         LatencyTable? existing = File.Exists(path) ? LatencyTable.Load(path) : null;
@@ -106,7 +98,7 @@ public static class LatencyProfiler
     }
 
     /// <summary>Families <paramref name="space"/> needs that the table lacks or measured over a narrower width range.</summary>
-    public static IReadOnlyList<string> Uncovered(LatencyTable table, SearchSpace space) =>
+    public static IReadOnlyList<string> Uncovered(LatencyTable table, ILatencyCoverage space) =>
         LatencyFragments.For(space, 2)
             .Where(p => !table.Families.TryGetValue(p.Key, out var f) || f.Axes.Length != p.Axes.Length
                 || f.Axes.Zip(p.Axes).Any(a => a.First[0] > a.Second[0] || a.First[^1] < a.Second[^1]))

@@ -36,7 +36,7 @@ public sealed class FBNetNetwork : nn.Module<Tensor, Tensor>
         stem = new ConvBnAct(arch.InputChannels, arch.Stem.OutChannels, arch.Stem.Kernel, arch.Stem.Stride, arch.Stem.Activation);
         blocks = new ModuleList<nn.Module<Tensor, Tensor>>();
         foreach (var (block, inC, _, _, _) in arch.Blocks())
-            blocks.Add(block.Kind == BlockKind.Skip ? new SkipBlock(block, inC) : new InvertedResidualBlock(block, inC));
+            blocks.Add(block.Type.Facet<IBlockModuleFactory>("TorchSharp module").CreateModule(block, inC));
         int c = arch.BodyChannels;
         if (arch.Head.Channels > 0) { head_conv = new ConvBnAct(c, arch.Head.Channels, 1, 1, arch.Head.Activation); c = arch.Head.Channels; }
         if (arch.Head.Features > 0) { head_fc = nn.Linear(c, arch.Head.Features); c = arch.Head.Features; }

@@ -71,16 +71,8 @@ public static class OnnxExporter
 
         var x = EmitInput(g, net.Mean, net.Std, options.PixelScale, a.Subsample, input);
         x = EmitConvBnAct(g, "stem", net.stem, x);
-        foreach (var (module, (_, _, _, s, i)) in net.blocks.Zip(a.Blocks()))
-        {
-            string name = $"s{s + 1}.b{i + 1}";
-            x = module switch
-            {
-                InvertedResidualBlock ir => EmitInvertedResidual(g, name, ir, x),
-                SkipBlock skip => skip.proj is null ? x : EmitConvBnAct(g, $"{name}.proj", skip.proj, x),
-                _ => throw new NotSupportedException($"{name}: cannot export block type {module.GetType().Name}."),
-            };
-        }
+        foreach (var (module, (spec, _, _, s, i)) in net.blocks.Zip(a.Blocks()))
+            x = spec.Type.Facet<IOnnxBlockEmitter>("ONNX emitter").Emit(g, $"s{s + 1}.b{i + 1}", module, x, residual: true);
 
         EmitHead(g, net.head_conv, net.head_fc, a.Head.Activation, net.classifier, x, output);
         g.Graph.Output.Add(BatchedFloat(output, BatchDimension, a.NumClasses));
@@ -162,7 +154,7 @@ public static class OnnxExporter
         return residual && block.Residual ? g.Node("Add", $"{name}.add", [y, x]) : y;
     }
 
-    private static string EmitSqueezeExcite(OnnxGraphBuilder g, string name, SqueezeExcite se, string x)
+    internal static string EmitSqueezeExcite(OnnxGraphBuilder g, string name, SqueezeExcite se, string x)
     {
         var s = g.Node("GlobalAveragePool", $"{name}.pool", [x]);
         s = g.Node("Relu", $"{name}.relu", [EmitConv(g, $"{name}.reduce", se.reduce, TensorData.Floats(se.reduce.weight), Bias(se.reduce), s)]);

@@ -3,7 +3,8 @@ using FBNetV2.MLNet.Architecture;
 namespace FBNetV2.MLNet.Search;
 
 /// <summary>
-/// One point of a <see cref="SearchSpace"/>: an option index for every decision. Op index Ops.Length means "skip".
+/// One point of a <see cref="SearchSpace"/>: an option index for every decision of <see cref="SearchSpace.Decisions"/>.
+/// Op index Ops.Length means "skip".
 /// </summary>
 public sealed record ArchitectureChoice(int Resolution, int Stem, int[] StageWidth, int[][] Op, int[][] Hidden)
 {
@@ -18,67 +19,59 @@ public sealed record ArchitectureChoice(int Resolution, int Stem, int[] StageWid
             for (int b = 0; b < st.MaxBlocks; b++)
             {
                 if (Op[s][b] == st.Ops.Length) continue;
-                var op = st.Ops[Op[s][b]];
-                blocks.Add(BlockSpec.Ir(op.Kernel, st.HiddenWidths[Hidden[s][b]], st.Widths[StageWidth[s]], b == 0 ? st.Stride : 1, op.SqueezeExcite, op.Activation));
+                blocks.Add(st.Ops[Op[s][b]].ToSpec(st.HiddenWidths[Hidden[s][b]], st.Widths[StageWidth[s]], b == 0 ? st.Stride : 1));
             }
             stages.Add(blocks);
         }
         return new FBNetArchitecture(space.InputChannels, space.InputSize,
-            new StemSpec(space.StemWidths[Stem], space.StemStride, 3, space.StemActivation), stages, space.Head, space.NumClasses,
+            new StemSpec(space.StemWidths[Stem], space.StemStride, space.StemKernel, space.StemActivation), stages, space.Head, space.NumClasses,
             space.Subsamples[Resolution]);
     }
 
-    /// <summary>Every decision as (name, chosen index, option count), in a fixed order shared with the supernet's parameters.</summary>
-    public IEnumerable<(string Name, int Index)> Decisions(SearchSpace space)
+    /// <summary>The chosen option of one decision.</summary>
+    public int Get(SearchDecision d) => d.Role switch
     {
-        yield return ("resolution", Resolution);
-        yield return ("stem", Stem);
-        for (int s = 0; s < space.Stages.Count; s++)
-        {
-            yield return ($"s{s + 1}.width", StageWidth[s]);
-            for (int b = 0; b < space.Stages[s].MaxBlocks; b++)
-            {
-                yield return ($"s{s + 1}.b{b + 1}.op", Op[s][b]);
-                yield return ($"s{s + 1}.b{b + 1}.hidden", Hidden[s][b]);
-            }
-        }
-    }
+        DecisionRole.Resolution => Resolution,
+        DecisionRole.StemWidth => Stem,
+        DecisionRole.StageWidth => StageWidth[d.Stage],
+        DecisionRole.BlockOp => Op[d.Stage][d.Block],
+        DecisionRole.BlockHidden => Hidden[d.Stage][d.Block],
+        _ => throw new ArgumentOutOfRangeException(nameof(d), $"Decision '{d.Name}' has role {d.Role}, which an ArchitectureChoice does not hold."),
+    };
 
-    /// <summary>Option counts of every decision, in the order of <see cref="Decisions"/>.</summary>
-    public static int[] OptionCounts(SearchSpace space)
-    {
-        var counts = new List<int> { space.Subsamples.Length, space.StemWidths.Length };
-        foreach (var st in space.Stages)
-        {
-            counts.Add(st.Widths.Length);
-            for (int b = 0; b < st.MaxBlocks; b++)
-            {
-                counts.Add(st.Ops.Length + (b > 0 && st.AllowSkip ? 1 : 0));
-                counts.Add(st.HiddenWidths.Length);
-            }
-        }
-        return counts.ToArray();
-    }
+    /// <summary>Every decision as (name, chosen index), in the order of <see cref="SearchSpace.Decisions"/>.</summary>
+    public IEnumerable<(string Name, int Index)> Decisions(SearchSpace space) => space.Decisions.Select(d => (d.Name, Get(d)));
 
-    /// <summary>Builds a choice from a flat index list in the order of <see cref="Decisions"/>.</summary>
+    /// <summary>Option counts of every decision, in the order of <see cref="SearchSpace.Decisions"/>.</summary>
+    public static int[] OptionCounts(SearchSpace space) => space.Decisions.OptionCounts();
+
+    /// <summary>Builds a choice from a flat index list in the order of <see cref="SearchSpace.Decisions"/>.</summary>
     public static ArchitectureChoice FromFlat(SearchSpace space, IReadOnlyList<int> flat)
     {
-        int i = 0;
-        int res = flat[i++], stem = flat[i++];
+        var decisions = space.Decisions;
+        if (flat.Count != decisions.Count)
+            throw new ArgumentException($"The search space has {decisions.Count} decisions but {flat.Count} choices were given.", nameof(flat));
+        int res = 0, stem = 0;
         var widths = new int[space.Stages.Count];
-        var ops = new int[space.Stages.Count][];
-        var hidden = new int[space.Stages.Count][];
-        for (int s = 0; s < space.Stages.Count; s++)
+        var ops = space.Stages.Select(st => new int[st.MaxBlocks]).ToArray();
+        var hidden = space.Stages.Select(st => new int[st.MaxBlocks]).ToArray();
+        foreach (var d in decisions)
         {
-            widths[s] = flat[i++];
-            ops[s] = new int[space.Stages[s].MaxBlocks];
-            hidden[s] = new int[space.Stages[s].MaxBlocks];
-            for (int b = 0; b < space.Stages[s].MaxBlocks; b++) { ops[s][b] = flat[i++]; hidden[s][b] = flat[i++]; }
+            int v = flat[d.Index];
+            switch (d.Role)
+            {
+                case DecisionRole.Resolution: res = v; break;
+                case DecisionRole.StemWidth: stem = v; break;
+                case DecisionRole.StageWidth: widths[d.Stage] = v; break;
+                case DecisionRole.BlockOp: ops[d.Stage][d.Block] = v; break;
+                case DecisionRole.BlockHidden: hidden[d.Stage][d.Block] = v; break;
+                default: throw new ArgumentOutOfRangeException(nameof(space), $"Decision '{d.Name}' has role {d.Role}, which an ArchitectureChoice does not hold.");
+            }
         }
         return new ArchitectureChoice(res, stem, widths, ops, hidden);
     }
 
-    public int[] ToFlat(SearchSpace space) => Decisions(space).Select(d => d.Index).ToArray();
+    public int[] ToFlat(SearchSpace space) => space.Decisions.Select(Get).ToArray();
 
     /// <summary>A uniformly random point of the space.</summary>
     public static ArchitectureChoice Random(SearchSpace space, Random random) =>

@@ -2,8 +2,15 @@ using FBNetV2.MLNet.Architecture;
 
 namespace FBNetV2.MLNet.Search;
 
-/// <summary>One candidate inverted-residual type for a searched layer (FBNet's block choice): kernel, SE, activation.</summary>
-public sealed record CandidateOp(int Kernel, bool SqueezeExcite, Activation Activation)
+/// <summary>
+/// One candidate block type for a searched layer (FBNet's block choice): kind, kernel, SE, activation. The kind must
+/// have a searchable super-module (inverted residual, fused MBConv); the widths come from the layer's width decisions.
+/// </summary>
+public sealed record CandidateOp(int Kernel, bool SqueezeExcite, Activation Activation, BlockKind Kind = BlockKind.InvertedResidual)
 {
-    public override string ToString() => $"ir_k{Kernel}{(SqueezeExcite ? "_se" : "")}{(Activation == Activation.HSwish ? "_hs" : "")}";
+    /// <summary>The block this candidate stands for at the given widths and stride.</summary>
+    public BlockSpec ToSpec(int hidden, int outChannels, int stride) => new(Kind, outChannels, stride, Kernel, hidden, SqueezeExcite, Activation);
+
+    public override string ToString() =>
+        $"{BlockType.Of(Kind).Token}_k{Kernel}{(SqueezeExcite ? "_se" : "")}{(Activation == Activation.HSwish ? "_hs" : "")}";
 }

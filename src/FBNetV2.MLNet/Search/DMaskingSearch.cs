@@ -195,24 +195,10 @@ public static class DMaskingSearch
     /// <summary>The current distribution of every decision with readable option labels.</summary>
     public static IReadOnlyList<DecisionDistribution> Distribution(Supernet net)
     {
-        var space = net.Space;
-        var names = new List<(string, string[])> { ("resolution", space.Subsamples.Select(r => $"{(space.InputSize + r - 1) / r}px").ToArray()),
-            ("stem width", space.StemWidths.Select(w => w.ToString()).ToArray()) };
-        for (int s = 0; s < space.Stages.Count; s++)
-        {
-            var st = space.Stages[s];
-            names.Add(($"stage {s + 1} width", st.Widths.Select(w => w.ToString()).ToArray()));
-            for (int b = 0; b < st.MaxBlocks; b++)
-            {
-                var ops = st.Ops.Select(op => op.ToString()).ToList();
-                if (b > 0 && st.AllowSkip) ops.Add("skip");
-                names.Add(($"stage {s + 1} block {b + 1} type", ops.ToArray()));
-                names.Add(($"stage {s + 1} block {b + 1} hidden", st.HiddenWidths.Select(w => w.ToString()).ToArray()));
-            }
-        }
+        var decisions = net.Space.Decisions;
         using var scope = NewDisposeScope();
         using var _ = no_grad();
-        return net.alphas.Select((a, i) => new DecisionDistribution(names[i].Item1, names[i].Item2,
+        return net.alphas.Select((a, i) => new DecisionDistribution(decisions[i].Label, decisions[i].Options.ToArray(),
             nn.functional.softmax(a, 0).to_type(ScalarType.Float64).cpu().data<double>().ToArray())).ToList();
     }
 

@@ -15,7 +15,7 @@ namespace FBNetV2.MLNet.Search;
 public static class ExpectedLatency
 {
     /// <param name="space">The space the decisions belong to.</param>
-    /// <param name="weights">One probability vector per decision, in <see cref="ArchitectureChoice.Decisions"/> order.</param>
+    /// <param name="weights">One probability vector per decision, in <see cref="SearchSpace.Decisions"/> order.</param>
     /// <param name="table">Latency families covering the space (<see cref="LatencyProfiler.Uncovered"/> is empty).</param>
     public static Tensor Compute(SearchSpace space, IReadOnlyList<Tensor> weights, LatencyTable table)
     {
@@ -24,8 +24,9 @@ public static class ExpectedLatency
         double o = table.OverheadMilliseconds;
         Tensor Layer(string key, params Tensor[] widths) => (table.Family(key).At(widths) - o).clamp_min(0);
 
-        var pRes = w[0];
-        var pStem = w[1];
+        var decisions = space.Decisions;
+        var pRes = w[decisions.IndexOf(DecisionRole.Resolution)];
+        var pStem = w[decisions.IndexOf(DecisionRole.StemWidth)];
         var cStem = Expect(pStem, space.StemWidths);
         Tensor total = tensor(o, ScalarType.Float64);
         for (int r = 0; r < space.Subsamples.Length; r++)
@@ -33,25 +34,23 @@ public static class ExpectedLatency
             int sub = space.Subsamples[r];
             int c = space.InputChannels;
             var latency = Layer(LatencyKeys.Input(c, space.InputSize, sub));
-            latency = latency + Layer(LatencyKeys.Stem(c, FBNetArchitecture.ConvOut(space.InputSize, sub), 3, space.StemStride, space.StemActivation), cStem);
-            int d = 2;
+            latency = latency + Layer(LatencyKeys.Stem(c, FBNetArchitecture.ConvOut(space.InputSize, sub), space.StemKernel, space.StemStride, space.StemActivation), cStem);
             var cIn = cStem;
             var (pPrev, prevWidths) = (pStem, space.StemWidths);
             for (int s = 0; s < space.Stages.Count; s++)
             {
                 var st = space.Stages[s];
-                var pWidth = w[d++];
+                var pWidth = w[decisions.IndexOf(DecisionRole.StageWidth, s)];
                 var cOut = Expect(pWidth, st.Widths);
                 int inSize = space.StageInputSize(s, sub), outSize = FBNetArchitecture.ConvOut(inSize, st.Stride);
                 for (int b = 0; b < st.MaxBlocks; b++)
                 {
-                    var pOp = w[d++];
-                    var h = Expect(w[d++], st.HiddenWidths);
+                    var pOp = w[decisions.IndexOf(DecisionRole.BlockOp, s, b)];
+                    var h = Expect(w[decisions.IndexOf(DecisionRole.BlockHidden, s, b)], st.HiddenWidths);
                     int stride = b == 0 ? st.Stride : 1, size = b == 0 ? inSize : outSize;
                     for (int k = 0; k < st.Ops.Length; k++)
                     {
-                        var op = st.Ops[k];
-                        latency = latency + pOp[k] * Layer(LatencyKeys.Block(op.Kernel, op.SqueezeExcite, op.Activation, stride, size), cIn, h, cOut);
+                        latency = latency + pOp[k] * Layer(SearchSpace.LatencyKey(st.Ops[k], stride, size), cIn, h, cOut);
                     }
                     // Residual add: after the first block always (when the block is not skipped); on the first block
                     // when its stride is 1 and the previous width equals this stage's.

@@ -1,5 +1,6 @@
 using System.Numerics;
 using FBNetV2.MLNet.Architecture;
+using FBNetV2.MLNet.Latency;
 
 namespace FBNetV2.MLNet.Search;
 
@@ -7,7 +8,7 @@ namespace FBNetV2.MLNet.Search;
 /// The DMaskingNAS search space: input resolution (as a subsampling factor of the pipeline's input), stem width,
 /// and per stage the width, block types, hidden widths and depth. The head is fixed.
 /// </summary>
-public sealed class SearchSpace
+public sealed partial class SearchSpace : ILatencyCoverage
 {
     public SearchSpace(int inputChannels, int inputSize, int numClasses, int[] subsamples, int[] stemWidths, int stemStride,
         IReadOnlyList<StageSpace> stages, HeadSpec head, Activation stemActivation = Activation.HSwish)
@@ -19,7 +20,14 @@ public sealed class SearchSpace
         Stages = stages.Select(s => s with { Widths = s.Widths.Distinct().Order().ToArray(), HiddenWidths = s.HiddenWidths.Distinct().Order().ToArray() }).ToArray();
         Head = head;
         Validate();
+        Decisions = SearchDecisions.Build(this);
     }
+
+    /// <summary>The labelled decisions of this space, in the order the supernet, costs, choices and reports share.</summary>
+    public SearchDecisions Decisions { get; }
+
+    /// <summary>Kernel of the stem conv (the stem's width is searched, its kernel is not).</summary>
+    public int StemKernel => 3;
 
     public int InputChannels { get; }
     public int InputSize { get; }
@@ -80,7 +88,12 @@ public sealed class SearchSpace
             Check(st.MaxBlocks >= 1, $"{where} needs at least one block.");
             Check(st.Stride is >= 1 and <= 4, $"{where}: stride must be between 1 and 4, got {st.Stride}.");
             Check(st.Widths[^1] <= FBNetArchitecture.MaxWidth && st.HiddenWidths[^1] <= FBNetArchitecture.MaxWidth, $"{where}: widths above {FBNetArchitecture.MaxWidth}.");
-            foreach (var op in st.Ops) Check(op.Kernel % 2 == 1 && op.Kernel is >= 1 and <= 11, $"{where}: kernel {op.Kernel} must be odd, 1..11.");
+            foreach (var op in st.Ops)
+            {
+                Check(op.Kernel % 2 == 1 && op.Kernel is >= 1 and <= 11, $"{where}: kernel {op.Kernel} must be odd, 1..11.");
+                Check(BlockType.All.Any(t => t.Kind == op.Kind && t is ISearchableBlock),
+                    $"{where}: candidate {op.Kind} cannot be searched; searchable kinds: {string.Join(", ", BlockType.All.Where(t => t is ISearchableBlock).Select(t => t.Kind))}.");
+            }
             foreach (var sub in Subsamples)
                 Check(StageInputSize(s, sub) > 1 || st.Stride == 1,
                     $"{where}: stride {st.Stride} would shrink a 1x1 map at resolution 1/{sub} of {InputSize}px; remove a downsampling or drop that resolution option.");

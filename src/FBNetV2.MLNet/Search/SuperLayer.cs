@@ -10,7 +10,7 @@ namespace FBNetV2.MLNet.Search;
 /// </summary>
 public sealed class SuperLayer : nn.Module
 {
-    public readonly SuperInvertedResidual block;
+    private readonly (SuperBlock Block, long[] Ops)[] kinds;
 
     public SuperLayer(StageSpace stage, int stageIndex, int blockIndex, int inMax) : base(nameof(SuperLayer))
     {
@@ -18,13 +18,34 @@ public sealed class SuperLayer : nn.Module
         BlockIndex = blockIndex;
         Hidden = new ChannelMask(stage.HiddenWidths);
         Squeeze = new ChannelMask(stage.HiddenWidths.Select(h => Divisible.MakeDivisible(h / 4, 8)).ToArray());
-        block = new SuperInvertedResidual(stage.Ops, inMax, Hidden.Max, stage.Widths.Max(), blockIndex == 0 ? stage.Stride : 1);
+        // One super-module per block kind among the candidates, each at maximum widths with its kind's candidates masked
+        // inside it. The inverted residual keeps the parameter name "block" so that saved supernets still load.
+        kinds = stage.Ops.Select((op, i) => (op, i)).GroupBy(t => t.op.Kind).Select(group =>
+        {
+            var ops = group.Select(t => t.op).ToArray();
+            var type = BlockType.Of(group.Key);
+            var super = type.Facet<ISearchableBlock>("searchable super-module")
+                .CreateSuper(ops, inMax, Hidden.Max, stage.Widths.Max(), blockIndex == 0 ? stage.Stride : 1);
+            register_module(group.Key == BlockKind.InvertedResidual ? "block" : type.Token, super);
+            return (super, group.Select(t => (long)t.i).ToArray());
+        }).ToArray();
+        Ops = stage.Ops;
         HasSkip = blockIndex > 0 && stage.AllowSkip;
         // After the first block the width is the stage's own and the stride 1, so the residual add always fits; a
         // first block with stride 1 adds its input with the probability that the input and output widths agree.
         Residual = blockIndex > 0;
         MayAddInput = blockIndex == 0 && stage.Stride == 1;
         RegisterComponents();
+    }
+
+    public CandidateOp[] Ops { get; }
+
+    /// <summary>The super-module holding candidate <paramref name="op"/> and the op's index inside it.</summary>
+    public (SuperBlock Block, int Index) Holder(int op)
+    {
+        foreach (var (block, ops) in kinds)
+            if (Array.IndexOf(ops, (long)op) is int i and >= 0) return (block, i);
+        throw new ArgumentOutOfRangeException(nameof(op), $"Layer s{StageIndex + 1}.b{BlockIndex + 1} has {Ops.Length} candidates, not {op + 1}.");
     }
 
     public int StageIndex { get; }
@@ -43,17 +64,32 @@ public sealed class SuperLayer : nn.Module
     public Tensor forward(Tensor x, Tensor outMask, Tensor gOp, Tensor gHidden, Tensor? sameWidth = null)
     {
         using var scope = NewDisposeScope();
-        int ops = block.Ops.Length;
+        int ops = Ops.Length;
         var gBlock = gOp[.., TensorIndex.Slice(0, ops)];
         var keep = gBlock.sum(1, keepdim: true);
         Tensor? y = null;
         if (keep.requires_grad || keep.abs().max().item<float>() > 0)
         {
             // Block-type weights given that the layer is kept; the block's output is then scaled by the keep weight.
-            y = block.forward(x, Hidden.Mask(gHidden), Squeeze.Mask(gHidden), outMask, gBlock / keep.clamp_min(1e-6));
-            if (Residual) y = y + x;
-            else if (MayAddInput && sameWidth is not null) y = y + MatchChannels(x, y.shape[1]) * sameWidth.reshape(-1, 1, 1, 1);
-            y = y * keep.reshape(-1, 1, 1, 1);
+            var g = gBlock / keep.clamp_min(1e-6);
+            if (kinds.Length == 1) y = kinds[0].Block.forward(x, Hidden.Mask(gHidden), Squeeze.Mask(gHidden), outMask, g);
+            else
+            {
+                // Several kinds: each super-module mixes its own candidates (weights renormalised within the kind) and
+                // the kinds are mixed by their total weight; a kind a fixed choice gives no weight is not run.
+                foreach (var (block, index) in kinds)
+                {
+                    var gKind = g.index_select(1, tensor(index, device: g.device));
+                    var wKind = gKind.sum(1, keepdim: true);
+                    if (!wKind.requires_grad && wKind.abs().max().item<float>() == 0) continue;
+                    var part = block.forward(x, Hidden.Mask(gHidden), Squeeze.Mask(gHidden), outMask, gKind / wKind.clamp_min(1e-6))
+                        * wKind.reshape(-1, 1, 1, 1);
+                    y = y is null ? part : y + part;
+                }
+            }
+            if (Residual) y = y! + x;
+            else if (MayAddInput && sameWidth is not null) y = y! + MatchChannels(x, y.shape[1]) * sameWidth.reshape(-1, 1, 1, 1);
+            y = y! * keep.reshape(-1, 1, 1, 1);
         }
         if (HasSkip)
         {

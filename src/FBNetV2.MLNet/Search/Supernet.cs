@@ -10,7 +10,7 @@ namespace FBNetV2.MLNet.Search;
 /// The weight-sharing supernet of a <see cref="SearchSpace"/>. Every conv exists once, at its maximum width; width
 /// choices are masks, block types a Gumbel-weighted sum, depth a skip option, resolution a Gumbel mix of
 /// subsampled-and-reinserted paths. Architecture logits (one vector per decision, in
-/// <see cref="ArchitectureChoice.Decisions"/> order) are parameters too, kept apart from the weights.
+/// <see cref="SearchSpace.Decisions"/> order) are parameters too, kept apart from the weights.
 /// </summary>
 public sealed class Supernet : nn.Module<Tensor, Tensor>
 {
@@ -32,7 +32,7 @@ public sealed class Supernet : nn.Module<Tensor, Tensor>
         this.std = tensor(std).reshape(1, space.InputChannels, 1, 1);
         stemMask = new ChannelMask(space.StemWidths);
         stageMasks = space.Stages.Select(s => new ChannelMask(s.Widths)).ToArray();
-        stem = new ConvBnAct(space.InputChannels, stemMask.Max, 3, space.StemStride, space.StemActivation);
+        stem = new ConvBnAct(space.InputChannels, stemMask.Max, space.StemKernel, space.StemStride, space.StemActivation);
         var list = new List<SuperLayer>();
         int inMax = stemMask.Max;
         for (int s = 0; s < space.Stages.Count; s++)
@@ -47,7 +47,7 @@ public sealed class Supernet : nn.Module<Tensor, Tensor>
         if (space.Head.Features > 0) { head_fc = nn.Linear(c, space.Head.Features); c = space.Head.Features; }
         classifier = nn.Linear(c, space.NumClasses);
         // Uniform start: every option equally likely.
-        alphas = new ParameterList(ArchitectureChoice.OptionCounts(space).Select(n => new Parameter(zeros(n))).ToArray());
+        alphas = new ParameterList(space.Decisions.OptionCounts().Select(n => new Parameter(zeros(n))).ToArray());
         RegisterComponents();
     }
 
@@ -76,18 +76,19 @@ public sealed class Supernet : nn.Module<Tensor, Tensor>
         using var scope = NewDisposeScope();
         var g = Weights(x.shape[0], x.device);
         var y = (x - mean) / std;
-        int d = 0;
-        var gRes = g[d++];
-        var gStem = g[d++];
+        var decisions = Space.Decisions;
+        var gRes = g[decisions.IndexOf(DecisionRole.Resolution)];
+        var gStem = g[decisions.IndexOf(DecisionRole.StemWidth)];
         int fullSize = Space.StageInputSize(Space.Stages.Count - 1, 1);
         fullSize = FBNetArchitecture.ConvOut(fullSize, Space.Stages[^1].Stride);
         Tensor? features = null;
         var stageWeights = new List<(Tensor Width, List<(Tensor Op, Tensor Hidden)> Blocks)>();
         for (int s = 0; s < Space.Stages.Count; s++)
         {
-            var width = g[d++];
+            var width = g[decisions.IndexOf(DecisionRole.StageWidth, s)];
             var blocks = new List<(Tensor, Tensor)>();
-            for (int b = 0; b < Space.Stages[s].MaxBlocks; b++) blocks.Add((g[d++], g[d++]));
+            for (int b = 0; b < Space.Stages[s].MaxBlocks; b++)
+                blocks.Add((g[decisions.IndexOf(DecisionRole.BlockOp, s, b)], g[decisions.IndexOf(DecisionRole.BlockHidden, s, b)]));
             stageWeights.Add((width, blocks));
         }
         for (int j = 0; j < Space.Subsamples.Length; j++)
@@ -142,6 +143,7 @@ public sealed class Supernet : nn.Module<Tensor, Tensor>
         var net = new FBNetNetwork(arch, mean.data<float>().ToArray(), std.data<float>().ToArray());
         using var _ = no_grad();
         CopyConvBn(net.stem, stem.conv, stem.bn);
+        var specs = arch.Blocks().Select(b => b.Block).ToList();
         int layerIndex = 0, blockIndex = 0;
         for (int s = 0; s < Space.Stages.Count; s++)
         {
@@ -149,16 +151,9 @@ public sealed class Supernet : nn.Module<Tensor, Tensor>
             for (int b = 0; b < st.MaxBlocks; b++, layerIndex++)
             {
                 if (choice.Op[s][b] == st.Ops.Length) continue; // skipped: identity, left out of the plain network
-                var target = (InvertedResidualBlock)net.blocks[blockIndex++];
-                var source = layers[layerIndex].block;
-                CopyConvBn(target.pw!, source.pw, source.pw_bn);
-                CopyConvBn(target.dw, source.dw, source.dw_bn);
-                if (target.se is not null)
-                {
-                    Copy(target.se.reduce.weight!, source.se!.reduce.weight!); Copy(target.se.reduce.bias!, source.se.reduce.bias!);
-                    Copy(target.se.expand.weight!, source.se.expand.weight!); Copy(target.se.expand.bias!, source.se.expand.bias!);
-                }
-                CopyConvBn(target.pwl, source.pwl.conv, source.pwl.bn);
+                var (source, _) = layers[layerIndex].Holder(choice.Op[s][b]);
+                source.CopyInto(net.blocks[blockIndex], specs[blockIndex]);
+                blockIndex++;
             }
         }
         if (head_conv is not null) CopyConvBn(net.head_conv!, head_conv.conv, head_conv.bn);
@@ -168,25 +163,9 @@ public sealed class Supernet : nn.Module<Tensor, Tensor>
         return net;
     }
 
-    private static void CopyConvBn(ConvBnAct target, Conv2d conv, BatchNorm2d bn)
-    {
-        Copy(target.conv.weight!, conv.weight!);
-        foreach (var (t, s) in new[] { (target.bn.weight!, bn.weight!), (target.bn.bias!, bn.bias!), (target.bn.running_mean!, bn.running_mean!), (target.bn.running_var!, bn.running_var!) })
-            Copy(t, s);
-    }
+    private static void CopyConvBn(ConvBnAct target, Conv2d conv, BatchNorm2d bn) => SuperBlock.CopyConvBn(target, conv, bn);
 
-    /// <summary>Copies the leading block of <paramref name="source"/> into <paramref name="target"/>; spatial kernel dims are centre-cropped.</summary>
-    private static void Copy(Tensor target, Tensor source)
-    {
-        var slice = source;
-        for (int d = 0; d < target.dim(); d++)
-        {
-            long want = target.shape[d], have = slice.shape[d];
-            long offset = d >= 2 ? (have - want) / 2 : 0;
-            slice = slice.narrow(d, offset, want);
-        }
-        target.copy_(slice);
-    }
+    private static void Copy(Tensor target, Tensor source) => SuperBlock.Copy(target, source);
 
     /// <summary>Mixing weights for every decision: Gumbel-softmax samples, or one-hot for a fixed choice.</summary>
     private Tensor[] Weights(long batch, Device device)

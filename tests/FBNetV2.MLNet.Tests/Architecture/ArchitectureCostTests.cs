@@ -37,4 +37,40 @@ public class ArchitectureCostTests(ITestOutputHelper output)
         long stem = 64 * 9 * 3 * 8, pw = 64 * 8 * 32, dw = 16 * 25 * 32, se = 32 * 8 + 8 * 32, pwl = 16 * 32 * 16, fc = 16 * 2;
         Assert.Equal(stem + pw + dw + se + pwl + fc, a.Flops);
     }
+
+    [Fact]
+    public void FusedBlockIsAFullConvThenAProjection()
+    {
+        // 12x12 input, stem s1 to 8 channels; fused k3 e4 (hidden 32) stride 2 with SE (32 -> 8 -> 32) to 16 channels on
+        // 6x6; then fused k5 h24 back to 16 channels (residual). Counted by hand, independently of the block's code.
+        var a = FBNetArchitecture.Parse("in_c1_s12|conv_k3_c8_s1|fused_k3_e4_c16_s2_se,fused_k5_h24_c16|head_c0_f0|cls2");
+        long stem = 144 * 9 * 1 * 8, conv1 = 36 * 9 * 8 * 32, se1 = 32 * 8 + 8 * 32, pwl1 = 36 * 32 * 16, conv2 = 36 * 25 * 16 * 24, pwl2 = 36 * 24 * 16, fc = 16 * 2;
+        Assert.Equal(stem + conv1 + se1 + pwl1 + conv2 + pwl2 + fc, a.Flops);
+        long pStem = 9 * 8 + 16, pConv1 = 9 * 8 * 32 + 64, pSe1 = 32 * 8 + 8 + 8 * 32 + 32, pPwl1 = 32 * 16 + 32,
+            pConv2 = 25 * 16 * 24 + 48, pPwl2 = 24 * 16 + 32, pFc = 32 + 2;
+        Assert.Equal(pStem + pConv1 + pSe1 + pPwl1 + pConv2 + pPwl2 + pFc, a.Parameters);
+        using var net = new FBNetV2.MLNet.Network.FBNetNetwork(a);
+        Assert.Equal(a.Parameters, net.ParameterCount());
+    }
+
+    [Theory]
+    [InlineData("fused_k3_e4_c24_s2", 16, "fused_k3_e4_c24_s2", 64)]
+    [InlineData("fused_k5_e1_c16_se_hs", 16, "fused_k5_e1_c16_se_hs", 16)]
+    [InlineData("fused_k3_h20_c16", 16, "fused_k3_h20_c16", 20)]
+    [InlineData("fused_k3_e1_c16", 12, "fused_k3_h16_c16", 16)]
+    public void FusedTokensRoundTrip(string token, int inChannels, string formatted, int hidden)
+    {
+        var block = ArchitectureString.ParseBlock(token, inChannels);
+        Assert.Equal(BlockKind.Fused, block.Kind);
+        Assert.Equal(hidden, block.Hidden);
+        Assert.Equal(formatted, ArchitectureString.FormatBlock(block, inChannels));
+        Assert.Equal(block, ArchitectureString.ParseBlock(formatted, inChannels));
+    }
+
+    [Fact]
+    public void UnknownBlockTokenNamesTheKnownKinds()
+    {
+        var e = Assert.Throws<FormatException>(() => FBNetArchitecture.Parse("in_c1_s8|conv_k3_c4_s1|edge_k3_e4_c8|head_c0_f0|cls3"));
+        Assert.Contains("ir, skip, fused", e.Message);
+    }
 }

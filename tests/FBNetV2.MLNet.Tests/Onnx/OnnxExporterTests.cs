@@ -51,6 +51,12 @@ public class OnnxExporterTests(ITestOutputHelper output)
         Assert.Contains(skips, b => b.Block.IsIdentity(b.InChannels));
         Assert.Contains(skips, b => !b.Block.IsIdentity(b.InChannels));
         Assert.Contains(skips, b => b.Block.Stride == 2);
+        var fused = blocks.Where(b => b.Block.Kind == BlockKind.Fused).ToList();
+        Assert.Contains(fused, b => b.Block.SqueezeExcite);
+        Assert.Contains(fused, b => !b.Block.SqueezeExcite);
+        Assert.Contains(fused, b => b.Block.Stride == 2);
+        Assert.Contains(fused, b => b.Block.HasResidual(b.InChannels));
+        Assert.Contains(fused, b => b.Block.Kernel == 5);
     }
 
     [Fact]

@@ -4,7 +4,7 @@ namespace FBNetV2.MLNet.Tests.Onnx;
 
 /// <summary>
 /// Small random but valid architectures that cover every layer kind the export handles: odd input sizes, subsampling,
-/// stride-2 stems, expansions or none, SE, both activations, identity and projecting skips, optional head layers.
+/// stride-2 stems, expansions or none, fused blocks, SE, both activations, identity and projecting skips, optional head layers.
 /// </summary>
 public static class RandomArchitectures
 {
@@ -35,16 +35,17 @@ public static class RandomArchitectures
             var stage = new List<BlockSpec>();
             for (int b = r.Next(1, 4); b > 0; b--)
             {
-                int kind = r.Next(4);
+                int kind = r.Next(6);
                 BlockSpec block = kind switch
                 {
                     0 => BlockSpec.SkipTo(c),
                     1 => BlockSpec.SkipTo(r.Next(4, 33), Stride()),
-                    _ => BlockSpec.Ir(r.Next(2) == 0 ? 3 : 5, r.Next(2) == 0 ? 0 : r.Next(8, 65), r.Next(4, 33), Stride(),
+                    2 or 3 => BlockSpec.Ir(r.Next(2) == 0 ? 3 : 5, r.Next(2) == 0 ? 0 : r.Next(8, 65), r.Next(4, 33), Stride(),
                         se: r.Next(2) == 0, act: RandomActivation(r)),
+                    _ => new BlockSpec(BlockKind.Fused, r.Next(4, 33), Stride(), r.Next(2) == 0 ? 3 : 5, r.Next(4, 65), r.Next(2) == 0, RandomActivation(r)),
                 };
-                // Half the inverted residuals keep width and stride so that their residual Add is exercised.
-                if (kind == 3 && block.Stride == 1) block = block with { OutChannels = c };
+                // Half the inverted residuals and fused blocks keep width and stride so that their residual Add is exercised.
+                if (kind is 3 or 5 && block.Stride == 1) block = block with { OutChannels = c };
                 stage.Add(block);
                 c = block.OutChannels;
             }

@@ -7,9 +7,16 @@ namespace FBNetV2.MLNet.Tests.Search;
 
 public class ExpectedCostTests
 {
-    public static TheoryData<string> Spaces => new() { "compact", "imagenet" };
+    public static TheoryData<string> Spaces => new() { "compact", "imagenet", "compact+fused", "imagenet+fused" };
 
-    private static SearchSpace Space(string name) => name == "compact" ? SearchSpace.Compact(1, 28, 10) : SearchSpace.ImageNet(3, 224, 1000);
+    private static SearchSpace Space(string name) => name switch
+    {
+        "compact" => SearchSpace.Compact(1, 28, 10),
+        "imagenet" => SearchSpace.ImageNet(3, 224, 1000),
+        "compact+fused" => FusedSpaces.Compact(1, 28, 10),
+        "imagenet+fused" => FusedSpaces.With(SearchSpace.ImageNet(3, 224, 1000)),
+        _ => throw new ArgumentException(name),
+    };
 
     [Theory]
     [MemberData(nameof(Spaces))]
@@ -28,11 +35,13 @@ public class ExpectedCostTests
         }
     }
 
-    [Fact]
-    public void UnderUniformWeightsEqualsMonteCarloMeanOfExactCounts()
+    [Theory]
+    [InlineData("compact")]
+    [InlineData("compact+fused")]
+    public void UnderUniformWeightsEqualsMonteCarloMeanOfExactCounts(string name)
     {
         // Independent decisions make the effective-shape cost the true expectation: compare with sampling.
-        var space = SearchSpace.Compact(1, 28, 10);
+        var space = Space(name);
         var counts = ArchitectureChoice.OptionCounts(space);
         using var scope = NewDisposeScope();
         var uniform = counts.Select(n => full(n, 1.0 / n, ScalarType.Float64)).ToArray();
@@ -51,5 +60,16 @@ public class ExpectedCostTests
         var (flops, _) = ExpectedCost.Compute(space, alphas.Select(a => nn.functional.softmax(a, 0)).ToArray());
         flops.backward();
         Assert.All(alphas, a => Assert.True(a.grad!.abs().sum().item<double>() > 0));
+    }
+
+    [Fact]
+    public void OneHotChoicesWithFusedBlocksDeriveFusedBlocks()
+    {
+        // The equality above must be exercised on fused ops, not only on spaces that contain them.
+        var space = FusedSpaces.Compact(1, 28, 10);
+        var random = new Random(42);
+        var kinds = Enumerable.Range(0, 50).SelectMany(_ => ArchitectureChoice.Random(space, random).Derive(space).Stages.SelectMany(st => st)).Select(b => b.Kind).ToList();
+        Assert.Contains(FBNetV2.MLNet.Architecture.BlockKind.Fused, kinds);
+        Assert.Contains(FBNetV2.MLNet.Architecture.BlockKind.InvertedResidual, kinds);
     }
 }

@@ -67,11 +67,13 @@ public class SupernetTests
         }
     }
 
-    [Fact]
-    public void GradientsReachEveryArchitectureParameter()
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void GradientsReachEveryArchitectureParameter(bool fused)
     {
         manual_seed(11);
-        var space = SearchSpace.Compact(1, 16, 3);
+        var space = fused ? FusedSpaces.Compact(1, 16, 3) : SearchSpace.Compact(1, 16, 3);
         using var net = new Supernet(space, [0.5f], [0.25f]);
         using var x = rand(4, 1, 16, 16);
         using var y = tensor(new long[] { 0, 1, 2, 1 });
@@ -99,13 +101,15 @@ public class SupernetTests
 
 public class SupernetExtractionTests
 {
-    [Fact]
-    public void AtAOneHotChoiceTheSupernetIsExactlyTheDerivedNetwork()
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void AtAOneHotChoiceTheSupernetIsExactlyTheDerivedNetwork(bool fused)
     {
         // Masks, kernel centre, SE gate, activation mix, skip, residual and resolution all collapse to the plain
-        // network of the chosen architecture, with the supernet's leading weights.
+        // network of the chosen architecture, with the supernet's leading weights; with fused candidates too.
         manual_seed(21);
-        var space = SearchSpace.Compact(1, 16, 4);
+        var space = fused ? FusedSpaces.Compact(1, 16, 4) : SearchSpace.Compact(1, 16, 4);
         using var net = new Supernet(space, [0.4f], [0.3f]);
         FBNetV2.MLNet.Benchmarks.ArchitectureFuzzer.RandomizeBatchNorm(net);
         net.eval();
@@ -122,5 +126,23 @@ public class SupernetExtractionTests
             double diff = (expected - actual).abs().max().item<float>();
             Assert.True(diff < 1e-4, $"{choice.Derive(space)}: max |supernet - derived| = {diff}");
         }
+    }
+}
+
+public class SupernetFusedTests
+{
+    [Fact]
+    public void FusedCandidatesShareOneMaximumWidthConvPerLayer()
+    {
+        // The masking stays: one full conv at the largest kernel from the maximum input to the maximum hidden width,
+        // whatever the number of fused candidates, next to the inverted residuals' own super-module.
+        var space = FusedSpaces.Compact(1, 16, 3);
+        using var net = new Supernet(space, [0.5f], [0.25f]);
+        var names = net.named_modules().Select(m => m.name).ToList();
+        var st = space.Stages[1];
+        var fusedConv = net.named_parameters().Single(p => p.name == "layers.1.fused.conv.weight").parameter;
+        Assert.Equal(new long[] { st.HiddenWidths.Max(), space.Stages[0].Widths.Max(), 5, 5 }, fusedConv.shape);
+        Assert.Contains("layers.1.block", names);
+        Assert.Equal(space.Stages.Sum(s => s.MaxBlocks), names.Count(n => n.EndsWith(".fused", StringComparison.Ordinal)));
     }
 }

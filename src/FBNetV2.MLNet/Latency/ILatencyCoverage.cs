@@ -1,0 +1,17 @@
+using FBNetV2.MLNet.Architecture;
+
+namespace FBNetV2.MLNet.Latency;
+
+/// <summary>
+/// What a latency table has to cover: the layer families (with width grids and fragment builders) and a few whole
+/// networks that fix the per-call overhead. A search space implements it, so that this layer needs nothing from the
+/// search (the search depends on latency, not the other way round).
+/// </summary>
+public interface ILatencyCoverage
+{
+    /// <summary>Every family needed, possibly repeated with different axes (they are merged).</summary>
+    internal IEnumerable<LatencyFragments.Plan> LatencyNeeds(int gridPoints);
+
+    /// <summary>Seeded whole networks of the space whose timings fix the per-call overhead.</summary>
+    IEnumerable<FBNetArchitecture> CalibrationNetworks();
+}

@@ -1,0 +1,58 @@
+namespace FBNetV2.MLNet.Search;
+
+/// <summary>
+/// The labelled list of a search space's decisions, in the one order everything shares (supernet logits,
+/// <see cref="ArchitectureChoice"/>'s flat form, expected costs, distributions, reports, checkpoints). Built here and
+/// nowhere else: a new kind of decision is one more entry in <see cref="Build"/>, and consumers find it by role.
+/// </summary>
+public sealed class SearchDecisions : IReadOnlyList<SearchDecision>
+{
+    private readonly SearchDecision[] items;
+    private readonly Dictionary<(DecisionRole, int, int), int> index = new();
+
+    private SearchDecisions(List<SearchDecision> items)
+    {
+        this.items = items.ToArray();
+        foreach (var d in this.items) index.Add((d.Role, d.Stage, d.Block), d.Index);
+    }
+
+    public SearchDecision this[int i] => items[i];
+    public int Count => items.Length;
+    public IEnumerator<SearchDecision> GetEnumerator() => ((IEnumerable<SearchDecision>)items).GetEnumerator();
+    System.Collections.IEnumerator System.Collections.IEnumerable.GetEnumerator() => items.GetEnumerator();
+
+    /// <summary>Position of the decision with this role (and stage and block where it has them).</summary>
+    public int IndexOf(DecisionRole role, int stage = -1, int block = -1) =>
+        index.TryGetValue((role, stage, block), out int i) ? i
+            : throw new ArgumentException($"The search space has no {role} decision{(stage >= 0 ? $" for stage {stage + 1}" : "")}{(block >= 0 ? $" block {block + 1}" : "")}.");
+
+    /// <summary>The decision with this role (and stage and block where it has them).</summary>
+    public SearchDecision Find(DecisionRole role, int stage = -1, int block = -1) => items[IndexOf(role, stage, block)];
+
+    /// <summary>Option counts in order.</summary>
+    public int[] OptionCounts() => items.Select(d => d.Count).ToArray();
+
+    internal static SearchDecisions Build(SearchSpace space)
+    {
+        var list = new List<SearchDecision>();
+        void Add(DecisionRole role, int stage, int block, string name, string label, IEnumerable<string> options) =>
+            list.Add(new SearchDecision(list.Count, role, stage, block, name, label, options.ToArray()));
+
+        Add(DecisionRole.Resolution, -1, -1, "resolution", "resolution", space.Subsamples.Select(r => $"{(space.InputSize + r - 1) / r}px"));
+        Add(DecisionRole.StemWidth, -1, -1, "stem", "stem width", space.StemWidths.Select(w => w.ToString()));
+        for (int s = 0; s < space.Stages.Count; s++)
+        {
+            var st = space.Stages[s];
+            Add(DecisionRole.StageWidth, s, -1, $"s{s + 1}.width", $"stage {s + 1} width", st.Widths.Select(w => w.ToString()));
+            for (int b = 0; b < st.MaxBlocks; b++)
+            {
+                // Skip (depth) is the last option after a stage's first block.
+                var ops = st.Ops.Select(op => op.ToString());
+                if (b > 0 && st.AllowSkip) ops = ops.Append("skip");
+                Add(DecisionRole.BlockOp, s, b, $"s{s + 1}.b{b + 1}.op", $"stage {s + 1} block {b + 1} type", ops);
+                Add(DecisionRole.BlockHidden, s, b, $"s{s + 1}.b{b + 1}.hidden", $"stage {s + 1} block {b + 1} hidden", st.HiddenWidths.Select(w => w.ToString()));
+            }
+        }
+        return new SearchDecisions(list);
+    }
+}

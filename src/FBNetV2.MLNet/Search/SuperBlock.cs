@@ -1,0 +1,143 @@
+using FBNetV2.MLNet.Architecture;
+using FBNetV2.MLNet.Network;
+using TorchSharp;
+using TorchSharp.Modules;
+using static TorchSharp.torch;
+
+namespace FBNetV2.MLNet.Search;
+
+/// <summary>
+/// The candidates of one block kind in a searched layer as one module at maximum widths (DMaskingNAS): widths are
+/// masks, kernel sizes are centre masks of the largest kernel, SE and activations are mixed. At one-hot weights it is
+/// exactly the chosen block, and <see cref="CopyInto"/> copies that block's weights into a plain module. The shared
+/// mixing pieces live here so that every kind masks the same way.
+/// </summary>
+public abstract class SuperBlock : nn.Module
+{
+    private readonly Tensor kernelMasks; // [kernel options, kmax, kmax]
+
+    protected SuperBlock(string name, CandidateOp[] ops) : base(name)
+    {
+        Ops = ops;
+        Kernels = ops.Select(o => o.Kernel).Distinct().Order().ToArray();
+        Activations = ops.Select(o => o.Activation).Distinct().Order().ToArray();
+        int kmax = Kernels[^1];
+        var masks = new float[Kernels.Length * kmax * kmax];
+        for (int i = 0; i < Kernels.Length; i++)
+        {
+            int k = Kernels[i], off = (kmax - k) / 2;
+            for (int r = off; r < off + k; r++)
+                for (int c = off; c < off + k; c++) masks[(i * kmax + r) * kmax + c] = 1f;
+        }
+        kernelMasks = tensor(masks, [Kernels.Length, kmax, kmax]);
+    }
+
+    public CandidateOp[] Ops { get; }
+    public int[] Kernels { get; }
+    public Activation[] Activations { get; }
+    public int MaxKernel => Kernels[^1];
+
+    /// <param name="x">Input [N, Cin, H, W], masked to its effective width.</param>
+    /// <param name="hiddenMask">[rows, Hmax, 1, 1].</param>
+    /// <param name="squeezeMask">SE bottleneck mask [rows, Rmax, 1, 1]: the bottleneck width follows the hidden width.</param>
+    /// <param name="outMask">Output-width mask [rows, Cmax, 1, 1].</param>
+    /// <param name="g">Weights of this kind's candidates [rows, ops], summing to one per row.</param>
+    public abstract Tensor forward(Tensor x, Tensor hiddenMask, Tensor squeezeMask, Tensor outMask, Tensor g);
+
+    /// <summary>Copies the weights of the block <paramref name="spec"/> (one of <see cref="Ops"/> at its widths) into <paramref name="target"/>.</summary>
+    public abstract void CopyInto(nn.Module<Tensor, Tensor> target, BlockSpec spec);
+
+    /// <summary>
+    /// The kxk conv of every candidate kernel size at once. Convolution is linear in its weights: with one set of
+    /// weights per batch, mixing kernels is one conv with a mixed kernel mask; per-image weights need one conv per size.
+    /// </summary>
+    protected Tensor MixedKernelConv(Conv2d conv, Tensor x, Tensor g)
+    {
+        if (g.shape[0] == 1)
+        {
+            Tensor? mix = null;
+            for (int i = 0; i < Kernels.Length; i++)
+            {
+                var w = Sum(g, o => o.Kernel == Kernels[i]);
+                if (w is null) continue;
+                var m = kernelMasks[i] * w.reshape(1, 1);
+                mix = mix is null ? m : mix + m;
+            }
+            return nn.functional.conv2d(x, conv.weight! * mix!.unsqueeze(0).unsqueeze(0), null, conv.stride, conv.padding, groups: conv.groups);
+        }
+        Tensor? z = null;
+        for (int i = 0; i < Kernels.Length; i++)
+        {
+            var w = Sum(g, o => o.Kernel == Kernels[i]);
+            if (w is null) continue;
+            var part = nn.functional.conv2d(x, conv.weight! * kernelMasks[i].unsqueeze(0).unsqueeze(0), null, conv.stride, conv.padding, groups: conv.groups) * w;
+            z = z is null ? part : z + part;
+        }
+        return z!;
+    }
+
+    /// <summary>SE gate mixed with its bypass by the weight of the candidates with and without SE.</summary>
+    protected Tensor MixedSqueezeExcite(SqueezeExcite? se, Tensor y, Tensor squeezeMask, Tensor g)
+    {
+        if (se is null) return y;
+        var wSe = Sum(g, o => o.SqueezeExcite);
+        var wPlain = Sum(g, o => !o.SqueezeExcite);
+        Tensor? gated = null;
+        if (wSe is not null)
+        {
+            var squeezed = nn.functional.relu(se.reduce.forward(nn.functional.adaptive_avg_pool2d(y, [1, 1]))) * squeezeMask;
+            gated = y * nn.functional.hardsigmoid(se.expand.forward(squeezed)) * wSe;
+        }
+        return wPlain is null ? gated! : gated is null ? y * wPlain : gated + y * wPlain;
+    }
+
+    protected (Activation Act, Tensor Weight)[] ActivationWeights(Tensor g) =>
+        Activations.Select(a => (a, Sum(g, o => o.Activation == a))).Where(t => t.Item2 is not null).Select(t => (t.a, t.Item2!)).ToArray();
+
+    protected static Tensor Activate(Tensor z, (Activation Act, Tensor Weight)[] weights)
+    {
+        Tensor? sum = null;
+        foreach (var (a, w) in weights)
+        {
+            var part = Network.Activations.Apply(a, z) * w;
+            sum = sum is null ? part : sum + part;
+        }
+        return sum!;
+    }
+
+    /// <summary>Total weight [rows, 1, 1, 1] of the ops matching a predicate, or null when a fixed choice gives them none.</summary>
+    protected Tensor? Sum(Tensor g, Func<CandidateOp, bool> predicate)
+    {
+        var idx = Enumerable.Range(0, Ops.Length).Where(i => predicate(Ops[i])).Select(i => (long)i).ToArray();
+        if (idx.Length == 0) return null;
+        var w = g.index_select(1, tensor(idx, device: g.device)).sum(1).reshape(-1, 1, 1, 1);
+        if (!w.requires_grad && w.abs().max().item<float>() == 0) return null;
+        return w;
+    }
+
+    internal static void CopyConvBn(ConvBnAct target, Conv2d conv, BatchNorm2d bn)
+    {
+        Copy(target.conv.weight!, conv.weight!);
+        foreach (var (t, s) in new[] { (target.bn.weight!, bn.weight!), (target.bn.bias!, bn.bias!), (target.bn.running_mean!, bn.running_mean!), (target.bn.running_var!, bn.running_var!) })
+            Copy(t, s);
+    }
+
+    internal static void CopySqueezeExcite(SqueezeExcite target, SqueezeExcite source)
+    {
+        Copy(target.reduce.weight!, source.reduce.weight!); Copy(target.reduce.bias!, source.reduce.bias!);
+        Copy(target.expand.weight!, source.expand.weight!); Copy(target.expand.bias!, source.expand.bias!);
+    }
+
+    /// <summary>Copies the leading block of <paramref name="source"/> into <paramref name="target"/>; spatial kernel dims are centre-cropped.</summary>
+    internal static void Copy(Tensor target, Tensor source)
+    {
+        var slice = source;
+        for (int d = 0; d < target.dim(); d++)
+        {
+            long want = target.shape[d], have = slice.shape[d];
+            long offset = d >= 2 ? (have - want) / 2 : 0;
+            slice = slice.narrow(d, offset, want);
+        }
+        target.copy_(slice);
+    }
+}
