@@ -134,6 +134,7 @@ public sealed class FBNetEstimator : IEstimator<FBNetModel>
             throw new ArgumentException($"CustomSearchSpace is for {space.InputChannels}x{space.InputSize}x{space.InputSize} images and {space.NumClasses} classes, " +
                 $"but the data has {columns.Channels}x{columns.Height}x{columns.Width} images and {columns.ClassNames.Length} classes.", nameof(o.CustomSearchSpace));
         bool latency = o.CostTarget == CostTarget.Latency;
+        var unit = CostModel.UnitOf(o.CostTarget);
         LatencyTable? table = null;
         if (latency)
         {
@@ -146,12 +147,12 @@ public sealed class FBNetEstimator : IEstimator<FBNetModel>
             }, cancellationToken: o.CancellationToken);
         }
         channel.Info(MessageSensitivity.None, $"FBNet: searching a space of 10^{space.Log10Size:F1} architectures for at most " +
-            $"{CostModel.Format(o.Budget * (latency ? 1 : 1e6), o.CostTarget)} on {train.Count} images.");
+            $"{unit.Format(unit.FromBudgetUnits(o.Budget))} on {train.Count} images.");
         var result = DMaskingSearch.Run(space, train, new SearchOptions
         {
             CostTarget = o.CostTarget,
             LatencyTable = table,
-            Budget = o.Budget * (latency ? 1 : 1e6),
+            Budget = unit.FromBudgetUnits(o.Budget),
             Epochs = o.SearchEpochs,
             WarmupEpochs = o.SearchWarmupEpochs,
             BatchSize = o.SearchBatchSize,
@@ -214,7 +215,7 @@ public sealed class FBNetEstimator : IEstimator<FBNetModel>
         if (o is SearchFBNetOptions s)
         {
             Check(s.Budget > 0 && double.IsFinite(s.Budget), nameof(s.Budget),
-                $"Budget ({(s.CostTarget == CostTarget.Latency ? "milliseconds" : $"millions of {s.CostTarget}")}) must be positive, got {s.Budget}.");
+                $"Budget ({CostModel.UnitOf(s.CostTarget).BudgetUnit}) must be positive, got {s.Budget}.");
             Check(s.LatencyThreads is >= 1 and <= 1024, nameof(s.LatencyThreads), $"LatencyThreads must be between 1 and 1024, got {s.LatencyThreads}.");
             Check(s.SearchEpochs >= 1, nameof(s.SearchEpochs), $"SearchEpochs must be at least 1, got {s.SearchEpochs}.");
             Check(s.SearchWarmupEpochs >= 0 && s.SearchWarmupEpochs < s.SearchEpochs, nameof(s.SearchWarmupEpochs),

@@ -16,8 +16,9 @@ internal static class ChoiceChart
     public const string FileName = "choice_probabilities.png";
     private const int HeatRow = 20, HeatMargin = 120, BarRow = 26, BarMargin = 120;
 
-    /// <summary>Block-type decisions are named "stage S block B type" by <see cref="DMaskingSearch.Distribution"/>.</summary>
-    private static bool IsBlockType(DecisionDistribution d) => d.Name.EndsWith(" type", StringComparison.Ordinal);
+    /// <summary>Block-type decisions by their role; results saved before roles were recorded name them "stage S block B type".</summary>
+    private static bool IsBlockType(DecisionDistribution d) =>
+        d.Role is { } role ? role == DecisionRole.BlockOp : d.Name.EndsWith(" type", StringComparison.Ordinal);
 
     public static int HeatmapHeight(int decisions) => HeatMargin + HeatRow * decisions;
     public static int BarsHeight(int layers) => BarMargin + BarRow * layers;

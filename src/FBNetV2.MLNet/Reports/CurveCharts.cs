@@ -38,10 +38,10 @@ internal static class CurveCharts
         }
         weights.Series.Add(Line("weight accuracy", PlotStyle.Color(1), "right", history.Select(h => (h.Epoch, h.WeightAccuracy * 100))));
 
-        // The cost is in the search target's unit: millions of FLOPs or parameters, or milliseconds of latency.
-        bool latency = history.Count > 0 && history[0].CostTarget == CostTarget.Latency;
-        var cost = TwoAxes("Search: expected cost and Gumbel temperature", latency ? "expected latency (ms)" : "expected cost (millions)", "temperature");
-        cost.Series.Add(Line("expected cost", PlotStyle.Color(2), "left", history.Select(h => (h.Epoch, latency ? h.ExpectedCost : h.ExpectedCost / 1e6))));
+        // The cost is shown in the search target's budget unit: millions of FLOPs or parameters, or milliseconds.
+        var unit = CostModel.UnitOf(history.Count > 0 ? history[0].CostTarget : CostTarget.Flops);
+        var cost = TwoAxes("Search: expected cost and Gumbel temperature", $"expected {unit.Quantity} ({unit.Symbol})", "temperature");
+        cost.Series.Add(Line("expected cost", PlotStyle.Color(2), "left", history.Select(h => (h.Epoch, unit.InBudgetUnits(h.ExpectedCost)))));
         cost.Series.Add(Line("temperature", PlotStyle.Color(3), "right", history.Select(h => (h.Epoch, h.Temperature))));
         return new ReportChart(SearchFile, "Search", PlotStyle.Width, [new ChartPanel(weights, PanelHeight), new ChartPanel(cost, PanelHeight)]);
     }

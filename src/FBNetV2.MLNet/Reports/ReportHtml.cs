@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Net;
 using System.Text;
+using FBNetV2.MLNet.Search;
 
 namespace FBNetV2.MLNet.Reports;
 
@@ -60,13 +61,15 @@ internal static class ReportHtml
 
         if (report.Search is { } search)
         {
+            // Candidates' costs are raw counts or milliseconds of the search's own target: show them in its budget unit.
+            var unit = CostModel.UnitOf(search.History.FirstOrDefault()?.CostTarget ?? CostTarget.Flops);
             html.Append("<h2>Search candidates</h2>\n<p>Candidates derived from the final distribution, scored with inherited supernet weights; ")
-                .Append("the highlighted row is the one chosen. Cost is in the search target's unit (millions).</p>\n<table>\n")
-                .Append("<tr><th>Origin</th><th>Architecture</th><th>Cost (M)</th><th>MFLOPs</th><th>Parameters</th><th>Inherited accuracy (%)</th><th>log p</th></tr>\n");
+                .Append("the highlighted row is the one chosen. Cost is the search target's, in ").Append(E(unit.BudgetUnit)).Append(".</p>\n<table>\n")
+                .Append("<tr><th>Origin</th><th>Architecture</th><th>Cost (").Append(E(unit.Symbol)).Append(")</th><th>MFLOPs</th><th>Parameters</th><th>Inherited accuracy (%)</th><th>log p</th></tr>\n");
             foreach (var c in search.Candidates)
                 html.Append(c.Architecture.Equals(search.Architecture) ? "<tr class=\"chosen\">" : "<tr>")
                     .Append("<td>").Append(E(c.Origin)).Append("</td><td><code>").Append(E(c.Architecture.ToString())).Append("</code></td>")
-                    .Append(Num(F(c.Cost / 1e6, "F3"))).Append(Num(F(c.Architecture.Flops / 1e6, "F3")))
+                    .Append(Num(F(unit.InBudgetUnits(c.Cost), $"F{unit.Digits}"))).Append(Num(F(c.Architecture.Flops / 1e6, "F3")))
                     .Append(Num(c.Architecture.Parameters.ToString("N0", CultureInfo.InvariantCulture)))
                     .Append(Num(F(c.InheritedAccuracy * 100, "F2"))).Append(Num(F(c.LogProbability, "F3"))).Append("</tr>\n");
             html.Append("</table>\n");

@@ -57,7 +57,7 @@ public static class FBNetRun
         RunArtifacts.WriteAtomically(Path.Combine(outDir, RunArtifacts.MetricsJson), p => File.WriteAllText(p, MetricsJson(fbnet, metrics, data, points, timings, o)));
 
         string budget = o.BudgetMilliseconds is { } ms ? $"{ms} ms ONNX Runtime latency ({o.LatencyThreads} thread(s))"
-            : $"{o.BudgetMFlops} M {(o.CostTarget == CostTarget.Flops ? "multiply-adds" : "parameters")}";
+            : $"{o.BudgetMFlops} M {CostModel.UnitOf(o.CostTarget).Quantity}";
         var report = new RunReport(o.Architecture is null ? "FBNetV2 search" : "FBNet training", fbnet.Architecture)
         {
             DataDescription = data.Description,

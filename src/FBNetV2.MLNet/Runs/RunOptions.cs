@@ -15,7 +15,10 @@ public sealed class RunOptions
     /// <summary>Null searches an architecture; otherwise a predefined name, architecture string or JSON path to train.</summary>
     public string? Architecture { get; init; }
 
-    /// <summary>Budget in millions of the cost target's unit; ignored when <see cref="BudgetMilliseconds"/> is set.</summary>
+    /// <summary>
+    /// Budget of <see cref="CostTarget"/> in its budget unit (<see cref="CostModel.UnitOf"/>: millions of multiply-adds or
+    /// of parameters, despite the name); ignored when <see cref="BudgetMilliseconds"/> is set.
+    /// </summary>
     public double BudgetMFlops { get; init; } = 5;
     public CostTarget CostTarget { get; init; } = CostTarget.Flops;
 

@@ -199,7 +199,7 @@ public static class DMaskingSearch
         using var scope = NewDisposeScope();
         using var _ = no_grad();
         return net.alphas.Select((a, i) => new DecisionDistribution(decisions[i].Label, decisions[i].Options.ToArray(),
-            nn.functional.softmax(a, 0).to_type(ScalarType.Float64).cpu().data<double>().ToArray())).ToList();
+            nn.functional.softmax(a, 0).to_type(ScalarType.Float64).cpu().data<double>().ToArray()) { Role = decisions[i].Role }).ToList();
     }
 
     private static string Describe(SearchSpace s) =>

@@ -12,4 +12,8 @@ public sealed record SearchResult(
     IReadOnlyList<IReadOnlyList<DecisionDistribution>> DistributionHistory);
 
 /// <summary>The learned probabilities of one decision, with readable option labels.</summary>
-public sealed record DecisionDistribution(string Name, string[] Options, double[] Probabilities);
+public sealed record DecisionDistribution(string Name, string[] Options, double[] Probabilities)
+{
+    /// <summary>What the decision controls (<see cref="SearchDecision.Role"/>); null in results saved before it was recorded.</summary>
+    public DecisionRole? Role { get; init; }
+}

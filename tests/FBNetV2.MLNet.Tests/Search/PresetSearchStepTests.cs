@@ -19,12 +19,14 @@ public class PresetSearchStepTests
     {
         { "Compact", 1, 28 },
         { "ImageNet", 3, 96 },
+        { "Compact+fused", 1, 28 },
     };
 
     private static SearchSpace Space(string preset, int channels, int size) => preset switch
     {
         "Compact" => SearchSpace.Compact(channels, size, 4),
         "ImageNet" => SearchSpace.ImageNet(channels, size, 4),
+        "Compact+fused" => FusedSpaces.Compact(channels, size, 4),
         _ => throw new ArgumentException(preset),
     };
 
