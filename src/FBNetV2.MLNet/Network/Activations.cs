@@ -9,6 +9,7 @@ internal static class Activations
     public static Tensor Apply(Activation act, Tensor x) => act switch
     {
         Activation.HSwish => nn.functional.hardswish(x),
-        _ => nn.functional.relu(x),
+        Activation.Relu => nn.functional.relu(x),
+        _ => throw new ArgumentOutOfRangeException(nameof(act), $"Unknown activation {(int)act}; expected Relu or HSwish."),
     };
 }

@@ -197,6 +197,7 @@ public static class OnnxExporter
     private static string EmitActivation(OnnxGraphBuilder g, string name, Activation act, string x) => act switch
     {
         Activation.HSwish => g.Node("HardSwish", $"{name}.hswish", [x]),
-        _ => g.Node("Relu", $"{name}.relu", [x]),
+        Activation.Relu => g.Node("Relu", $"{name}.relu", [x]),
+        _ => throw new ArgumentOutOfRangeException(nameof(act), $"{name}: unknown activation {(int)act}; expected Relu or HSwish."),
     };
 }

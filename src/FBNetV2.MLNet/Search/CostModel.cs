@@ -12,6 +12,9 @@ namespace FBNetV2.MLNet.Search;
 /// </summary>
 public abstract class CostModel
 {
+    public static CostModel Flops { get; } = new FlopsCost();
+    public static CostModel Parameters { get; } = new ParameterCost();
+
     /// <summary>Every target: its unit and how to make its model (latency needs a measured table).</summary>
     private static readonly Dictionary<CostTarget, (CostUnit Unit, Func<LatencyTable?, CostModel> Create)> Targets = new()
     {
@@ -21,8 +24,6 @@ public abstract class CostModel
             "CostTarget.Latency needs a latency table: set SearchOptions.LatencyTable (LatencyProfiler.LoadOrBuild, or `fbnet profile`).", nameof(table)))),
     };
 
-    public static CostModel Flops { get; } = new FlopsCost();
-    public static CostModel Parameters { get; } = new ParameterCost();
     public static CostModel Latency(LatencyTable table) => new LatencyCost(table ?? throw new ArgumentNullException(nameof(table)));
 
     /// <summary>The model for a target; latency needs its table.</summary>

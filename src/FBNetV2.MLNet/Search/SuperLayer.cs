@@ -88,7 +88,7 @@ public sealed class SuperLayer : nn.Module
                 }
             }
             if (Residual) y = y! + x;
-            else if (MayAddInput && sameWidth is not null) y = y! + MatchChannels(x, y.shape[1]) * sameWidth.reshape(-1, 1, 1, 1);
+            else if (MayAddInput && sameWidth is not null) y = y! + MatchChannels(x, y!.shape[1]) * sameWidth.reshape(-1, 1, 1, 1);
             y = y! * keep.reshape(-1, 1, 1, 1);
         }
         if (HasSkip)
