@@ -8,27 +8,39 @@ using static TorchSharp.torch;
 namespace FBNetV2.MLNet.Benchmarks;
 
 /// <summary>
-/// Training images/s at batch 128 on 28x28 inputs: the compact predefined networks, and the compact search space's
-/// supernet against the plain network at the space's maximum widths (the supernet's step cost).
+/// Training images/s at batch 128 on 28x28 inputs, in NCHW and channels-last (NHWC) layout side by side: the compact
+/// predefined networks, and the compact search space's supernet against the plain network at the space's maximum
+/// widths (the supernet's step cost). Layouts alternate per network so that background load hits both alike.
 /// </summary>
 internal static class TrainingThroughput
 {
-    private const int Batch = 128, Steps = 10;
+    public const int Batch = 128, Steps = 10;
 
-    public static void Run()
+    public static void Run(Dictionary<string, string> a)
     {
-        Console.WriteLine($"Training throughput, batch {Batch}, 1x28x28, {get_num_threads()} threads, median of {Steps} steps (forward + backward + SGD step)");
-        Console.WriteLine($"{"network",-28} {"MFLOPs",8} {"ms/step",9} {"images/s",9}");
-        foreach (var name in new[] { "Compact-S", "Compact-M", "Compact-L" })
-        {
-            var arch = PredefinedArchitectures.Get(name);
-            using var net = new FBNetNetwork(arch);
-            Report(name, arch.Flops / 1e6, Measure(net));
-        }
+        string? csv = a.GetValueOrDefault("csv");
+        int rounds = int.Parse(a.GetValueOrDefault("rounds", "1"));
+        Console.WriteLine($"Training throughput, batch {Batch}, 1x28x28, {get_num_threads()} threads, median of {Steps} steps (forward + backward + SGD step), {rounds} round(s)");
+        Console.WriteLine($"{"network",-28} {"MFLOPs",8} {"round",5} | {"NCHW ms",8} {"img/s",6} | {"NHWC ms",8} {"img/s",6} | {"NHWC x",6}");
         var space = SearchSpace.Compact(1, 28, 10);
         var widest = WidestChoice(space).Derive(space);
-        using (var plain = new FBNetNetwork(widest)) Report("plain at max widths", widest.Flops / 1e6, Measure(plain));
-        using (var super = new Supernet(space, [0.3f], [0.35f])) Report("masked supernet (soft)", double.NaN, Measure(super));
+        var cases = new List<(string Name, double MFlops, Func<nn.Module<Tensor, Tensor>> Make)>();
+        foreach (var name in new[] { "Compact-S", "Compact-M", "Compact-L", "HandCNN-28" })
+        {
+            var arch = PredefinedArchitectures.Get(name);
+            cases.Add((name, arch.Flops / 1e6, () => new FBNetNetwork(arch)));
+        }
+        cases.Add(("plain at max widths", widest.Flops / 1e6, () => new FBNetNetwork(widest)));
+        cases.Add(("masked supernet (soft)", double.NaN, () => new Supernet(space, [0.3f], [0.35f])));
+        for (int round = 1; round <= rounds; round++)
+            foreach (var (name, mflops, make) in cases)
+            {
+                double nchw, nhwc;
+                using (var net = make()) nchw = Measure(net, channelsLast: false);
+                using (var net = make()) nhwc = Measure(net, channelsLast: true);
+                Console.WriteLine($"{name,-28} {(double.IsNaN(mflops) ? "-" : mflops.ToString("F2")),8} {round,5} | {nchw,8:F1} {Batch * 1000 / nchw,6:F0} | {nhwc,8:F1} {Batch * 1000 / nhwc,6:F0} | {nchw / nhwc,6:F2}");
+                ResultCsv.Append(csv, "network,mflops,round,nchw_ms,nhwc_ms", name, double.IsNaN(mflops) ? "" : mflops.ToString("F2"), round, nchw.ToString("F1"), nhwc.ToString("F1"));
+            }
     }
 
     /// <summary>Largest option of every decision and the last (most expensive) block type everywhere: no skips, full resolution.</summary>
@@ -38,15 +50,23 @@ internal static class TrainingThroughput
         space.Stages.Select(st => Enumerable.Repeat(st.Ops.Length - 1, st.MaxBlocks).ToArray()).ToArray(),
         space.Stages.Select(st => Enumerable.Repeat(st.HiddenWidths.Length - 1, st.MaxBlocks).ToArray()).ToArray());
 
-    private static double Measure(nn.Module<Tensor, Tensor> net)
+    /// <summary>
+    /// Median milliseconds of a training step (zero_grad, forward, cross-entropy, backward, SGD with Nesterov momentum,
+    /// as in the PyTorch peer) after two warm-up steps. With <paramref name="channelsLast"/> the weights and the input
+    /// are converted once, as the trainer does; the strides are checked after the steps so that a layout silently
+    /// lost (a gradient or an optimizer step that returns NCHW) fails the benchmark instead of being timed.
+    /// </summary>
+    public static double Measure(nn.Module<Tensor, Tensor> net, bool channelsLast, int steps = Steps)
     {
         manual_seed(1);
         net.train();
-        using var optimizer = optim.SGD(net.parameters(), 0.01, 0.9);
-        using var x = rand(Batch, 1, 28, 28);
+        if (channelsLast) ChannelsLast.Apply(net);
+        using var optimizer = optim.SGD(net.parameters(), 0.05, 0.9, nesterov: true);
+        using var raw = rand(Batch, 1, 28, 28);
+        using var x = channelsLast ? ChannelsLast.Of(raw) : raw.alias();
         using var y = randint(0, 10, [Batch]);
         var times = new List<double>();
-        for (int i = 0; i < Steps + 2; i++)
+        for (int i = 0; i < steps + 2; i++)
         {
             using var scope = NewDisposeScope();
             var clock = Stopwatch.StartNew();
@@ -55,9 +75,10 @@ internal static class TrainingThroughput
             optimizer.step();
             if (i >= 2) times.Add(clock.Elapsed.TotalMilliseconds);
         }
+        if (channelsLast)
+            foreach (var p in net.parameters().Where(p => p.dim() == 4))
+                if (!ChannelsLast.Is(p) || (p.grad is { } g && !ChannelsLast.Is(g)))
+                    throw new InvalidOperationException($"A conv weight {string.Join("x", p.shape)} lost its channels-last strides during training: strides {string.Join(",", p.stride())}, gradient {string.Join(",", p.grad?.stride() ?? [])}.");
         return times.Order().ElementAt(times.Count / 2);
     }
-
-    private static void Report(string name, double mflops, double ms) =>
-        Console.WriteLine($"{name,-28} {(double.IsNaN(mflops) ? "-" : mflops.ToString("F2")),8} {ms,9:F1} {Batch * 1000 / ms,9:F0}");
 }

@@ -20,33 +20,62 @@ internal static class ImageDataReader
             throw new ArgumentException($"Label column '{o.LabelColumnName}' of the {role} data is {labelColumn.Type} but the training label is {columns.LabelType}. " +
                 "Map both with the same MapValueToKey transformer (fit it once, apply it to both).", nameof(o.ValidationSet));
         var featureColumn = data.Schema[o.FeatureColumnName];
-        var pixels = new List<float>();
-        var labels = new List<int>();
+        // The pixels are held once: rows are counted first (a cursor over no columns loads no image) and the array
+        // is allocated at its final size, instead of growing a list and copying it (twice the data at the peak).
+        long rows = CountRows(data, o.CancellationToken);
+        if (rows == 0)
+            throw new ArgumentException($"The {role} data has no rows.", role == "training" ? "input" : nameof(o.ValidationSet));
+        if (rows * columns.ImageSize > Array.MaxLength)
+            throw new ArgumentException($"The {role} data has {rows} rows of {columns.ImageSize} values, more than one array can hold ({Array.MaxLength}). " +
+                "Resize the images smaller or train on a subset.", role == "training" ? "input" : nameof(o.ValidationSet));
+        var pixels = new float[rows * columns.ImageSize];
+        var labels = new int[rows];
         using var cursor = data.GetRowCursor([featureColumn, labelColumn]);
         var getFeatures = cursor.GetGetter<VBuffer<float>>(featureColumn);
         var getLabel = cursor.GetGetter<uint>(labelColumn);
         VBuffer<float> features = default;
         uint label = 0;
-        float[] dense = new float[columns.ImageSize];
-        for (long row = 0; cursor.MoveNext(); row++)
+        long row = 0;
+        for (; cursor.MoveNext(); row++)
         {
             o.CancellationToken.ThrowIfCancellationRequested();
+            if (row >= rows)
+                throw new InvalidOperationException($"The {role} data view returned more rows on the second pass than on the first ({rows}); it must give the same rows every time it is read.");
             getLabel(ref label);
             if (label == 0)
                 throw new ArgumentException($"Row {row} of the {role} data has a missing label in column '{o.LabelColumnName}' (a value MapValueToKey did not know). " +
                     "Filter such rows out or fit MapValueToKey on data that holds every class.", nameof(o.LabelColumnName));
             getFeatures(ref features);
+            var dense = pixels.AsSpan((int)(row * columns.ImageSize), columns.ImageSize);
             features.CopyTo(dense);
-            int bad = Array.FindIndex(dense, v => !float.IsFinite(v));
+            int bad = FirstNonFinite(dense);
             if (bad >= 0)
                 throw new ArgumentException($"Row {row} of the {role} data has {dense[bad]} at position {bad} of feature column '{o.FeatureColumnName}'. " +
                     "Pixels must be finite; check the image loading and any custom steps before the trainer.", nameof(o.FeatureColumnName));
-            pixels.AddRange(dense);
-            labels.Add((int)label - 1);
+            labels[row] = (int)label - 1;
         }
-        if (labels.Count == 0)
-            throw new ArgumentException($"The {role} data has no rows.", role == "training" ? "input" : nameof(o.ValidationSet));
-        return (pixels.ToArray(), labels.ToArray());
+        if (row != rows)
+            throw new InvalidOperationException($"The {role} data view returned {row} rows on the second pass but {rows} on the first; it must give the same rows every time it is read.");
+        return (pixels, labels);
+    }
+
+    private static long CountRows(IDataView data, CancellationToken cancellationToken)
+    {
+        if (data.GetRowCount() is long known) return known;
+        long n = 0;
+        using var cursor = data.GetRowCursor([]);
+        while (cursor.MoveNext())
+        {
+            if ((n & 1023) == 0) cancellationToken.ThrowIfCancellationRequested();
+            n++;
+        }
+        return n;
+    }
+
+    private static int FirstNonFinite(ReadOnlySpan<float> values)
+    {
+        for (int i = 0; i < values.Length; i++) if (!float.IsFinite(values[i])) return i;
+        return -1;
     }
 
     /// <summary>

@@ -1,11 +1,15 @@
 using FBNetV2.MLNet.Data;
+using FBNetV2.MLNet.Network;
 using TorchSharp;
 using static TorchSharp.torch;
 
 namespace FBNetV2.MLNet.Training;
 
-/// <summary>Cuts an in-memory dataset into shuffled, optionally augmented tensor batches, reproducibly from a seed.</summary>
-internal sealed class BatchSource(LabeledImages data, int batchSize, Device device)
+/// <summary>
+/// Cuts an in-memory dataset into shuffled, optionally augmented tensor batches, reproducibly from a seed; with
+/// <paramref name="channelsLast"/> the image batches come in NHWC memory order (<see cref="ChannelsLast"/>).
+/// </summary>
+internal sealed class BatchSource(LabeledImages data, int batchSize, Device device, bool channelsLast = false)
 {
     public int Count => data.Count;
     public int BatchesPerEpoch => (data.Count + batchSize - 1) / batchSize;
@@ -28,6 +32,7 @@ internal sealed class BatchSource(LabeledImages data, int batchSize, Device devi
             }
             var x = tensor(pixels, [n, data.Channels, data.Height, data.Width]);
             if (random is not null && (cropPadding > 0 || flip)) x = Augment(x, random, cropPadding, flip);
+            if (channelsLast) { using var nchw = x; x = ChannelsLast.Of(nchw); }
             yield return (OnDevice(x), OnDevice(tensor(labels)));
         }
     }

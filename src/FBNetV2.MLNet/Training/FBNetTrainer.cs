@@ -29,9 +29,13 @@ public static class FBNetTrainer
         var (mean, std) = ChannelStatistics(train);
         var net = new FBNetNetwork(arch, mean, std, options.Dropout);
         net.to(device);
+        // Channels-last weights and batches: libtorch's NHWC kernels (measured in docs/benchmarks.md, section 2).
+        bool channelsLast = ChannelsLast.PreferredForTraining(device);
+        if (channelsLast) ChannelsLast.Apply(net);
         using var ema = options.EmaDecay > 0 ? new ModelEma(net, options.EmaDecay, device) : null;
+        if (channelsLast && ema is not null) ChannelsLast.Apply(ema.Network);
         using var optimizer = CreateOptimizer(net, options);
-        var batches = new BatchSource(train, options.BatchSize, device);
+        var batches = new BatchSource(train, options.BatchSize, device, channelsLast);
         int totalSteps = options.Epochs * batches.BatchesPerEpoch, warmupSteps = options.WarmupEpochs * batches.BatchesPerEpoch, step = 0;
         double peakLr = options.LearningRate * options.BatchSize / 128.0;
 

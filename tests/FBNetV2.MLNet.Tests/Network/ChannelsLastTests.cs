@@ -1,0 +1,149 @@
+using FBNetV2.MLNet.Architecture;
+using FBNetV2.MLNet.Network;
+using FBNetV2.MLNet.Onnx;
+using FBNetV2.MLNet.Tests.Search;
+using FBNetV2.MLNet.Training;
+using Microsoft.ML.OnnxRuntime;
+using TorchSharp;
+using Xunit;
+using Xunit.Abstractions;
+using static TorchSharp.torch;
+
+namespace FBNetV2.MLNet.Tests.Network;
+
+/// <summary>
+/// Channels-last training is a memory layout only: the NCHW network is the reference it must equal (logits,
+/// gradients, weights after optimizer steps, BN statistics), and libtorch must really keep the NHWC strides, or the
+/// speed-up measured in docs/benchmarks.md would not be what trains.
+/// </summary>
+public class ChannelsLastTests(ITestOutputHelper output)
+{
+    // Every layer kind of the fixed networks: 1-channel input (ambiguous NCHW/NHWC strides), e1 and expanded
+    // blocks, k3 and k5, stride 2, SE (1x1 maps), h-swish and ReLU, residual adds, a projecting skip, head conv + fc.
+    private const string Arch = "in_c1_s28|conv_k3_c8_s1_hs|ir_k3_e1_c8|ir_k3_e3_c16_s2,ir_k5_e3_c16_se_hs|skip_c24_s2,ir_k3_e4_c24_se|head_c64_f32_hs|cls10";
+
+    [Fact]
+    public void CanonicalStridesForEveryShape()
+    {
+        using var input = rand(4, 1, 28, 28);
+        using var nhwc = ChannelsLast.Of(input);
+        Assert.Equal(new long[] { 784, 1, 28, 1 }, nhwc.stride()); // what PyTorch's to(memory_format=channels_last) gives
+        using var pointwise = rand(24, 16, 1, 1);
+        using var pw = ChannelsLast.Of(pointwise);
+        Assert.Equal(new long[] { 16, 1, 16, 16 }, pw.stride());
+        using var depthwise = rand(16, 1, 5, 5);
+        using var dw = ChannelsLast.Of(depthwise);
+        Assert.Equal(new long[] { 25, 1, 5, 1 }, dw.stride());
+        using var map = rand(2, 3, 4, 5);
+        using var m = ChannelsLast.Of(map);
+        Assert.Equal(new long[] { 60, 1, 15, 3 }, m.stride());
+        Assert.True(ChannelsLast.Is(m));
+        Assert.False(ChannelsLast.Is(map));
+        Assert.Equal(0, (m - map).abs().max().item<float>());
+    }
+
+    [Fact]
+    public void TrainingStepsEqualNchwAndKeepTheLayout()
+    {
+        var arch = ArchitectureString.Parse(Arch);
+        using var nchw = Network(arch);
+        using var nhwc = Network(arch);
+        ChannelsLast.Apply(nhwc);
+        Assert.All(nhwc.parameters().Where(p => p.dim() == 4), p => Assert.True(ChannelsLast.Is(p), $"weight {string.Join("x", p.shape)} strides {string.Join(",", p.stride())}"));
+        using var optA = optim.SGD(nchw.parameters(), 0.05, 0.9, nesterov: true);
+        using var optB = optim.SGD(nhwc.parameters(), 0.05, 0.9, nesterov: true);
+        manual_seed(5);
+        float worstLogit = 0, worstGrad = 0;
+        for (int step = 0; step < 3; step++)
+        {
+            using var scope = NewDisposeScope();
+            var x = rand(16, 1, 28, 28);
+            var y = randint(0, 10, [16]);
+            optA.zero_grad(); optB.zero_grad();
+            var logitsA = nchw.forward(x);
+            var logitsB = nhwc.forward(ChannelsLast.Of(x));
+            worstLogit = Math.Max(worstLogit, RelativeDiff(logitsA, logitsB));
+            nn.functional.cross_entropy(logitsA, y).backward();
+            nn.functional.cross_entropy(logitsB, y).backward();
+            foreach (var (a, b) in nchw.parameters().Zip(nhwc.parameters()))
+            {
+                worstGrad = Math.Max(worstGrad, RelativeDiff(a.grad!, b.grad!));
+                if (b.dim() == 4) Assert.True(ChannelsLast.Is(b.grad!), $"gradient of {string.Join("x", b.shape)} has strides {string.Join(",", b.grad!.stride())}");
+            }
+            optA.step(); optB.step();
+        }
+        output.WriteLine($"largest relative difference NHWC vs NCHW over 3 steps: logits {worstLogit:E2}, gradients {worstGrad:E2}");
+        // Float32 sums in another order differ by about 1e-7 relative per operation; after three SGD steps through
+        // ten layers the measured differences are ~1e-6 (logits) and ~1e-5 (gradients).
+        Assert.True(worstLogit < 1e-4, $"logits differ by {worstLogit:E2}");
+        Assert.True(worstGrad < 1e-3, $"gradients differ by {worstGrad:E2}");
+        var stateA = nchw.state_dict();
+        var stateB = nhwc.state_dict();
+        foreach (var (name, a) in stateA)
+        {
+            if (a.is_floating_point()) Assert.True(RelativeDiff(a, stateB[name]) < 1e-4, $"{name} after 3 steps differs by {RelativeDiff(a, stateB[name]):E2}");
+            if (stateB[name].dim() == 4) Assert.True(ChannelsLast.Is(stateB[name]), $"{name} lost the NHWC layout in the optimizer step");
+        }
+    }
+
+    [Fact]
+    public void ANetworkTrainedChannelsLastExportsWithOnnxParity()
+    {
+        // FBNetTrainer trains channels-last on CPU; the network it returns and its ONNX export must score alike.
+        var tiny = ArchitectureString.Parse("in_c1_s12|conv_k3_c8_s1_hs|ir_k3_e3_c16_s2_se_hs,ir_k5_e3_c16|head_c32_f0_hs|cls3");
+        Assert.True(ChannelsLast.PreferredForTraining(CPU));
+        var options = new TrainingOptions { Epochs = 2, BatchSize = 16, Seed = 4, Threads = 1 };
+        using var net = FBNetTrainer.Train(tiny, DMaskingSearchTests.TinyData(), null, options).Network;
+        using var session = new InferenceSession(OnnxExporter.Export(net), new SessionOptions { IntraOpNumThreads = 1 });
+        manual_seed(11);
+        using var x = rand(5, 1, 12, 12);
+        float[] expected;
+        using (no_grad())
+        using (var p = net.forward(x).softmax(1)) expected = p.data<float>().ToArray();
+        var pixels = x.data<float>().ToArray();
+        using var input = OrtValue.CreateTensorValueFromMemory(pixels, [5, 1, 12, 12]);
+        using var run = new RunOptions();
+        using var results = session.Run(run, [OnnxExporter.InputName], [input], [OnnxExporter.OutputName]);
+        var actual = results[0].GetTensorDataAsSpan<float>().ToArray();
+        float worst = actual.Zip(expected).Max(p => Math.Abs(p.First - p.Second));
+        output.WriteLine($"max |ONNX Runtime - TorchSharp| after channels-last training: {worst:E2}");
+        Assert.True(worst <= 1e-4f, $"ONNX Runtime differs from TorchSharp by {worst:E2}");
+    }
+
+    [Fact]
+    public void ExportOfChannelsLastWeightsEqualsExportOfNchwWeights()
+    {
+        var arch = ArchitectureString.Parse(Arch);
+        using var nchw = Network(arch);
+        using var nhwc = Network(arch);
+        ChannelsLast.Apply(nhwc);
+        nchw.eval(); nhwc.eval();
+        using var a = new InferenceSession(OnnxExporter.Export(nchw));
+        using var b = new InferenceSession(OnnxExporter.Export(nhwc));
+        manual_seed(12);
+        using var x = rand(3, 1, 28, 28);
+        var pixels = x.data<float>().ToArray();
+        using var input = OrtValue.CreateTensorValueFromMemory(pixels, [3, 1, 28, 28]);
+        using var run = new RunOptions();
+        using var ra = a.Run(run, [OnnxExporter.InputName], [input], [OnnxExporter.OutputName]);
+        using var rb = b.Run(run, [OnnxExporter.InputName], [input], [OnnxExporter.OutputName]);
+        // The exporter reads weights in logical order whatever their strides: the two files compute the same function.
+        Assert.Equal(ra[0].GetTensorDataAsSpan<float>().ToArray(), rb[0].GetTensorDataAsSpan<float>().ToArray());
+    }
+
+    private static FBNetNetwork Network(FBNetArchitecture arch)
+    {
+        manual_seed(3);
+        var net = new FBNetNetwork(arch, [0.3f], [0.35f]);
+        net.train();
+        return net;
+    }
+
+    /// <summary>max |a - b| relative to max |a| (both tensors of the same shape, any strides).</summary>
+    private static float RelativeDiff(Tensor a, Tensor b)
+    {
+        using var d = (a - b).abs().max();
+        using var m = a.abs().max();
+        return d.item<float>() / Math.Max(1e-12f, m.item<float>());
+    }
+}
