@@ -54,6 +54,7 @@ public class ChannelsLastTests(ITestOutputHelper output)
         using var optB = optim.SGD(nhwc.parameters(), 0.05, 0.9, nesterov: true);
         manual_seed(5);
         float worstLogit = 0, worstGrad = 0;
+        string worstName = "";
         for (int step = 0; step < 3; step++)
         {
             using var scope = NewDisposeScope();
@@ -65,23 +66,34 @@ public class ChannelsLastTests(ITestOutputHelper output)
             worstLogit = Math.Max(worstLogit, RelativeDiff(logitsA, logitsB));
             nn.functional.cross_entropy(logitsA, y).backward();
             nn.functional.cross_entropy(logitsB, y).backward();
-            foreach (var (a, b) in nchw.parameters().Zip(nhwc.parameters()))
+            // Differences are measured against the largest gradient of the step: some gradients are zero up to
+            // rounding (the BN bias before another BN), where a per-tensor relative difference is meaningless.
+            var pairs = nchw.named_parameters().Zip(nhwc.parameters()).ToList();
+            float scale = pairs.Max(p => p.First.parameter.grad!.abs().max().item<float>());
+            foreach (var ((name, a), b) in pairs)
             {
-                worstGrad = Math.Max(worstGrad, RelativeDiff(a.grad!, b.grad!));
+                using var diff = (a.grad! - b.grad!).abs().max();
+                float d = diff.item<float>() / scale;
+                if (d > worstGrad) (worstGrad, worstName) = (d, name);
                 if (b.dim() == 4) Assert.True(ChannelsLast.Is(b.grad!), $"gradient of {string.Join("x", b.shape)} has strides {string.Join(",", b.grad!.stride())}");
             }
             optA.step(); optB.step();
         }
-        output.WriteLine($"largest relative difference NHWC vs NCHW over 3 steps: logits {worstLogit:E2}, gradients {worstGrad:E2}");
-        // Float32 sums in another order differ by about 1e-7 relative per operation; after three SGD steps through
-        // ten layers the measured differences are ~1e-6 (logits) and ~1e-5 (gradients).
+        output.WriteLine($"largest difference NHWC vs NCHW over 3 steps, relative to the largest logit / gradient: logits {worstLogit:E2}, gradients {worstGrad:E2} ({worstName})");
+        // Float32 sums in another order differ by about 1e-7 relative per operation; the measured differences are
+        // ~1e-6 of the largest logit; gradients are bounded with the same margin.
         Assert.True(worstLogit < 1e-4, $"logits differ by {worstLogit:E2}");
-        Assert.True(worstGrad < 1e-3, $"gradients differ by {worstGrad:E2}");
+        Assert.True(worstGrad < 1e-3, $"gradients differ by {worstGrad:E2} at {worstName}");
         var stateA = nchw.state_dict();
         var stateB = nhwc.state_dict();
         foreach (var (name, a) in stateA)
         {
-            if (a.is_floating_point()) Assert.True(RelativeDiff(a, stateB[name]) < 1e-4, $"{name} after 3 steps differs by {RelativeDiff(a, stateB[name]):E2}");
+            if (!a.is_floating_point()) { Assert.Equal(a.item<long>(), stateB[name].item<long>()); continue; }
+            // Absolute floor: a BN bias whose gradient is zero up to rounding stays near 0 (~1e-10), where a
+            // relative difference is noise.
+            using var diff = (a - stateB[name]).abs().max();
+            using var size = a.abs().max();
+            Assert.True(diff.item<float>() <= 1e-4f * size.item<float>() + 1e-6f, $"{name} after 3 steps differs by {diff.item<float>():E2} (max |value| {size.item<float>():E2})");
             if (stateB[name].dim() == 4) Assert.True(ChannelsLast.Is(stateB[name]), $"{name} lost the NHWC layout in the optimizer step");
         }
     }
