@@ -28,7 +28,8 @@ public static class ChannelsLast
     {
         if (t.dim() != 4) return t.alias();
         long n = t.shape[0], c = t.shape[1], h = t.shape[2], w = t.shape[3];
-        using var nhwc = t.permute(0, 2, 3, 1).contiguous();
+        using var permuted = t.permute(0, 2, 3, 1);
+        using var nhwc = permuted.contiguous();
         return nhwc.as_strided([n, c, h, w], [h * w * c, 1, w * c, c]);
     }
 
