@@ -5,13 +5,10 @@ namespace FBNetV2.MLNet.Tests.Data;
 
 public class FashionMnistTests
 {
-    // Runs only where the Debian package dataset-fashion-mnist is installed.
-    [Fact]
+    [RequiresFact(Prerequisite.FashionMnist)]
     public void FullDatasetHasOfficialCounts()
     {
-        if (!FashionMnist.IsAvailable())
-            return;
-
+        Prerequisites.Require(Prerequisite.FashionMnist);
         var train = FashionMnist.Load(FashionMnist.DefaultDirectory, train: true);
         var test = FashionMnist.Load(FashionMnist.DefaultDirectory, train: false);
 

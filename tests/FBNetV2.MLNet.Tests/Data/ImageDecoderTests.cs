@@ -15,8 +15,14 @@ public class ImageDecoderTests
 
         Assert.Equal((1000, 1, 28, 28), (data.Count, data.Channels, data.Height, data.Width));
         Assert.Equal(1, ImageDecoder.GuessChannels(folder));
-        if (!FashionMnist.IsAvailable())
-            return;
+    }
+
+    [RequiresFact(Prerequisite.FashionMnist)]
+    public void CommittedSampleMatchesTheOfficialData()
+    {
+        Prerequisites.Require(Prerequisite.FashionMnist);
+        var folder = ImageFolder.Scan(Path.Combine(TestPaths.FashionMnistSample, "train"));
+        var data = ImageDecoder.Load(folder, channels: 1, height: null, width: null);
         // train/Ankle_boot/00000.png is image 0 of the official training set.
         var official = IdxFile.ReadImages(Path.Combine(FashionMnist.DefaultDirectory, "train-images-idx3-ubyte.gz"));
         int first = folder.Items.ToList().FindIndex(i => i.ImagePath.EndsWith("Ankle_boot/00000.png", StringComparison.Ordinal));

@@ -27,11 +27,19 @@ public static class OnnxChecker
     /// <summary>Null when python3 or its onnx module is missing; otherwise the exit code and the checker's output.</summary>
     public static (int ExitCode, string Output)? Check(IEnumerable<string> paths)
     {
-        var configured = Environment.GetEnvironmentVariable("FBNET_PYTHON");
-        string[] candidates = string.IsNullOrEmpty(configured) ? ["python3", "/usr/bin/python3"] : [configured];
-        var python = candidates.FirstOrDefault(p => Run(p, ["-c", "import onnx"]) is { ExitCode: 0 });
+        var python = FindPython();
         return python is null ? null : Run(python, ["-c", Script, .. paths]);
     }
+
+    private static readonly Lazy<string?> Python = new(() =>
+    {
+        var configured = Environment.GetEnvironmentVariable("FBNET_PYTHON");
+        string[] candidates = string.IsNullOrEmpty(configured) ? ["python3", "/usr/bin/python3"] : [configured];
+        return candidates.FirstOrDefault(p => Run(p, ["-c", "import onnx"]) is { ExitCode: 0 });
+    });
+
+    /// <summary>The interpreter that can import onnx, or null (looked up once per test run).</summary>
+    public static string? FindPython() => Python.Value;
 
     private static (int ExitCode, string Output)? Run(string python, IEnumerable<string> args)
     {

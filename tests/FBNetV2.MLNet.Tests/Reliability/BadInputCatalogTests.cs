@@ -256,16 +256,16 @@ public sealed class BadInputCatalogTests
         Assert.Equal("user data", File.ReadAllText(file));
     }
 
-    [Fact]
+    [RequiresFact(Prerequisite.ReadOnlyFolder)]
     public void Read_only_checkpoint_folder()
     {
         using var dir = new TempDirectory();
-        var (folder, how) = ReadOnlyFolder(dir.Path);
+        using var readOnly = ReadOnlyFolder.TryCreate(dir.Path)!;
+        var (folder, how) = (readOnly.Path, readOnly.How);
         var o = TinySearch(folder);
         var e = Clear<IOException>(() => DMaskingSearch.Run(DMaskingSearchTests.TinySpace(), DMaskingSearchTests.TinyData(8), o),
             "cannot be written", "Choose a folder you can write to");
         Assert.True(e.InnerException is UnauthorizedAccessException or IOException, how);
-        RestoreWritable(folder);
     }
 
     [Fact]
@@ -288,40 +288,13 @@ public sealed class BadInputCatalogTests
         Assert.Equal("user data", File.ReadAllText(file));
     }
 
-    [Fact]
+    [RequiresFact(Prerequisite.ReadOnlyFolder)]
     public void Read_only_output_folder()
     {
         using var dir = new TempDirectory();
-        var (folder, how) = ReadOnlyFolder(dir.Path);
-        Clear<IOException>(() => RunArtifacts.Prepare(folder, force: false), "is not writable", "Choose a folder you can write to");
-        RestoreWritable(folder);
-    }
-
-    /// <summary>
-    /// A folder that cannot be written: chmod 555 for an ordinary user. Root ignores the mode bits, so there a folder
-    /// under /proc (a kernel file system that refuses new files) stands in, and the description says which was used.
-    /// </summary>
-    internal static (string Folder, string How) ReadOnlyFolder(string parent)
-    {
-        var folder = Directory.CreateDirectory(Path.Combine(parent, "read-only")).FullName;
-        File.SetUnixFileMode(folder, UnixFileMode.UserRead | UnixFileMode.UserExecute | UnixFileMode.GroupRead | UnixFileMode.GroupExecute | UnixFileMode.OtherRead | UnixFileMode.OtherExecute);
-        try
-        {
-            File.WriteAllText(Path.Combine(folder, "probe"), "");
-            File.Delete(Path.Combine(folder, "probe"));
-        }
-        catch (UnauthorizedAccessException)
-        {
-            return (folder, "chmod 555");
-        }
-        RestoreWritable(folder);
-        return ("/proc/fbnet-read-only-test", "running as root, chmod does not stop writes: /proc used instead");
-    }
-
-    internal static void RestoreWritable(string folder)
-    {
-        if (folder.StartsWith("/proc/", StringComparison.Ordinal) || !Directory.Exists(folder)) return;
-        File.SetUnixFileMode(folder, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+        using var readOnly = ReadOnlyFolder.TryCreate(dir.Path)!;
+        Clear<IOException>(() => RunArtifacts.Prepare(readOnly.Path, force: false), "is not writable", "Choose a folder you can write to");
+        Assert.Empty(Directory.GetFileSystemEntries(readOnly.Path));
     }
 
     // ---------------- Model zips and ONNX files ----------------

@@ -196,16 +196,12 @@ public sealed class FaultTests(ITestOutputHelper output)
         AssertSameSearch(full, RunSearch(Search(dir.Path)), "after a full disk");
     }
 
-    [Fact]
+    [RequiresFact(Prerequisite.MountTmpfs)]
     public void Full_tmpfs_gives_a_clear_error()
     {
         using var dir = new TempDirectory();
         var mount = dir.Folder("tiny");
-        if (!Mount(mount))
-        {
-            output.WriteLine("mount -t tmpfs is not permitted here (not root, or no CAP_SYS_ADMIN); covered by the /dev/full test only.");
-            return;
-        }
+        Assert.True(FileSystemFaults.Mount(mount, "size=4k"), "mount -t tmpfs failed although the probe succeeded");
         output.WriteLine($"mounted a 4 KiB tmpfs at {mount}");
         try
         {
@@ -215,22 +211,7 @@ public sealed class FaultTests(ITestOutputHelper output)
         }
         finally
         {
-            Process.Start("umount", mount)!.WaitForExit();
-        }
-    }
-
-    private static bool Mount(string folder)
-    {
-        try
-        {
-            using var p = Process.Start(new ProcessStartInfo("mount", ["-t", "tmpfs", "-o", "size=4k", "tmpfs", folder]) { RedirectStandardError = true })!;
-            p.StandardError.ReadToEnd();
-            p.WaitForExit();
-            return p.ExitCode == 0;
-        }
-        catch (System.ComponentModel.Win32Exception)
-        {
-            return false;
+            FileSystemFaults.Unmount(mount);
         }
     }
 }
