@@ -7,13 +7,15 @@ namespace FBNetV2.MLNet.Cli;
 /// <summary>
 /// The <c>fbnet</c> command line: search, train, evaluate, predict, export, archs. <see cref="Run"/> is the whole
 /// program with its streams and cancellation passed in, so tests call it in-process.
-/// Exit codes: 0 success, 1 bad input or a failed run, 2 usage error, 130 cancelled (Ctrl+C).
+/// Exit codes: 0 success, 1 bad input or a failed run, 2 usage error, 3 internal error (a bug in fbnet or a library
+/// it uses, never the user's input), 130 cancelled (Ctrl+C).
 /// </summary>
 public static class FBNetCli
 {
     public const int Success = 0;
     public const int Failure = 1;
     public const int UsageError = 2;
+    public const int InternalError = 3;
     public const int Cancelled = 130;
 
     public static int Run(string[] args, TextWriter stdout, TextWriter stderr, CancellationToken cancellationToken = default)
@@ -75,17 +77,18 @@ public static class FBNetCli
             return Failure;
         }
         catch (Exception e) when (e is IOException or ArgumentException or FormatException or InvalidOperationException
-                                      or UnauthorizedAccessException or System.Text.Json.JsonException or NotSupportedException)
+                                      or UnauthorizedAccessException or System.Text.Json.JsonException or NotSupportedException
+                                  && !FaultOrigin.IsInternal(e))
         {
             io.Err.WriteLine($"error: {Describe(e)}");
             return Failure;
         }
         catch (Exception e)
         {
-            io.Err.WriteLine($"error: unexpected {e.GetType().Name}: {Describe(e)}");
+            io.Err.WriteLine($"internal error (a bug, not a problem with your input): {e.GetType().Name}: {Describe(e)}");
             if (Environment.GetEnvironmentVariable("FBNET_DEBUG") == "1") io.Err.WriteLine(e);
-            else io.Err.WriteLine("Set FBNET_DEBUG=1 for the stack trace.");
-            return Failure;
+            else io.Err.WriteLine("Set FBNET_DEBUG=1 for the stack trace, and report it with the command line.");
+            return InternalError;
         }
     }
 

@@ -166,13 +166,13 @@ public sealed class CliUsageTests
         }
         var r = Fbnet.Run("evaluate", "--model", zip, "--data", data);
         Assert.Equal(FBNetCli.Failure, r.ExitCode);
-        Assert.Contains("is not an FBNet model: it holds no ONNX model", r.Err);
+        Assert.Contains("holds no ONNX model", r.Err);
 
         string text = Path.Combine(temp.Path, "model.zip");
         File.WriteAllText(text, "hello");
         r = Fbnet.Run("evaluate", "--model", text, "--data", data);
         Assert.Equal(FBNetCli.Failure, r.ExitCode);
-        Assert.Contains("is not an FBNet model: it is not a zip file", r.Err);
+        Assert.Contains("is not a complete ML.NET model zip", r.Err);
 
         r = Fbnet.Run("predict", "--model", Path.Combine(temp.Path, "missing.zip"), Path.Combine(data, "disc", "disc-00.png"));
         Assert.Equal(FBNetCli.Failure, r.ExitCode);
@@ -190,5 +190,33 @@ public sealed class CliUsageTests
         Assert.Equal(FBNetCli.Cancelled, r.ExitCode);
         Assert.Contains("Cancelled", r.Err);
         Assert.False(Directory.Exists(Path.Combine(temp.Path, "out")));
+    }
+}
+
+public class CliExitCodeTests
+{
+    private static (int Code, string Err) Guard(Func<int> body)
+    {
+        var err = new StringWriter();
+        int code = FBNetCli.Guard(new CliIO(TextWriter.Null, err, CancellationToken.None), body);
+        return (code, err.ToString());
+    }
+
+    [Fact]
+    public void Bad_input_exits_1_and_internal_errors_exit_3()
+    {
+        Assert.Equal(FBNetCli.Failure, Guard(() => throw new CliInputException("--data 'x' does not exist")).Code);
+        Assert.Equal(FBNetCli.Failure, Guard(() => throw new ArgumentException("Budget must be positive")).Code);
+        Assert.Equal(FBNetCli.Failure, Guard(() => { ArgumentException.ThrowIfNullOrEmpty(""); return 0; }).Code);
+
+        // Faults of the program, not of the input: a null dereference, and argument or state exceptions that .NET's
+        // collections raise when fbnet's own code is wrong.
+        var nullRef = Guard(() => throw new NullReferenceException());
+        Assert.Equal((FBNetCli.InternalError, true), (nullRef.Code, nullRef.Err.Contains("internal error")));
+        var duplicate = Guard(() => { _ = new Dictionary<int, int> { { 1, 1 }, { 1, 2 } }; return 0; });
+        Assert.Equal(FBNetCli.InternalError, duplicate.Code);
+        Assert.Contains("internal error (a bug, not a problem with your input)", duplicate.Err);
+        Assert.Equal(FBNetCli.InternalError, Guard(() => Array.Empty<int>().First()).Code);
+        Assert.Equal(3, FBNetCli.InternalError); // documented in the README
     }
 }

@@ -328,6 +328,53 @@ public sealed class BadInputCatalogTests
         Assert.DoesNotContain("target of an invocation", e.Message);
     }
 
+    [Fact]
+    public void Whole_zip_naming_an_unknown_component_is_not_called_damaged()
+    {
+        // A zip that reads whole but names a loader no referenced assembly registers: what an app without
+        // Microsoft.ML.OnnxTransformer sees. The fix is a package reference, not a new copy of the file.
+        using var dir = new TempDirectory();
+        var path = Path.Combine(dir.Path, "model.zip");
+        var ml = new MLContext(1);
+        using (var model = TinyModel(ml, out var data)) ml.Model.Save(model, data.Schema, path);
+        int renamed = 0;
+        using (var zip = System.IO.Compression.ZipFile.Open(path, System.IO.Compression.ZipArchiveMode.Update))
+        {
+            foreach (var entry in zip.Entries.Where(e => e.Name == "Model.key").ToList())
+            {
+                byte[] bytes;
+                using (var read = entry.Open()) { using var m = new MemoryStream(); read.CopyTo(m); bytes = m.ToArray(); }
+                // The loader signature of every OnnxTransformer is stored as ASCII text in its Model.key header.
+                var text = System.Text.Encoding.Latin1.GetString(bytes);
+                int at = text.IndexOf("OnnxTransform", StringComparison.Ordinal);
+                if (at < 0) continue;
+                bytes[at] = (byte)'X';
+                entry.Delete();
+                using var write = zip.CreateEntry(entry.FullName).Open();
+                write.Write(bytes);
+                renamed++;
+            }
+        }
+        Assert.True(renamed > 0, "no OnnxTransformer loader name found in the zip: the test's assumption about ML.NET's layout broke");
+        var e = Assert.ThrowsAny<Exception>(() => FBNetModelFile.Load(ml, path, out _));
+        Assert.False(e is InvalidDataException, $"a whole zip was called damaged: {e.Message}");
+        Assert.IsType<InvalidOperationException>(e);
+        Assert.Contains("cannot load a component", e.Message);
+        Assert.Contains("Microsoft.ML.OnnxTransformer", e.Message);
+    }
+
+    [Fact]
+    public void Onnx_model_is_read_from_a_saved_zip()
+    {
+        using var dir = new TempDirectory();
+        var path = Path.Combine(dir.Path, "model.zip");
+        var ml = new MLContext(1);
+        using var model = TinyModel(ml, out var data);
+        ml.Model.Save(model, data.Schema, path);
+        using var session = new InferenceSession(FBNetModelFile.ReadOnnxModel(path));
+        Assert.Equal(64, session.InputMetadata.Single().Value.Dimensions.Where(d => d > 0).Aggregate(1, (a, b) => a * b));
+    }
+
     private static void Consume(IDataView view)
     {
         using var cursor = view.GetRowCursor(view.Schema);

@@ -30,7 +30,10 @@ internal sealed class ReadOnlyFolder : IDisposable
         if (OperatingSystem.IsWindows()) return null; // no Unix modes, mounts or chattr
         var folder = Directory.CreateDirectory(System.IO.Path.Combine(parent, "read-only")).FullName;
         File.SetUnixFileMode(folder, UnixFileMode.UserRead | UnixFileMode.UserExecute | UnixFileMode.GroupRead | UnixFileMode.GroupExecute | UnixFileMode.OtherRead | UnixFileMode.OtherExecute);
-        void Writable() => File.SetUnixFileMode(folder, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+        void Writable()
+        {
+            if (!OperatingSystem.IsWindows()) File.SetUnixFileMode(folder, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+        }
         if (!CanWrite(folder)) return new ReadOnlyFolder(folder, "chmod 555", Writable);
         Writable();
         if (FileSystemFaults.Mount(folder, "ro,size=4k"))
