@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Text;
 using FBNetV2.MLNet.Architecture;
+using Google.Protobuf;
 using FBNetV2.MLNet.Network;
 using FBNetV2.MLNet.Onnx;
 using Microsoft.ML.OnnxRuntime;
@@ -154,19 +155,78 @@ public sealed class ArchitectureFuzzer(int seed)
         RandomizeBatchNorm(net);
         net.eval();
         var x = rand(2, a.InputChannels, a.InputSize, a.InputSize);
-        float[] expected;
-        using (no_grad()) expected = net.forward(x).softmax(1).data<float>().ToArray();
+        return ParityDiff(net, x);
+    }
 
-        using var session = new InferenceSession(OnnxExporter.Export(net), new SessionOptions { IntraOpNumThreads = 1 });
+    /// <summary>
+    /// The largest difference between ONNX Runtime and eval-mode TorchSharp on <paramref name="x"/>, over the
+    /// probabilities (absolute) and the logits (relative to 1 + |logit|). Probabilities alone hide errors: a saturated
+    /// softmax maps very different logits to the same 0 and 1. The logits are read from the exported graph with the
+    /// softmax's input added as a second output (<see cref="WithLogitsOutput"/>); the product's outputs stay as they are.
+    /// </summary>
+    public static float ParityDiff(FBNetNetwork net, Tensor x)
+    {
+        float[] expectedLogits;
+        using (no_grad()) expectedLogits = net.forward(x).data<float>().ToArray();
+        var expected = Softmax(expectedLogits, net.Architecture.NumClasses);
+
+        using var session = new InferenceSession(WithLogitsOutput(OnnxExporter.Export(net)), new SessionOptions { IntraOpNumThreads = 1 });
         var pixels = x.data<float>().ToArray();
-        using var input = OrtValue.CreateTensorValueFromMemory(pixels, [2, a.InputChannels, a.InputSize, a.InputSize]);
+        using var input = OrtValue.CreateTensorValueFromMemory(pixels, x.shape);
         using var run = new RunOptions();
-        using var results = session.Run(run, [OnnxExporter.InputName], [input], [OnnxExporter.OutputName]);
+        using var results = session.Run(run, [OnnxExporter.InputName], [input], [OnnxExporter.OutputName, LogitsOutputName]);
         var actual = results[0].GetTensorDataAsSpan<float>();
-        if (actual.Length != expected.Length) return float.PositiveInfinity;
+        var logits = results[1].GetTensorDataAsSpan<float>();
+        if (actual.Length != expected.Length || logits.Length != expectedLogits.Length) return float.PositiveInfinity;
         float worst = 0;
-        for (int i = 0; i < actual.Length; i++) worst = Math.Max(worst, Math.Abs(actual[i] - expected[i]));
-        return worst;
+        for (int i = 0; i < actual.Length; i++)
+        {
+            worst = Math.Max(worst, Math.Abs(actual[i] - expected[i]));
+            worst = Math.Max(worst, Math.Abs(logits[i] - expectedLogits[i]) / (1 + Math.Abs(expectedLogits[i])));
+        }
+        return float.IsNaN(worst) ? float.PositiveInfinity : worst;
+    }
+
+    public const string LogitsOutputName = "fbnet_test_logits";
+
+    /// <summary>
+    /// The exported model with the input of its final Softmax (the logits) as an extra graph output, through an
+    /// Identity node so that the name is fixed. Fails when the output is not produced by a Softmax.
+    /// </summary>
+    public static byte[] WithLogitsOutput(byte[] model)
+    {
+        var proto = global::Onnx.ModelProto.Parser.ParseFrom(model);
+        var graph = proto.Graph;
+        string output = graph.Output.Single(o => o.Name == OnnxExporter.OutputName).Name;
+        var softmax = graph.Node.Single(n => n.Output.Contains(output));
+        if (softmax.OpType != "Softmax") throw new InvalidOperationException($"the output '{output}' comes from {softmax.OpType}, not Softmax");
+        var identity = new global::Onnx.NodeProto { OpType = "Identity", Name = "fbnet_test_logits_identity" };
+        identity.Input.Add(softmax.Input[0]);
+        identity.Output.Add(LogitsOutputName);
+        graph.Node.Add(identity);
+        graph.Output.Add(new global::Onnx.ValueInfoProto
+        {
+            Name = LogitsOutputName,
+            Type = new global::Onnx.TypeProto { TensorType = new global::Onnx.TypeProto.Types.Tensor { ElemType = (int)global::Onnx.TensorProto.Types.DataType.Float } },
+        });
+        using var stream = new MemoryStream();
+        proto.WriteTo(stream);
+        return stream.ToArray();
+    }
+
+    private static float[] Softmax(float[] logits, int classes)
+    {
+        var p = new float[logits.Length];
+        for (int row = 0; row < logits.Length / classes; row++)
+        {
+            var span = logits.AsSpan(row * classes, classes);
+            float max = float.NegativeInfinity;
+            foreach (var v in span) max = Math.Max(max, v);
+            double sum = 0;
+            for (int c = 0; c < classes; c++) sum += Math.Exp(span[c] - max);
+            for (int c = 0; c < classes; c++) p[row * classes + c] = (float)(Math.Exp(span[c] - max) / sum);
+        }
+        return p;
     }
 
     // ---------------- generation ----------------

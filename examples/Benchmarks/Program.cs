@@ -4,7 +4,7 @@ using FBNetV2.MLNet.Benchmarks;
 switch (args.FirstOrDefault())
 {
     case "scaling": SearchScaling.Run(Options(args)); break;
-    case "scaling-one": SearchScaling.RunOne(args[1], int.Parse(args[2]), int.Parse(args[3])); break;
+    case "scaling-one": SearchScaling.RunOne(args[1], int.Parse(args[2]), int.Parse(args[3]), args.Length > 4 ? int.Parse(args[4]) : 5); break;
     case "train-throughput": TrainingThroughput.Run(Options(args)); break;
     case "peer-throughput": return PeerThroughput.Run(Options(args));
     case "fashion-train": FashionTraining.Run(Options(args)); break;
@@ -17,7 +17,7 @@ switch (args.FirstOrDefault())
     case "plot": Plots.Run(Options(args)); break;
     case "network-latency": NetworkLatency.Run(Options(args)); break;
     default:
-        Console.WriteLine("usage: dotnet run --project examples/Benchmarks -c Release -- scaling [--csv F] | train-throughput [--rounds 1] [--csv F] | peer-throughput [--rounds 3] [--steps 10] [--archs Compact-S;Compact-M;HandCNN-28] [--threads 2] [--python /usr/bin/python3] [--csv F] | fashion-train [--arch Compact-M] [--match-mflops M] [--epochs 12] [--threads 0] [--csv F] | classic [--trainers lightgbm,sdca] [--lgbm-iterations N] [--seed 1] [--threads 0] | fashion-search [--budget-mflops 5] [--search-images N] [--search-epochs N] [--train-epochs N] [--random 3] [--seed 1] [--threads 0] [--csv F] | fuzz [--count 500] [--seed 1] | latency [--networks 20] [--threads 1] [--repeats 50] [--rounds 3] [--network-rounds 3] [--table PATH] [--rebuild 1] [--csv F] | latency-search [--budget-ms 0.15] [--search-images 3000] [--search-epochs 3] [--train-epochs 1] [--threads 1] [--table PATH] | latency-noise [--seconds 30] | plot [--data docs/data] [--out docs/plots] | network-latency [--archs Compact-S;HandCNN-28@4.885;ARCH] [--threads 1] [--rounds 5]");
+        Console.WriteLine("usage: dotnet run --project examples/Benchmarks -c Release -- scaling [--resolution-options 1,2,4] [--channel-options 1,2,4,8,16,32] [--steps 5] [--csv F] | train-throughput [--rounds 1] [--csv F] | peer-throughput [--rounds 3] [--steps 10] [--archs Compact-S;Compact-M;HandCNN-28] [--threads 2] [--python /usr/bin/python3] [--csv F] | fashion-train [--arch Compact-M] [--match-mflops M] [--epochs 12] [--threads 0] [--csv F] | classic [--trainers lightgbm,sdca] [--lgbm-iterations N] [--seed 1] [--threads 0] | fashion-search [--budget-mflops 5] [--search-images N] [--search-epochs N] [--train-epochs N] [--random 3] [--seed 1] [--threads 0] [--csv F] | fuzz [--count 500] [--seed 1] | latency [--networks 20] [--threads 1] [--repeats 50] [--rounds 3] [--network-rounds 3] [--table PATH] [--rebuild 1] [--csv F] | latency-search [--budget-ms 0.15] [--search-images 3000] [--search-epochs 3] [--train-epochs 1] [--threads 1] [--table PATH] | latency-noise [--seconds 30] | plot [--data docs/data] [--out docs/plots] | network-latency [--archs Compact-S;HandCNN-28@4.885;ARCH] [--threads 1] [--rounds 5]");
         return 2;
 }
 return 0;

@@ -14,44 +14,77 @@ namespace FBNetV2.MLNet.Benchmarks;
 /// </summary>
 internal static class SearchScaling
 {
-    private const int Layers = 6, MaxWidth = 64, Size = 16, Batch = 32, Steps = 5;
+    private const int Layers = 6, MaxWidth = 64, Size = 16, Batch = 32, DefaultSteps = 5;
     private static readonly TimeSpan ChildLimit = TimeSpan.FromSeconds(150);
 
+    /// <param name="a">--csv F; --resolution-options 1,2,4 and --channel-options 1,2,4,8,16,32 (the grid); --steps 5.</param>
     public static void Run(Dictionary<string, string> a)
     {
         string? csv = a.GetValueOrDefault("csv");
-        Console.WriteLine($"(NaN: the configuration did not finish within {ChildLimit.TotalSeconds:F0} s)");
-        Console.WriteLine($"Search scaling: {Layers} conv3x3-BN-ReLU layers, max width {MaxWidth}, input {Size}x{Size}, batch {Batch}, {torch.get_num_threads()} threads, median of {Steps} steps");
+        int[] resolutionOptions = Ints(a.GetValueOrDefault("resolution-options", "1,2,4"));
+        int[] channelOptions = Ints(a.GetValueOrDefault("channel-options", "1,2,4,8,16,32"));
+        int steps = int.Parse(a.GetValueOrDefault("steps", DefaultSteps.ToString()));
+        Console.WriteLine($"Search scaling: {Layers} conv3x3-BN-ReLU layers, max width {MaxWidth}, input {Size}x{Size}, batch {Batch}, {torch.get_num_threads()} threads, median of {steps} steps");
         Console.WriteLine($"{"res opts",8} {"ch opts",8} | {"plain ms",9} {"plain MB",9} | {"masked ms",10} {"masked MB",10} {"x time",7} {"x mem",7} | {"explicit ms",12} {"explicit MB",12} {"x time",7} {"x mem",7}");
-        foreach (int res in new[] { 1, 2, 4 })
+        var failures = new List<string>();
+        foreach (int res in resolutionOptions)
         {
-            var plain = Child("plain", 1, 1);
-            foreach (int ch in new[] { 1, 2, 4, 8, 16, 32 })
+            var plain = Child("plain", 1, 1, steps, failures);
+            foreach (int ch in channelOptions)
             {
-                var masked = Child("masked", ch, res);
-                var e = Child("explicit", ch, res);
+                var masked = Child("masked", ch, res, steps, failures);
+                var e = Child("explicit", ch, res, steps, failures);
                 Console.WriteLine($"{res,8} {ch,8} | {plain.Ms,9:F1} {plain.Mb,9:F1} | {masked.Ms,10:F1} {masked.Mb,10:F1} {masked.Ms / plain.Ms,7:F2} {masked.Mb / plain.Mb,7:F2} | " +
                     $"{e.Ms,12:F1} {e.Mb,12:F1} {e.Ms / plain.Ms,7:F2} {e.Mb / plain.Mb,7:F2}");
                 ResultCsv.Append(csv, "resolution_options,channel_options,plain_ms,plain_mb,masked_ms,masked_mb,explicit_ms,explicit_mb",
                     res, ch, plain.Ms, plain.Mb, masked.Ms, masked.Mb, e.Ms, e.Mb);
             }
         }
+        // NaN in the table: a configuration that failed; each says why.
+        foreach (var f in failures.Distinct()) Console.WriteLine($"NaN: {f}");
+        if (failures.Count > 0) Environment.ExitCode = 1;
     }
 
-    private static (double Ms, double Mb) Child(string kind, int channelOptions, int resolutionOptions)
+    private static int[] Ints(string list) => list.Split(',').Select(int.Parse).ToArray();
+
+    /// <summary>
+    /// This program again, in a child process, for one configuration. Under `dotnet Benchmarks.dll` the process is
+    /// dotnet and needs the dll; under `dotnet run` (or the app host) it is the program itself, which a dll argument
+    /// would confuse.
+    /// </summary>
+    internal static ProcessStartInfo Self(params string[] args)
     {
-        var psi = new ProcessStartInfo(Environment.ProcessPath!, [typeof(SearchScaling).Assembly.Location, "scaling-one", kind, channelOptions.ToString(), resolutionOptions.ToString()])
-        { RedirectStandardOutput = true };
-        using var p = Process.Start(psi)!;
+        string host = Environment.ProcessPath!;
+        var psi = new ProcessStartInfo(host) { RedirectStandardOutput = true, RedirectStandardError = true };
+        if (Path.GetFileNameWithoutExtension(host).Equals("dotnet", StringComparison.OrdinalIgnoreCase))
+            psi.ArgumentList.Add(typeof(SearchScaling).Assembly.Location);
+        foreach (var arg in args) psi.ArgumentList.Add(arg);
+        return psi;
+    }
+
+    private static (double Ms, double Mb) Child(string kind, int channelOptions, int resolutionOptions, int steps, List<string> failures)
+    {
+        string what = $"{kind} with {channelOptions} channel and {resolutionOptions} resolution option(s)";
+        using var p = Process.Start(Self("scaling-one", kind, channelOptions.ToString(), resolutionOptions.ToString(), steps.ToString()))!;
         var reading = p.StandardOutput.ReadToEndAsync();
-        if (!p.WaitForExit(ChildLimit)) { p.Kill(); return (double.NaN, double.NaN); } // reported as NaN: did not finish in time
+        var errors = p.StandardError.ReadToEndAsync();
+        if (!p.WaitForExit(ChildLimit))
+        {
+            p.Kill();
+            failures.Add($"{what} did not finish within {ChildLimit.TotalSeconds:F0} s");
+            return (double.NaN, double.NaN);
+        }
+        p.WaitForExit();
         string output = reading.Result;
         var last = output.Trim().Split('\n')[^1].Split(' ');
-        return p.ExitCode == 0 ? (double.Parse(last[0]), double.Parse(last[1])) : (double.NaN, double.NaN);
+        if (p.ExitCode == 0 && last.Length == 2 && double.TryParse(last[0], out var ms) && double.TryParse(last[1], out var mb)) return (ms, mb);
+        string why = (errors.Result + output).Trim().Split('\n').FirstOrDefault(l => l.Length > 0) ?? "no output";
+        failures.Add($"{what} exited with code {p.ExitCode}: {why}");
+        return (double.NaN, double.NaN);
     }
 
     /// <summary>Runs one configuration and prints "median-ms peak-MB".</summary>
-    public static void RunOne(string kind, int channelOptions, int resolutionOptions)
+    public static void RunOne(string kind, int channelOptions, int resolutionOptions, int steps = DefaultSteps)
     {
         torch.manual_seed(1);
         var widths = Enumerable.Range(1, channelOptions).Select(i => MaxWidth * i / channelOptions).ToArray();
@@ -109,9 +142,9 @@ internal static class SearchScaling
         long baseline = Rss("VmRSS");
         File.WriteAllText("/proc/self/clear_refs", "5"); // reset the peak-RSS counter
         Step();
-        var times = Enumerable.Range(0, Steps).Select(_ => Step()).Order().ToArray();
+        var times = Enumerable.Range(0, steps).Select(_ => Step()).Order().ToArray();
         double peakMb = (Rss("VmHWM") - baseline) / 1024.0;
-        Console.WriteLine($"{times[Steps / 2]:F3} {Math.Max(peakMb, 0.1):F3}");
+        Console.WriteLine($"{times[steps / 2]:F3} {Math.Max(peakMb, 0.1):F3}");
     }
 
     private static long Rss(string key) =>

@@ -32,12 +32,12 @@ public static class LatencyProfiler
 
         // Every model is built once, then all are timed in passes (see LatencyProfileOptions.Rounds). A new table also
         // times a few whole networks of the space, to learn the per-call overhead that each layer's own timing included.
+        // The reference network is timed in the same passes (and so at the same speed of the machine) as the layers.
         var calibration = existing is null ? space.CalibrationNetworks().ToList() : [];
-        var models = calibration.Select(a =>
-        {
-            using var net = new FBNetNetwork(a);
-            return (OnnxExporter.Export(net), new long[] { options.Batch, a.InputChannels, a.InputSize, a.InputSize });
-        }).ToList();
+        bool timeReference = existing?.Reference is null;
+        var models = calibration.Select(a => ExportForTiming(a, options.Batch)).ToList();
+        if (timeReference) models.Add(ReferenceModel(options.Batch));
+        int firstLayer = models.Count;
         var owners = new List<int>();
         for (int i = 0; i < missing.Count; i++)
             foreach (var widths in LatencyFamily.GridPoints(missing[i].Axes))
@@ -46,16 +46,42 @@ public static class LatencyProfiler
                 owners.Add(i);
             }
         var times = OnnxLatencyMeter.Typical(models, options, (done, total, index, elapsed) => options.Progress?.Report(new LatencyProfileProgress(
-            done, total, index < calibration.Count ? "whole networks" : missing[owners[index - calibration.Count]].Key, elapsed)), cancellationToken);
+            done, total, index < firstLayer ? "whole networks" : missing[owners[index - firstLayer]].Key, elapsed)), cancellationToken);
 
-        var layerTimes = times.Skip(calibration.Count).ToArray();
+        var layerTimes = times.Skip(firstLayer).ToArray();
         // Each family's grid points were queued together, in order.
         var measured = new List<LatencyFamily>();
         for (int i = 0, offset = 0; i < missing.Count; offset += measured[^1].Milliseconds.Length, i++)
             measured.Add(new LatencyFamily(missing[i].Key, missing[i].Axes, layerTimes[offset..(offset + LatencyFamily.GridSize(missing[i].Axes))]));
         var raw = (existing ?? new LatencyTable(identity, 0, [])).With(measured);
-        double overhead = existing?.OverheadMilliseconds ?? Overhead(raw, calibration, times);
-        return new LatencyTable(identity, overhead, raw.Families.Values);
+        double overhead = existing?.MeasuredOverheadMilliseconds ?? Overhead(raw, calibration, times);
+        // A table completed now keeps its old families at the old speed; one without a reference gets one now.
+        var reference = timeReference ? new LatencyReference(LatencyReference.DefaultArchitecture, times[firstLayer - 1]) : existing!.Reference;
+        return raw.AsMeasured(overhead, reference);
+    }
+
+    /// <summary>The reference network (<see cref="LatencyReference.DefaultArchitecture"/>) exported for timing at <paramref name="batch"/>.</summary>
+    public static (byte[] Model, long[] InputShape) ReferenceModel(int batch) =>
+        OnnxLatencyMeter.QuietTorch(() => ExportForTiming(FBNetArchitecture.Parse(LatencyReference.DefaultArchitecture), batch));
+
+    /// <summary>
+    /// The table with the reference network timed again now (with the table's protocol), so that its predictions are
+    /// scaled by the machine's speed now against its speed when the table was measured. A table without a reference
+    /// is returned as it is.
+    /// </summary>
+    public static LatencyTable Recalibrate(LatencyTable table, LatencyProfileOptions options, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(table);
+        if (table.Reference is null) return table;
+        var reference = ReferenceModel(options.Batch);
+        double now = OnnxLatencyMeter.Typical([reference], options, cancellationToken: cancellationToken)[0];
+        return table.WithReferenceNow(now);
+    }
+
+    private static (byte[] Model, long[] InputShape) ExportForTiming(FBNetArchitecture a, int batch)
+    {
+        using var net = new FBNetNetwork(a);
+        return (OnnxExporter.Export(net), [batch, a.InputChannels, a.InputSize, a.InputSize]);
     }
 
     /// <summary>
@@ -85,7 +111,8 @@ public static class LatencyProfiler
         existing?.EnsureMatches(options.Identity(), $"'{path}'");
         var table = Profile(space, existing, options, cancellationToken);
         if (!ReferenceEquals(table, existing)) table.Save(path);
-        return table;
+        // A table from an earlier sitting carries that sitting's machine speed: time the reference again and scale.
+        return existing is null ? table : Recalibrate(table, options, cancellationToken);
     }
 
     /// <summary>Default location of the table: the user's cache folder (XDG_CACHE_HOME on Linux), shared by all runs on this machine.</summary>

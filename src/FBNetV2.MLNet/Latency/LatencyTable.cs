@@ -13,21 +13,54 @@ public sealed class LatencyTable
 
     private static readonly JsonSerializerOptions Json = new() { WriteIndented = true, PropertyNamingPolicy = JsonNamingPolicy.CamelCase };
 
-    private sealed record TableDto(int FormatVersion, LatencyTableIdentity? Identity, double OverheadMilliseconds, List<LatencyFamily>? Families);
+    private sealed record TableDto(int FormatVersion, LatencyTableIdentity? Identity, double OverheadMilliseconds, List<LatencyFamily>? Families,
+        LatencyReference? Reference = null);
 
-    public LatencyTable(LatencyTableIdentity identity, double overheadMilliseconds, IEnumerable<LatencyFamily> families)
+    private readonly IReadOnlyDictionary<string, LatencyFamily> _measured;
+    private readonly double _measuredOverhead;
+
+    public LatencyTable(LatencyTableIdentity identity, double overheadMilliseconds, IEnumerable<LatencyFamily> families, LatencyReference? reference = null)
     {
         Identity = identity;
-        OverheadMilliseconds = overheadMilliseconds;
-        Families = families.ToDictionary(f => f.Key);
+        _measuredOverhead = overheadMilliseconds;
+        _measured = families.ToDictionary(f => f.Key);
+        Reference = reference;
+        // Every timing scaled by how much faster or slower the machine runs now than when the table was measured.
+        double scale = DriftScale;
+        OverheadMilliseconds = overheadMilliseconds * scale;
+        Families = scale == 1 ? _measured : _measured.Values.ToDictionary(f => f.Key, f => f with { Milliseconds = f.Milliseconds.Select(m => m * scale).ToArray() });
     }
 
     public LatencyTableIdentity Identity { get; }
 
-    /// <summary>Latency of an inference call that does no work: every family's measurement includes it once, a whole network once in total.</summary>
+    /// <summary>
+    /// The fixed reference network timed with the table and, once the table is in use, again now: the machine's speed
+    /// drifts between stretches of minutes, and a table carries the speed of the stretch it was measured in.
+    /// Null for a table measured before references were recorded (then no drift correction is possible).
+    /// </summary>
+    public LatencyReference? Reference { get; }
+
+    /// <summary>Now / at build of the reference network's time (1 when either is unknown); every prediction is scaled by it.</summary>
+    public double DriftScale => Reference is { NowMilliseconds: { } now, Milliseconds: > 0 and var built } && now > 0 ? now / built : 1;
+
+    /// <summary>Latency of an inference call that does no work: every family's measurement includes it once, a whole network once in total (drift-scaled).</summary>
     public double OverheadMilliseconds { get; }
 
+    /// <summary>The call overhead as measured, before the drift scale.</summary>
+    internal double MeasuredOverheadMilliseconds => _measuredOverhead;
+
+    /// <summary>The families, each timing scaled by <see cref="DriftScale"/>.</summary>
     public IReadOnlyDictionary<string, LatencyFamily> Families { get; }
+
+    /// <summary>This table with the reference network's time now: predictions are scaled by now / at build.</summary>
+    public LatencyTable WithReferenceNow(double milliseconds)
+    {
+        if (Reference is null)
+            throw new InvalidOperationException("This latency table has no reference network timing (it predates drift correction); rebuild it (`fbnet profile --rebuild`).");
+        if (!(milliseconds > 0) || !double.IsFinite(milliseconds))
+            throw new ArgumentOutOfRangeException(nameof(milliseconds), $"The reference network's time must be a positive number of milliseconds, got {milliseconds}.");
+        return new LatencyTable(Identity, _measuredOverhead, _measured.Values, Reference with { NowMilliseconds = milliseconds });
+    }
 
     /// <summary>The family, or a clear error naming what to profile.</summary>
     public LatencyFamily Family(string key) => Families.TryGetValue(key, out var f) ? f
@@ -36,7 +69,11 @@ public sealed class LatencyTable
 
     /// <summary>This table with <paramref name="measured"/> added (replacing families of the same key).</summary>
     public LatencyTable With(IEnumerable<LatencyFamily> measured) =>
-        new(Identity, OverheadMilliseconds, Families.Values.Where(f => !measured.Any(m => m.Key == f.Key)).Concat(measured));
+        new(Identity, _measuredOverhead, _measured.Values.Where(f => !measured.Any(m => m.Key == f.Key)).Concat(measured), Reference);
+
+    /// <summary>This table as measured (no drift scale), with <paramref name="reference"/> and <paramref name="overheadMilliseconds"/>.</summary>
+    internal LatencyTable AsMeasured(double overheadMilliseconds, LatencyReference? reference) =>
+        new(Identity, overheadMilliseconds, _measured.Values, reference is null ? null : reference with { NowMilliseconds = null });
 
     /// <summary>Throws <see cref="LatencyTableMismatchException"/> when the table was measured elsewhere or otherwise.</summary>
     public void EnsureMatches(LatencyTableIdentity expected, string source)
@@ -54,8 +91,9 @@ public sealed class LatencyTable
         var temp = Path.Combine(Path.GetDirectoryName(full)!, $".{Path.GetFileName(full)}.{Guid.NewGuid():N}.tmp");
         try
         {
-            File.WriteAllText(temp, JsonSerializer.Serialize(new TableDto(FormatVersion, Identity, OverheadMilliseconds,
-                Families.Values.OrderBy(f => f.Key, StringComparer.Ordinal).ToList()), Json));
+            // What was measured, never the drift-scaled view: the scale belongs to one use of the table.
+            File.WriteAllText(temp, JsonSerializer.Serialize(new TableDto(FormatVersion, Identity, _measuredOverhead,
+                _measured.Values.OrderBy(f => f.Key, StringComparer.Ordinal).ToList(), Reference is null ? null : Reference with { NowMilliseconds = null }), Json));
             File.Move(temp, full, overwrite: true);
         }
         finally
@@ -83,6 +121,8 @@ public sealed class LatencyTable
         }
         if (dto.Families.GroupBy(f => f.Key).FirstOrDefault(g => g.Count() > 1) is { } twice)
             throw new FormatException($"Latency table '{path}' lists family '{twice.Key}' twice. Profile again.");
-        return new LatencyTable(dto.Identity, dto.OverheadMilliseconds, dto.Families);
+        if (dto.Reference is { } r && (string.IsNullOrEmpty(r.Architecture) || !(r.Milliseconds > 0) || !double.IsFinite(r.Milliseconds)))
+            throw new FormatException($"Latency table '{path}' has a malformed reference (it needs an architecture and a positive time). Profile again.");
+        return new LatencyTable(dto.Identity, dto.OverheadMilliseconds, dto.Families, dto.Reference);
     }
 }

@@ -220,3 +220,27 @@ public class CliExitCodeTests
         Assert.Equal(3, FBNetCli.InternalError); // documented in the README
     }
 }
+
+public class CliSearchTests
+{
+    [Fact]
+    public void Search_on_a_tiny_folder_succeeds_under_its_budget_and_writes_every_result()
+    {
+        using var temp = new TempDirectory();
+        string data = Fbnet.ShapesFolder(temp.Folder("shapes"), perClass: 8);
+        string output = Path.Combine(temp.Path, "run");
+        var r = Fbnet.Run("search", "--data", data, "--out", output, "--preset", "Compact", "--size", "28", "--budget-mflops", "1.5",
+            "--search-epochs", "1", "--epochs", "1", "--batch-size", "16", "--json");
+        Assert.True(r.ExitCode == 0, r.ToString());
+        using var json = JsonDocument.Parse(r.Out);
+        var root = json.RootElement;
+        Assert.Equal("search", root.GetProperty("command").GetString());
+        var arch = FBNetV2.MLNet.Architecture.FBNetArchitecture.Parse(root.GetProperty("architecture").GetString()!);
+        Assert.True(arch.Flops <= 1.5e6, $"{arch.Flops} multiply-adds > the 1.5 M budget");
+        Assert.Equal(arch.Flops / 1e6, root.GetProperty("mflops").GetDouble(), 6);
+        foreach (var f in new[] { "model.zip", "model.onnx", "architecture.json", "metrics.json", "report/report.html" })
+            Assert.True(File.Exists(Path.Combine(output, f)), f);
+        var predict = Fbnet.Run("predict", "--model", Path.Combine(output, "model.zip"), Path.Combine(data, "disc", "disc-00.png"));
+        Assert.True(predict.ExitCode == 0, predict.ToString());
+    }
+}

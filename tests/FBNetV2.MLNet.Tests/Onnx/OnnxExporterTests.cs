@@ -164,30 +164,64 @@ public class OnnxExporterTests(ITestOutputHelper output)
     }
 
     /// <summary>
-    /// Exports, then compares ONNX Runtime with softmax of the eval-mode TorchSharp output on a batch of 3 and on the
-    /// first image alone (the batch dimension is dynamic). Returns the largest absolute difference.
+    /// Exports, then compares ONNX Runtime with the eval-mode TorchSharp output, probabilities and logits (see
+    /// ArchitectureFuzzer.ParityDiff), on a batch of 3 and on the first image alone (the batch dimension is dynamic).
+    /// Returns the largest difference.
     /// </summary>
     private float MaxParityDiff(FBNetNetwork net, int seed, string what)
     {
         var a = net.Architecture;
-        using var session = new InferenceSession(OnnxExporter.Export(net), new SessionOptions { IntraOpNumThreads = 1 });
         torch.manual_seed(seed + 1000);
         using var x = rand(3, a.InputChannels, a.InputSize, a.InputSize);
-        float[] expected;
-        using (no_grad())
-        using (var logits = net.forward(x))
-        using (var probabilities = logits.softmax(1))
-            expected = probabilities.data<float>().ToArray();
-
-        var pixels = x.data<float>().ToArray();
         float worst = 0;
         foreach (int batch in new[] { 3, 1 })
         {
-            var actual = RunOnnx(session, pixels[..(batch * pixels.Length / 3)], [batch, a.InputChannels, a.InputSize, a.InputSize], a.NumClasses);
-            for (int i = 0; i < actual.Length; i++) worst = Math.Max(worst, Math.Abs(actual[i] - expected[i]));
+            using var part = x[..batch];
+            worst = Math.Max(worst, FBNetV2.MLNet.Benchmarks.ArchitectureFuzzer.ParityDiff(net, part));
         }
-        Assert.True(worst <= Tolerance, $"{what}: ONNX Runtime differs from TorchSharp by {worst:E2}.");
+        Assert.True(worst <= Tolerance, $"{what}: ONNX Runtime differs from TorchSharp by {worst:E2} (probabilities, or logits relative to 1 + |logit|).");
         return worst;
+    }
+
+    [Fact]
+    public void LogitParityCatchesWhatProbabilitiesHide()
+    {
+        // An export error that probabilities cannot show: the same bias added to every logit (softmax is
+        // shift-invariant; a saturated softmax hides scale errors the same way). The logits comparison must catch it.
+        using var net = PredefinedNetwork();
+        var a = net.Architecture;
+        torch.manual_seed(5);
+        using var x = rand(2, a.InputChannels, a.InputSize, a.InputSize);
+        Assert.True(FBNetV2.MLNet.Benchmarks.ArchitectureFuzzer.ParityDiff(net, x) <= Tolerance);
+        var model = global::Onnx.ModelProto.Parser.ParseFrom(FBNetV2.MLNet.Benchmarks.ArchitectureFuzzer.WithLogitsOutput(OnnxExporter.Export(net)));
+        var softmax = model.Graph.Node.Single(n => n.OpType == "Softmax");
+        string logits = softmax.Input[0];
+        var scale = new global::Onnx.TensorProto { Name = "fbnet_test_error", DataType = (int)global::Onnx.TensorProto.Types.DataType.Float };
+        scale.FloatData.Add(0.5f);
+        model.Graph.Initializer.Add(scale);
+        var mul = new global::Onnx.NodeProto { OpType = "Add", Name = "fbnet_test_error_add" };
+        mul.Input.Add(logits);
+        mul.Input.Add("fbnet_test_error");
+        mul.Output.Add("fbnet_test_wrong_logits");
+        foreach (var n in model.Graph.Node.Where(n => n.Input.Contains(logits)).ToList())
+            for (int i = 0; i < n.Input.Count; i++) if (n.Input[i] == logits) n.Input[i] = "fbnet_test_wrong_logits";
+        model.Graph.Node.Add(mul);
+        using var session = new InferenceSession(Google.Protobuf.MessageExtensions.ToByteArray(model));
+        using var input = OrtValue.CreateTensorValueFromMemory(x.data<float>().ToArray(), [2, a.InputChannels, a.InputSize, a.InputSize]);
+        using var run = new RunOptions();
+        using var results = session.Run(run, [OnnxExporter.InputName], [input], [OnnxExporter.OutputName, FBNetV2.MLNet.Benchmarks.ArchitectureFuzzer.LogitsOutputName]);
+        float[] expected, expectedProbabilities;
+        using (no_grad())
+        using (var y = net.forward(x))
+        {
+            expected = y.data<float>().ToArray();
+            expectedProbabilities = y.softmax(1).data<float>().ToArray();
+        }
+        var probabilities = results[0].GetTensorDataAsSpan<float>().ToArray();
+        var actual = results[1].GetTensorDataAsSpan<float>().ToArray();
+        Assert.True(probabilities.Zip(expectedProbabilities, (p, q) => Math.Abs(p - q)).Max() <= Tolerance, "the probabilities show the error after all: the test does not test what it says");
+        float worst = actual.Zip(expected, (p, q) => Math.Abs(p - q) / (1 + Math.Abs(q))).Max();
+        Assert.True(worst > 10 * Tolerance, $"a logit bias of 0.5 gave a relative logit difference of only {worst:E2}");
     }
 
     [Fact]
