@@ -39,8 +39,8 @@ public sealed class RequiresFactAttribute : FactAttribute
 
 public static class Prerequisites
 {
-    public static bool UnderCi => string.Equals(Environment.GetEnvironmentVariable("CI"), "true", StringComparison.OrdinalIgnoreCase)
-                                  || Environment.GetEnvironmentVariable("CI") == "1";
+    public static bool UnderCi => Environment.GetEnvironmentVariable("CI") is { } ci
+                                  && (ci.Equals("true", StringComparison.OrdinalIgnoreCase) || ci == "1");
 
     /// <summary>True for what .ci/run installs (packages); false for permissions of the machine.</summary>
     public static bool InstalledByCi(Prerequisite prerequisite) => prerequisite is Prerequisite.FashionMnist or Prerequisite.PythonOnnx;
