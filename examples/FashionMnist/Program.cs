@@ -13,7 +13,7 @@ var options = new RunOptions
     DataPath = data,
     OutputDirectory = output,
     Force = a.Force,
-    BudgetMFlops = a.BudgetMFlops ?? 3,
+    BudgetMFlops = a.BudgetMFlops, // null: the geometric mean of the space's cheapest and largest architectures
     SearchSpace = "Compact",
     SearchEpochs = a.SearchEpochs ?? (sample ? 8 : 10),
     FinalEpochs = a.Epochs ?? (sample ? 20 : 30),
@@ -23,7 +23,7 @@ var options = new RunOptions
     Baselines = ["Compact-S", "Compact-M"],
     Log = new Printer(),
 };
-Console.WriteLine($"FBNetV2 search on {(sample ? "the committed Fashion-MNIST sample" : data)}, budget {options.BudgetMFlops} MFLOPs; writing to {Path.GetFullPath(output)}");
+Console.WriteLine($"FBNetV2 search on {(sample ? "the committed Fashion-MNIST sample" : data)}, budget {(options.BudgetMFlops is { } b ? $"{b} MFLOPs" : "from the space (printed below)")}; writing to {Path.GetFullPath(output)}");
 using var cancel = new CancellationTokenSource();
 Console.CancelKeyPress += (_, e) => { e.Cancel = true; cancel.Cancel(); Console.WriteLine("Cancelling after the current batch..."); };
 try
@@ -84,5 +84,5 @@ internal sealed record Arguments(string? Data, string? Output, bool Force, doubl
 
     private static void Usage() => Console.Error.WriteLine(
         "usage: dotnet run --project examples/FashionMnist -- [--data <image folder | IDX folder, e.g. /usr/share/datasets/fashion-mnist>] [--out <dir>] [--force]\n" +
-        "       [--budget-mflops 3] [--search-epochs N] [--epochs N] [--time-budget hh:mm:ss] [--seed 1]");
+        "       [--budget-mflops N (default: from the space)] [--search-epochs N] [--epochs N] [--time-budget hh:mm:ss] [--seed 1]");
 }

@@ -61,7 +61,7 @@ internal static class RunCommands
             OutputDirectory = output,
             Force = force,
             Architecture = architecture,
-            BudgetMFlops = p.GetValue(o.Budget) ?? 5,
+            BudgetMFlops = p.GetValue(o.Budget),
             BudgetMilliseconds = budgetMs,
             LatencyTablePath = architecture is null ? p.GetValue(o.LatencyTable) : null,
             LatencyThreads = (architecture is null ? p.GetValue(o.LatencyThreads) : null) ?? 1,
@@ -77,7 +77,7 @@ internal static class RunCommands
             Log = log,
         };
         log.Report(architecture is null
-            ? $"Searching under {(budgetMs is { } ms ? $"{ms.ToString(CultureInfo.InvariantCulture)} ms" : $"{options.BudgetMFlops.ToString(CultureInfo.InvariantCulture)} MFLOPs")} ({options.SearchSpace} space, {options.SearchEpochs} search + {options.FinalEpochs} final epochs) on {data}; writing to {Path.GetFullPath(output)}"
+            ? $"Searching under {(budgetMs is { } ms ? $"{ms.ToString(CultureInfo.InvariantCulture)} ms" : options.BudgetMFlops is { } mf ? $"{mf.ToString(CultureInfo.InvariantCulture)} MFLOPs" : "the space's default budget")} ({options.SearchSpace} space, {options.SearchEpochs} search + {options.FinalEpochs} final epochs) on {data}; writing to {Path.GetFullPath(output)}"
             : $"Training {architecture} for {options.FinalEpochs} epochs on {data}; writing to {Path.GetFullPath(output)}");
         var result = FBNetRun.Run(options, io.Cancel);
         if (json)
@@ -113,16 +113,16 @@ internal static class RunCommands
     {
         public readonly Option<string> Data = CliOptions.RequiredPath("--data", "DIR", "Image folder (one subfolder per class, or train/ and test/ with class subfolders) or a folder of IDX files");
         public readonly Option<string> Out = CliOptions.RequiredPath("--out", "DIR", "Folder for model.zip, model.onnx, architecture.json, metrics.json and report/");
-        public readonly Option<double?> Budget = CliOptions.PositiveDouble("--budget-mflops", "Most millions of multiply-adds per image the searched network may cost (default 5)", 1e6);
+        public readonly Option<double?> Budget = CliOptions.PositiveDouble("--budget-mflops", "Most millions of multiply-adds per image the searched network may cost (default: the geometric mean of the searched space's cheapest and largest architectures, printed at the start)", 1e6);
         public readonly Option<double?> BudgetMs = CliOptions.PositiveDouble("--budget-ms", "Instead of --budget-mflops: most milliseconds per image in ONNX Runtime on this machine, predicted from the latency table (built on first use; see 'fbnet profile')", 1e6);
         public readonly Option<string?> LatencyTable = CliOptions.LatencyTable();
         public readonly Option<int?> LatencyThreads = CliOptions.LatencyThreads();
-        public readonly Option<TimeSpan?> TimeBudget = CliOptions.Duration("--time-budget", "Wall-clock limit for fitting; no new epoch starts after it");
+        public readonly Option<TimeSpan?> TimeBudget = CliOptions.Duration("--time-budget", "Wall-clock limit for the whole run: search and training epochs are planned from measured step times to end within it, and no new epoch starts after it");
         public readonly Option<string?> Preset = CliOptions.Preset();
         public readonly Option<int?> SearchEpochs = CliOptions.Int("--search-epochs", "Supernet search epochs", 1, 1000, "10");
         public readonly Option<int?> Epochs = CliOptions.Int("--epochs", "Training epochs of the final network and the baselines", 1, 10000, "30");
-        public readonly Option<int?> BatchSize = CliOptions.Int("--batch-size", "Images per training batch", 1, 4096, "128");
-        public readonly Option<int?> Size = CliOptions.Int("--size", "Square size the images are resized to; default: the first image's size", 8, 1024);
+        public readonly Option<int?> BatchSize = CliOptions.Int("--batch-size", "Images per training and search batch (the search batch is lowered to what fits half the available memory, measured)", 1, 4096, "128");
+        public readonly Option<int?> Size = CliOptions.Int("--size", "Square size the images are resized to; default: the first image's size, at most 96 (photos are worked on at 96 px on a CPU; the ImageNet preset keeps the full size)", 8, 1024);
         public readonly Option<int?> Channels = CliOptions.Channels();
         public readonly Option<int?> Seed = CliOptions.Int("--seed", "Random seed", 0, int.MaxValue, "1");
         public readonly Option<string[]?> Baselines = CliOptions.Baselines();

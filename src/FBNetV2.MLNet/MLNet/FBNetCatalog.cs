@@ -46,14 +46,14 @@ public static class FBNetCatalog
     /// <param name="catalog">ML.NET's multiclass trainers catalog.</param>
     /// <param name="labelColumnName">The key-typed label column.</param>
     /// <param name="featureColumnName">The pixel vector column, shaped [channels, height, width] by ExtractPixels.</param>
-    /// <param name="budget">Millions of multiply-adds the network may cost per image.</param>
+    /// <param name="budget">Millions of multiply-adds the network may cost per image; null: the geometric mean of the searched space's cheapest and largest architectures.</param>
     /// <param name="searchEpochs">Epochs of the architecture search (weight warm-up included).</param>
     /// <param name="maxEpochs">Epochs of the chosen network's training from scratch.</param>
     /// <param name="scoreColumnName">The per-class score column the model adds.</param>
     /// <param name="predictedLabelColumnName">The predicted key column the model adds.</param>
     /// <param name="validationSet">Held-out rows to pick the best epoch; without it, ValidationSetFraction of the training rows.</param>
     public static FBNetEstimator SearchFBNet(this MulticlassClassificationCatalog.MulticlassClassificationTrainers catalog,
-        string labelColumnName = "Label", string featureColumnName = "Features", double budget = 5, int searchEpochs = 10, int maxEpochs = 30,
+        string labelColumnName = "Label", string featureColumnName = "Features", double? budget = null, int searchEpochs = 10, int maxEpochs = 30,
         string scoreColumnName = "Score", string predictedLabelColumnName = "PredictedLabel", IDataView? validationSet = null) =>
         SearchFBNet(catalog, new SearchFBNetOptions
         {

@@ -94,9 +94,11 @@ public sealed class FBNetEstimator : IEstimator<FBNetModel>
         channel.Info(MessageSensitivity.None,
             $"FBNet: training {chosen} ({chosen.Flops / 1e6:F1} MFLOPs) on {train.Count} images, validating on {validation?.Count ?? 0}; " +
             $"{columns.ClassNames.Length} classes, {columns.Channels}x{columns.Height}x{columns.Width}, pixel scale {scale:G4}.");
+        int epochs = FitPlan.TrainingEpochs(chosen, o, train.Count, validation?.Count ?? 0, deadline, channel);
         var training = new TrainingOptions
         {
-            Epochs = o.MaxEpochs,
+            Epochs = epochs,
+            WarmupEpochs = Math.Min(new TrainingOptions().WarmupEpochs, epochs - 1),
             BatchSize = o.BatchSize,
             LearningRate = o.LearningRate,
             HorizontalFlip = o.HorizontalFlip,
@@ -105,7 +107,8 @@ public sealed class FBNetEstimator : IEstimator<FBNetModel>
             Deadline = deadline,
             Progress = new ChannelProgress<TrainingProgress>(channel, o.Progress),
         };
-        var result = FBNetTrainer.Train(chosen, train, validation, training, o.CancellationToken);
+        var result = FitPlan.Guard($"training network {chosen}", columns.Channels, columns.Height,
+            () => FBNetTrainer.Train(chosen, train, validation, training, o.CancellationToken));
         using var net = result.Network;
         channel.Info(MessageSensitivity.None, $"FBNet: kept epoch {result.BestEpoch}" +
             (result.BestValidationAccuracy is { } acc ? $" (validation accuracy {acc:P2})." : " (no validation: last epoch)."));
@@ -146,16 +149,30 @@ public sealed class FBNetEstimator : IEstimator<FBNetModel>
                 Progress = new ChannelProgress<LatencyProfileProgress>(channel, null),
             }, cancellationToken: o.CancellationToken);
         }
+        var costModel = CostModel.For(o.CostTarget, table);
+        double budget;
+        if (o.Budget is { } given) budget = unit.FromBudgetUnits(given);
+        else
+        {
+            var (value, cheapest, largest) = DefaultBudget.For(space, costModel);
+            budget = value;
+            channel.Info(MessageSensitivity.None, $"FBNet: no Budget given; using {costModel.Format(budget)}, the geometric mean of the space's cheapest " +
+                $"({costModel.Format(cheapest)}) and largest ({costModel.Format(largest)}) architectures. Set Budget (or --budget-mflops) to choose another.");
+        }
+        if (space.Subsamples.Min() > 1)
+            channel.Info(MessageSensitivity.None, $"FBNet: the network works at {string.Join(" or ", space.Subsamples.Select(r => $"{(space.InputSize + r - 1) / r} px"))}: " +
+                $"the {space.InputSize} px input is subsampled inside it (every r-th pixel), here and in the exported model.");
+        var plan = FitPlan.Search(o, space, train, deadline, channel);
         channel.Info(MessageSensitivity.None, $"FBNet: searching a space of 10^{space.Log10Size:F1} architectures for at most " +
-            $"{unit.Format(unit.FromBudgetUnits(o.Budget))} on {train.Count} images.");
-        var result = DMaskingSearch.Run(space, train, new SearchOptions
+            $"{unit.Format(budget)} on {train.Count} images.");
+        var searchOptions = new SearchOptions
         {
             CostTarget = o.CostTarget,
             LatencyTable = table,
-            Budget = unit.FromBudgetUnits(o.Budget),
-            Epochs = o.SearchEpochs,
-            WarmupEpochs = o.SearchWarmupEpochs,
-            BatchSize = o.SearchBatchSize,
+            Budget = budget,
+            Epochs = plan.Epochs,
+            WarmupEpochs = plan.WarmupEpochs,
+            BatchSize = plan.BatchSize,
             ArchitectureLearningRate = o.ArchitectureLearningRate,
             SampledCandidates = o.SampledCandidates,
             Seed = o.Seed,
@@ -163,7 +180,9 @@ public sealed class FBNetEstimator : IEstimator<FBNetModel>
             CheckpointDirectory = o.WorkspacePath,
             Deadline = deadline,
             Progress = new ChannelProgress<SearchProgress>(channel, o.SearchProgress),
-        }, o.CancellationToken);
+        };
+        var result = FitPlan.Guard("the search's supernet", columns.Channels, columns.Height,
+            () => DMaskingSearch.Run(space, train, searchOptions, o.CancellationToken));
         channel.Info(MessageSensitivity.None, $"FBNet: chose {result.Architecture} ({CostModel.Format(result.Cost, o.CostTarget)}).");
         return (result.Architecture, result);
     }
@@ -214,15 +233,15 @@ public sealed class FBNetEstimator : IEstimator<FBNetModel>
             Check(!string.IsNullOrWhiteSpace(t.Architecture), nameof(t.Architecture), "Architecture must be a predefined name, an architecture string or a JSON path.");
         if (o is SearchFBNetOptions s)
         {
-            Check(s.Budget > 0 && double.IsFinite(s.Budget), nameof(s.Budget),
+            Check(s.Budget is null || (s.Budget > 0 && double.IsFinite(s.Budget.Value)), nameof(s.Budget),
                 $"Budget ({CostModel.UnitOf(s.CostTarget).BudgetUnit}) must be positive, got {s.Budget}.");
             Check(s.LatencyThreads is >= 1 and <= 1024, nameof(s.LatencyThreads), $"LatencyThreads must be between 1 and 1024, got {s.LatencyThreads}.");
             Check(s.SearchEpochs >= 1, nameof(s.SearchEpochs), $"SearchEpochs must be at least 1, got {s.SearchEpochs}.");
             Check(s.SearchWarmupEpochs >= 0 && s.SearchWarmupEpochs < s.SearchEpochs, nameof(s.SearchWarmupEpochs),
                 $"SearchWarmupEpochs must be in [0, SearchEpochs), got {s.SearchWarmupEpochs} (SearchEpochs {s.SearchEpochs}).");
-            Check(s.SearchBatchSize >= 2, nameof(s.SearchBatchSize), $"SearchBatchSize must be at least 2, got {s.SearchBatchSize}.");
-            Check(s.SearchSpace is "Auto" or "Compact" or "ImageNet" || s.CustomSearchSpace is not null, nameof(s.SearchSpace),
-                $"SearchSpace '{s.SearchSpace}' is unknown; use \"Auto\", \"Compact\" or \"ImageNet\", or set CustomSearchSpace.");
+            Check(s.SearchBatchSize is null or >= 2, nameof(s.SearchBatchSize), $"SearchBatchSize must be at least 2, got {s.SearchBatchSize}.");
+            Check(SearchFBNetOptions.Presets.Contains(s.SearchSpace) || s.CustomSearchSpace is not null, nameof(s.SearchSpace),
+                $"SearchSpace '{s.SearchSpace}' is unknown; use {SearchFBNetOptions.PresetList}, or set CustomSearchSpace.");
         }
     }
 

@@ -9,7 +9,11 @@ namespace FBNetV2.MLNet;
 /// </summary>
 public sealed class SearchFBNetOptions : FBNetOptions
 {
-    /// <summary>"Auto" (from input size and class count), "Compact" (28-64 px) or "ImageNet" (128 px and up); ignored when <see cref="CustomSearchSpace"/> is set.</summary>
+    /// <summary>
+    /// "Auto" (Compact below 96 px, Photo from 96 px), "Compact" (28-64 px), "Photo" (96 px and up, worked on at
+    /// 38-96 px: the input is subsampled inside the network, so a CPU searches it in minutes) or "ImageNet" (FBNetV2's
+    /// space at full resolution, 128 px and up: for a GPU); ignored when <see cref="CustomSearchSpace"/> is set.
+    /// </summary>
     public string SearchSpace = "Auto";
 
     /// <summary>A space of your own; its input channels, size and class count must match the data.</summary>
@@ -21,8 +25,10 @@ public sealed class SearchFBNetOptions : FBNetOptions
     /// <summary>
     /// Budget in millions of the target's unit (e.g. 5 = at most 5 M multiply-adds), or in milliseconds per call for
     /// <see cref="CostTarget.Latency"/>. The chosen architecture's exact cost (for latency: as the table predicts it) is at or under it.
+    /// Null (the default) takes the geometric mean of the cheapest and the largest architecture of the space searched
+    /// (<see cref="DefaultBudget"/>), which fits any space and input size; the value used is written to the log.
     /// </summary>
-    public double Budget = 5;
+    public double? Budget;
 
     /// <summary>
     /// Latency table for <see cref="CostTarget.Latency"/>; built on first use, extended when the space needs more, and
@@ -38,7 +44,22 @@ public sealed class SearchFBNetOptions : FBNetOptions
     /// <summary>Search epochs that train only the supernet's weights before the architecture starts to move.</summary>
     public int SearchWarmupEpochs = 2;
 
-    public int SearchBatchSize = 128;
+    /// <summary>
+    /// Images per search step; null (the default) follows <see cref="FBNetOptions.BatchSize"/>. Either way the batch is
+    /// lowered to what fits <see cref="SearchMemoryLimit"/>, measured from steps of the supernet (written to the log).
+    /// </summary>
+    public int? SearchBatchSize;
+
+    /// <summary>
+    /// Most bytes one search step (forward and backward of the supernet) may take; the search batch is lowered to fit,
+    /// from one measured step. Null (the default): half of the memory available when the search starts, and at most
+    /// 2 GB (<see cref="DefaultSearchMemoryLimit"/>): on a CPU larger batches buy little speed per image and the
+    /// memory is better left to the rest of the machine. Set it higher on a machine with memory to spare.
+    /// </summary>
+    public long? SearchMemoryLimit;
+
+    /// <summary>The absolute cap of a step's memory when <see cref="SearchMemoryLimit"/> is null.</summary>
+    public const long DefaultSearchMemoryLimit = 2_000_000_000;
     public double ArchitectureLearningRate = 0.01;
 
     /// <summary>Architectures sampled from the learned distribution besides the argmax; the best by inherited weights wins.</summary>
@@ -50,12 +71,18 @@ public sealed class SearchFBNetOptions : FBNetOptions
     /// <summary>Called after every search epoch; each epoch is also written to MLContext.Log.</summary>
     public IProgress<SearchProgress>? SearchProgress;
 
+    /// <summary>The preset names <see cref="SearchSpace"/> accepts.</summary>
+    public static IReadOnlyList<string> Presets { get; } = ["Auto", "Compact", "Photo", "ImageNet"];
+
+    internal static string PresetList => string.Join(", ", Presets.Select(p => $"\"{p}\""));
+
     /// <summary>The search space these options resolve to for a given input.</summary>
     public SearchSpace ResolveSpace(int channels, int size, int classes) => CustomSearchSpace ?? SearchSpace switch
     {
         "Auto" => Search.SearchSpace.Auto(channels, size, classes),
         "Compact" => Search.SearchSpace.Compact(channels, size, classes),
+        "Photo" => PhotoSearchSpace.Create(channels, size, classes),
         "ImageNet" => Search.SearchSpace.ImageNet(channels, size, classes),
-        _ => throw new ArgumentException($"SearchSpace '{SearchSpace}' is unknown; use \"Auto\", \"Compact\" or \"ImageNet\", or set CustomSearchSpace.", nameof(SearchSpace)),
+        _ => throw new ArgumentException($"SearchSpace '{SearchSpace}' is unknown; use {PresetList}, or set CustomSearchSpace.", nameof(SearchSpace)),
     };
 }

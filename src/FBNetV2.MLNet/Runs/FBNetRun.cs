@@ -6,6 +6,7 @@ using FBNetV2.MLNet.Search;
 using FBNetV2.MLNet.Training;
 using Microsoft.ML;
 using Microsoft.ML.Data;
+using Microsoft.ML.Runtime;
 
 namespace FBNetV2.MLNet.Runs;
 
@@ -28,7 +29,22 @@ public static class FBNetRun
         var train = data.TrainView(ml);
         var test = data.TestView(ml);
 
-        var (model, fbnet) = Fit(ml, data, train, o, o.Architecture, o.FinalEpochs, cancellationToken);
+        double? budgetValue = o.BudgetMilliseconds ?? o.BudgetMFlops;
+        if (o.Architecture is null && budgetValue is null)
+        {
+            var space = new SearchFBNetOptions { SearchSpace = o.SearchSpace }.ResolveSpace(data.Channels, data.Size, data.ClassNames.Count);
+            var cost = CostModel.For(o.CostTarget, null);
+            var (value, cheapest, largest) = DefaultBudget.For(space, cost);
+            budgetValue = value / 1e6;
+            o.Log?.Report($"Budget {cost.Format(value)} (default: the geometric mean of the {o.SearchSpace} space's cheapest, {cost.Format(cheapest)}, " +
+                $"and largest, {cost.Format(largest)}, architectures at {data.Size} px; --budget-mflops sets another).");
+        }
+        // The fit gets the time budget less what loading took and a reserve for evaluation and the files, so that the
+        // whole run ends within it.
+        TimeSpan? fitBudget = o.TimeBudget is { } total
+            ? Max(total - clock.Elapsed - Max(TimeSpan.FromSeconds(20), total * 0.05), TimeSpan.FromSeconds(10)) : null;
+
+        var (model, fbnet) = Fit(ml, data, train, o, o.Architecture, o.FinalEpochs, budgetValue, fitBudget, cancellationToken);
         var fitTime = clock.Elapsed;
         var metrics = ml.MulticlassClassification.Evaluate(model.Transform(test));
         o.Log?.Report($"Test accuracy {metrics.MicroAccuracy:P2} (macro {metrics.MacroAccuracy:P2}) on {data.Test.Count} images; " +
@@ -39,7 +55,7 @@ public static class FBNetRun
         {
             cancellationToken.ThrowIfCancellationRequested();
             o.Log?.Report($"Baseline {name}: training with the same recipe...");
-            var (baseline, baseNet) = Fit(ml, data, train, o, name, o.FinalEpochs, cancellationToken, quiet: true);
+            var (baseline, baseNet) = Fit(ml, data, train, o, name, o.FinalEpochs, null, o.TimeBudget, cancellationToken, quiet: true);
             double accuracy = ml.MulticlassClassification.Evaluate(baseline.Transform(test)).MicroAccuracy;
             points.Add(new ModelPoint(name, baseNet.Architecture.Flops / 1e6, accuracy, false));
             o.Log?.Report($"Baseline {name}: {accuracy:P2} at {baseNet.Architecture.Flops / 1e6:F3} MFLOPs.");
@@ -57,7 +73,7 @@ public static class FBNetRun
         RunArtifacts.WriteAtomically(Path.Combine(outDir, RunArtifacts.MetricsJson), p => File.WriteAllText(p, MetricsJson(fbnet, metrics, data, points, timings, o)));
 
         string budget = o.BudgetMilliseconds is { } ms ? $"{ms} ms ONNX Runtime latency ({o.LatencyThreads} thread(s))"
-            : $"{o.BudgetMFlops} M {CostModel.UnitOf(o.CostTarget).Quantity}";
+            : $"{budgetValue:G4} M {CostModel.UnitOf(o.CostTarget).Quantity}{(o.BudgetMFlops is null ? " (default for the space)" : "")}";
         var report = new RunReport(o.Architecture is null ? "FBNetV2 search" : "FBNet training", fbnet.Architecture)
         {
             DataDescription = data.Description,
@@ -76,24 +92,23 @@ public static class FBNetRun
     }
 
     private static (ITransformer Model, FBNetModel FBNet) Fit(MLContext ml, RunData data, IDataView train, RunOptions o, string? architecture,
-        int epochs, CancellationToken cancellationToken, bool quiet = false)
+        int epochs, double? budget, TimeSpan? timeBudget, CancellationToken cancellationToken, bool quiet = false)
     {
         var log = quiet ? null : o.Log;
         FBNetOptions options = architecture is null
             ? new SearchFBNetOptions
             {
-                Budget = o.BudgetMilliseconds ?? o.BudgetMFlops, CostTarget = o.BudgetMilliseconds is null ? o.CostTarget : CostTarget.Latency,
+                Budget = budget, CostTarget = o.BudgetMilliseconds is null ? o.CostTarget : CostTarget.Latency,
                 LatencyTablePath = o.LatencyTablePath, LatencyThreads = o.LatencyThreads, SearchSpace = o.SearchSpace, SearchEpochs = o.SearchEpochs,
-                SearchWarmupEpochs = Math.Min(2, o.SearchEpochs - 1), SearchProgress = log is null ? null : new Relay<SearchProgress>(p => log.Report(p.ToString())),
+                SearchWarmupEpochs = Math.Min(2, o.SearchEpochs - 1),
             }
             : new TrainFBNetOptions { Architecture = architecture };
         options.MaxEpochs = epochs;
         options.BatchSize = o.BatchSize;
         options.Seed = o.Seed;
-        options.TimeBudget = o.TimeBudget;
+        options.TimeBudget = timeBudget;
         options.HorizontalFlip = o.HorizontalFlip;
         options.CancellationToken = cancellationToken;
-        options.Progress = log is null ? null : new Relay<TrainingProgress>(p => log.Report(p.ToString()));
         var trainer = architecture is null
             ? ml.MulticlassClassification.Trainers.SearchFBNet((SearchFBNetOptions)options)
             : ml.MulticlassClassification.Trainers.TrainFBNet((TrainFBNetOptions)options);
@@ -101,9 +116,21 @@ public static class FBNetRun
             .Append(ml.Transforms.Conversion.MapValueToKey(ImagePipeline.LabelColumn, keyData: ml.Data.LoadFromEnumerable(data.ClassNames.Select(c => new KeyRow { Label = c }))))
             .Append(trainer)
             .Append(ml.Transforms.Conversion.MapKeyToValue("PredictedLabel"));
-        var model = pipeline.Fit(train);
-        var fbnet = model.OfType<FBNetModel>().Single();
-        return (model, fbnet);
+        // The trainer writes its progress and its decisions (budget, batch, epochs, with the figures behind them) to
+        // MLContext.Log as "FBNet: ..." lines; the run passes those on.
+        void Forward(object? sender, LoggingEventArgs e)
+        {
+            if (log is not null && e.Kind is ChannelMessageKind.Info or ChannelMessageKind.Warning && e.RawMessage.StartsWith("FBNet: ", StringComparison.Ordinal))
+                log.Report(e.RawMessage["FBNet: ".Length..]);
+        }
+        ml.Log += Forward;
+        try
+        {
+            var model = pipeline.Fit(train);
+            var fbnet = model.OfType<FBNetModel>().Single();
+            return (model, fbnet);
+        }
+        finally { ml.Log -= Forward; }
     }
 
     private static string MetricsJson(FBNetModel fbnet, MulticlassClassificationMetrics m, RunData data, IReadOnlyList<ModelPoint> points,
@@ -131,9 +158,5 @@ public static class FBNetRun
 
     private sealed class KeyRow { public string Label { get; set; } = ""; }
 
-    /// <summary>Reports on the calling thread, in order (Progress&lt;T&gt; would post to the thread pool).</summary>
-    private sealed class Relay<T>(Action<T> report) : IProgress<T>
-    {
-        public void Report(T value) => report(value);
-    }
+    private static TimeSpan Max(TimeSpan a, TimeSpan b) => a > b ? a : b;
 }

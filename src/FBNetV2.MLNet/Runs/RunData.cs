@@ -40,9 +40,13 @@ public sealed record RunData(IReadOnlyList<(string ImagePath, string Label)> Tra
             trainItems = trainItems.Where(i => !held.Contains(i.ImagePath)).ToList();
         }
         int channels = o.Channels ?? ImageDecoder.GuessChannels(train);
-        int size = o.ImageSize ?? FirstImageSize(trainItems[0].ImagePath);
+        int own = FirstImageSize(trainItems[0].ImagePath);
+        bool fullSize = o.Architecture is null && o.SearchSpace == "ImageNet";
+        int size = o.ImageSize ?? (fullSize ? own : Math.Min(own, RunOptions.DefaultMaxImageSize));
+        string resized = o.ImageSize is null && size < own
+            ? $" (resized from {own} px: photos are worked on at {size} px by default so that a CPU copes; --size or ImageSize sets another size)" : "";
         return new RunData(trainItems, testItems, train.ClassNames, channels, size,
-            $"{o.DataPath}: {trainItems.Count} training and {testItems.Count} test images, {train.ClassNames.Count} classes, {channels}x{size}x{size}");
+            $"{o.DataPath}: {trainItems.Count} training and {testItems.Count} test images, {train.ClassNames.Count} classes, {channels}x{size}x{size}{resized}");
     }
 
     public IDataView TrainView(MLContext ml) => View(ml, Train);

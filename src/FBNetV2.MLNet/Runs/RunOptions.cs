@@ -17,9 +17,10 @@ public sealed class RunOptions
 
     /// <summary>
     /// Budget of <see cref="CostTarget"/> in its budget unit (<see cref="CostModel.UnitOf"/>: millions of multiply-adds or
-    /// of parameters, despite the name); ignored when <see cref="BudgetMilliseconds"/> is set.
+    /// of parameters, despite the name); ignored when <see cref="BudgetMilliseconds"/> is set. Null: the geometric mean
+    /// of the searched space's cheapest and largest architectures (<see cref="DefaultBudget"/>).
     /// </summary>
-    public double BudgetMFlops { get; init; } = 5;
+    public double? BudgetMFlops { get; init; }
     public CostTarget CostTarget { get; init; } = CostTarget.Flops;
 
     /// <summary>When set, the search limits ONNX Runtime latency on this machine to this many milliseconds per image instead.</summary>
@@ -37,8 +38,17 @@ public sealed class RunOptions
     public TimeSpan? TimeBudget { get; init; }
     public int Seed { get; init; } = 1;
 
-    /// <summary>Square size images are resized to; null keeps the data's own size (the first image's).</summary>
+    /// <summary>
+    /// Square size images are resized to; null keeps the data's own size (the first image's) up to
+    /// <see cref="DefaultMaxImageSize"/>, and larger images are resized to that (the ImageNet preset keeps the full size).
+    /// </summary>
     public int? ImageSize { get; init; }
+
+    /// <summary>
+    /// Largest side images get when <see cref="ImageSize"/> is not given: photos are worked on at reduced resolution so
+    /// that a CPU searches and trains in minutes; the saved model.zip resizes every image it scores to the same size.
+    /// </summary>
+    public const int DefaultMaxImageSize = 96;
 
     /// <summary>1 or 3; null guesses from the images.</summary>
     public int? Channels { get; init; }

@@ -101,10 +101,12 @@ public sealed partial class SearchSpace : ILatencyCoverage
     }
 
     /// <summary>
-    /// Picks a preset from the input: <see cref="Compact"/> below 96 px, else <see cref="ImageNet"/>.
+    /// Picks a preset from the input: <see cref="Compact"/> below 96 px, else <see cref="PhotoSearchSpace"/> (the
+    /// input subsampled to 96 px or less, practical on a CPU). <see cref="ImageNet"/> at full resolution is for a GPU
+    /// and is chosen by name.
     /// </summary>
     public static SearchSpace Auto(int inputChannels, int inputSize, int numClasses) =>
-        inputSize < 96 ? Compact(inputChannels, inputSize, numClasses) : ImageNet(inputChannels, inputSize, numClasses);
+        inputSize < PhotoSearchSpace.MinInputSize ? Compact(inputChannels, inputSize, numClasses) : PhotoSearchSpace.Create(inputChannels, inputSize, numClasses);
 
     private static readonly CandidateOp[] CompactOps =
         [new(3, false, Activation.Relu), new(5, false, Activation.Relu), new(3, true, Activation.HSwish), new(5, true, Activation.HSwish)];

@@ -65,7 +65,7 @@ public sealed class CliUsageTests
     [InlineData("--size", "4", "--size must be from 8 to 1024, got 4")]
     [InlineData("--channels", "2", "--channels expects 1 (gray) or 3 (RGB), got '2'")]
     [InlineData("--time-budget", "soon", "--time-budget expects a positive duration such as 30m")]
-    [InlineData("--preset", "Huge", "--preset expects Auto, Compact or ImageNet, got 'Huge'")]
+    [InlineData("--preset", "Huge", "--preset expects Auto, Compact, Photo or ImageNet, got 'Huge'")]
     [InlineData("--baselines", "Compact-S,Tiny", "got unknown 'Tiny'")]
     public void Bad_values_say_what_is_expected(string option, string value, string message)
     {

@@ -20,6 +20,7 @@ public class PresetSearchStepTests
         { "Compact", 1, 28 },
         { "ImageNet", 3, 96 },
         { "Compact+fused", 1, 28 },
+        { "Photo", 3, 224 },
     };
 
     private static SearchSpace Space(string preset, int channels, int size) => preset switch
@@ -27,6 +28,7 @@ public class PresetSearchStepTests
         "Compact" => SearchSpace.Compact(channels, size, 4),
         "ImageNet" => SearchSpace.ImageNet(channels, size, 4),
         "Compact+fused" => FusedSpaces.Compact(channels, size, 4),
+        "Photo" => PhotoSearchSpace.Create(channels, size, 4),
         _ => throw new ArgumentException(preset),
     };
 

@@ -1,0 +1,115 @@
+using System.Runtime.InteropServices;
+using FBNetV2.MLNet.Architecture;
+using FBNetV2.MLNet.Data;
+using FBNetV2.MLNet.Network;
+using FBNetV2.MLNet.Search;
+using FBNetV2.MLNet.Training;
+using Microsoft.ML.Runtime;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace FBNetV2.MLNet;
+
+/// <summary>
+/// Sizes a fit to the machine before it starts: the search batch from the supernet's measured memory per image, and,
+/// under a time budget, the search and training epochs from measured seconds per image, so that the learning-rate and
+/// temperature schedules run to their end inside the budget (a deadline that stops a 30-epoch cosine schedule at
+/// epoch 4 leaves the learning rate near its peak). Each decision is written to the log with the figures behind it.
+/// </summary>
+internal static class FitPlan
+{
+    /// <summary>Share of the memory available at the start that one search step may take (the rest: data, ML.NET, fragmentation).</summary>
+    public const double MemoryShare = 0.5;
+
+    /// <summary>Share of the remaining time the planned epochs may fill (step times vary, more so on a shared machine).</summary>
+    public const double TimeShare = 0.85;
+
+    /// <summary>Share of the search data the weights train on (<see cref="SearchOptions.WeightSplit"/>'s default).</summary>
+    private static readonly double WeightSplit = new SearchOptions().WeightSplit;
+
+    public sealed record SearchSettings(int BatchSize, int Epochs, int WarmupEpochs);
+
+    public static SearchSettings Search(SearchFBNetOptions o, SearchSpace space, LabeledImages train, DateTime? deadline, IChannel channel)
+    {
+        int requested = o.SearchBatchSize ?? o.BatchSize;
+        var device = Training.TorchDevice.Resolve(o.TrainingDevice);
+        var (mean, std) = FBNetTrainer.ChannelStatistics(train);
+        StepFootprint step;
+        using (var net = new Supernet(space, mean, std))
+        {
+            net.to(device);
+            step = Guard($"the supernet of the {Describe(space)} search space", space.InputChannels, space.InputSize,
+                () => StepProbe.Measure(net, space.InputChannels, space.InputSize, space.NumClasses, device));
+        }
+        long available = StepProbe.AvailableBytes();
+        double limit = o.SearchMemoryLimit ?? Math.Min(available * MemoryShare, SearchFBNetOptions.DefaultSearchMemoryLimit);
+        string limitText = o.SearchMemoryLimit is null
+            ? $"the limit of {Mb(limit)} ({MemoryShare:P0} of the {Mb(available)} available, at most {Mb(SearchFBNetOptions.DefaultSearchMemoryLimit)})"
+            : $"SearchMemoryLimit ({Mb(limit)}; {Mb(available)} available)";
+        int fits = step.LargestBatchWithin(limit);
+        int batch = Math.Max(2, Math.Min(requested, fits));
+        if (fits < 2)
+            throw new InvalidOperationException($"A search step needs {Mb(step.BytesAt(2))} for 2 images ({Mb(step.BytesPerImage)} per image, measured), " +
+                $"more than {limitText}. Resize the images to a smaller size (ResizeImages, or --size), search the Photo or Compact space, or raise SearchMemoryLimit.");
+        channel.Info(MessageSensitivity.None, $"FBNet: a search step takes {Mb(step.BytesPerImage)} per image plus {Mb(step.FixedBytes)} (measured), " +
+            $"so {fits} images fit {limitText}. Search batch {batch}" +
+            (batch < requested ? $" (asked for {requested}; set SearchBatchSize / --batch-size to {batch} or lower to silence this, or raise SearchMemoryLimit)." : " (as asked)."));
+
+        int epochs = o.SearchEpochs, warmup = o.SearchWarmupEpochs;
+        if (deadline is { } end)
+        {
+            double seconds = (end - DateTime.UtcNow).TotalSeconds * TimeShare;
+            double weightImages = Math.Ceiling(train.Count * WeightSplit);
+            double derive = (1 + o.SampledCandidates) * (4 * batch + train.Count * (1 - WeightSplit)) * step.SecondsPerImage / 3;
+            int Warmup(int e) => e == o.SearchEpochs ? o.SearchWarmupEpochs : Math.Min(e - 1, (int)Math.Round((double)o.SearchWarmupEpochs * e / o.SearchEpochs));
+            double Time(int e) => step.SecondsPerImage * weightImages * (2 * e - Warmup(e)) + derive;
+            epochs = 1;
+            for (int e = o.SearchEpochs; e >= 1; e--)
+                if (Time(e) <= seconds) { epochs = e; break; }
+            warmup = Warmup(epochs);
+            channel.Info(MessageSensitivity.None, $"FBNet: a search step takes {step.SecondsPerImage * 1000:F1} ms per image (measured at batch {step.TimedBatch}); " +
+                $"{epochs} search epoch(s) ({warmup} warm-up) of {o.SearchEpochs} fit the search's share of the time budget ({seconds / TimeShare:F0} s)" +
+                (Time(epochs) > seconds ? ", and even one may not: the search stops at the deadline after its first epoch." : "."));
+        }
+        return new SearchSettings(batch, epochs, warmup);
+    }
+
+    /// <summary>Training epochs that fit before <paramref name="deadline"/> (all of MaxEpochs without one).</summary>
+    public static int TrainingEpochs(FBNetArchitecture arch, FBNetOptions o, int trainCount, int validationCount, DateTime? deadline, IChannel channel)
+    {
+        if (deadline is not { } end) return o.MaxEpochs;
+        var device = Training.TorchDevice.Resolve(o.TrainingDevice);
+        StepFootprint step;
+        using (var net = new FBNetNetwork(arch))
+        {
+            net.to(device);
+            step = Guard($"network {arch}", arch.InputChannels, arch.InputSize,
+                () => StepProbe.Measure(net, arch.InputChannels, arch.InputSize, arch.NumClasses, device, 4, Math.Min(32, Math.Max(8, o.BatchSize))));
+        }
+        double seconds = (end - DateTime.UtcNow).TotalSeconds * TimeShare;
+        double epochSeconds = step.SecondsPerImage * (trainCount + validationCount / 3.0);
+        int epochs = (int)Math.Clamp(Math.Floor(seconds / Math.Max(epochSeconds, 1e-9)), 1, o.MaxEpochs);
+        channel.Info(MessageSensitivity.None, $"FBNet: a training step takes {step.SecondsPerImage * 1000:F2} ms per image (measured at batch {step.TimedBatch}), " +
+            $"about {epochSeconds:F1} s per epoch: {epochs} of {o.MaxEpochs} epochs fit the {seconds / TimeShare:F0} s left of the time budget.");
+        return epochs;
+    }
+
+    /// <summary>
+    /// Runs a probe and turns a native shape error into a message that names the network and the input; such an error
+    /// is a fault of the search space or of this library (the input was checked against it), not of the user's data.
+    /// </summary>
+    public static T Guard<T>(string what, int channels, int size, Func<T> run)
+    {
+        try { return run(); }
+        catch (ExternalException e)
+        {
+            string first = e.Message.Split('\n', 2)[0].Trim();
+            throw new InvalidOperationException($"FBNetV2.MLNet fault: {what} failed on a {channels}x{size}x{size} input in libtorch: \"{first}\". " +
+                "This is a bug in the library, not in your data; please report it with this message. Choosing another SearchSpace or input size avoids it meanwhile.", e);
+        }
+    }
+
+    private static string Describe(SearchSpace s) => $"{s.InputChannels}x{s.InputSize}x{s.InputSize}, {s.Stages.Count}-stage";
+
+    private static string Mb(double bytes) => bytes >= 1e9 ? $"{bytes / 1e9:F2} GB" : $"{bytes / 1e6:F1} MB";
+}

@@ -1,0 +1,103 @@
+using System.Diagnostics;
+using static TorchSharp.torch;
+
+namespace FBNetV2.MLNet.Training;
+
+/// <summary>
+/// What one training step (forward, cross-entropy, backward) of a network costs on this machine, measured rather than
+/// estimated: the process's resident memory is sampled every millisecond while steps at two batch sizes run, and the
+/// peak growth over the resident memory before each gives memory per image (the slope) and a fixed part (the
+/// intercept). The step time of the larger batch gives seconds per image, an
+/// upper bound for larger batches. Nothing else is touched (no reset of the kernel's peak counters, so tools such as
+/// /usr/bin/time still see the process's true peak).
+/// </summary>
+internal static class StepProbe
+{
+    public static StepFootprint Measure(nn.Module<Tensor, Tensor> net, int channels, int size, int classes, Device device, int small = 2, int large = 8)
+    {
+        net.train();
+        Step(net, channels, size, classes, small, device); // first call: kernels chosen, gradient buffers allocated
+        var (growthSmall, _) = Sampled(() => Step(net, channels, size, classes, small, device));
+        var (growthFirst, _) = Sampled(() => Step(net, channels, size, classes, large, device));
+        // Timed on a second call: the first also pays for touching fresh pages and choosing kernels for the size.
+        var (growthSecond, seconds) = Sampled(() => Step(net, channels, size, classes, large, device));
+        long growthLarge = Math.Max(growthFirst, growthSecond);
+        net.zero_grad();
+        double perImage = Math.Max(0, (double)(growthLarge - growthSmall) / (large - small));
+        double fixedBytes = Math.Max(0, growthSmall - small * perImage);
+        return new StepFootprint(fixedBytes, perImage, seconds / large, large);
+    }
+
+    /// <summary>Bytes this process may still take: the machine's (or container's) memory less what is in use now.</summary>
+    public static long AvailableBytes()
+    {
+        GC.Collect();
+        var info = GC.GetGCMemoryInfo();
+        return Math.Max(0, info.TotalAvailableMemoryBytes - info.MemoryLoadBytes);
+    }
+
+    private static void Step(nn.Module<Tensor, Tensor> net, int channels, int size, int classes, int batch, Device device)
+    {
+        using var scope = NewDisposeScope();
+        var x = rand(batch, channels, size, size, device: device);
+        var y = randint(0, classes, batch, dtype: ScalarType.Int64, device: device);
+        var loss = nn.functional.cross_entropy(net.forward(x), y);
+        loss.backward();
+    }
+
+    /// <summary>
+    /// Runs the action while a thread samples the working set; returns the peak growth over the working set before it,
+    /// and the action's seconds. Freed memory that the C allocator keeps would be reused without showing as growth, so
+    /// it is handed back to the system first (glibc's malloc_trim; elsewhere the figure may read low).
+    /// </summary>
+    private static (long Growth, double Seconds) Sampled(Action action)
+    {
+        GC.Collect();
+        TrimNativeHeap();
+        long before = Environment.WorkingSet;
+        long peak = before;
+        bool done = false;
+        var sampler = new Thread(() =>
+        {
+            while (!Volatile.Read(ref done))
+            {
+                long now = Environment.WorkingSet;
+                if (now > Interlocked.Read(ref peak)) Interlocked.Exchange(ref peak, now);
+                Thread.Sleep(1);
+            }
+        }) { IsBackground = true, Priority = ThreadPriority.AboveNormal };
+        sampler.Start();
+        var clock = Stopwatch.StartNew();
+        try { action(); }
+        finally
+        {
+            clock.Stop();
+            Volatile.Write(ref done, true);
+            sampler.Join();
+        }
+        return (Math.Max(Interlocked.Read(ref peak), Environment.WorkingSet) - before, clock.Elapsed.TotalSeconds);
+    }
+
+    private static bool trimUnavailable;
+
+    private static void TrimNativeHeap()
+    {
+        if (trimUnavailable || !OperatingSystem.IsLinux()) return;
+        try { malloc_trim(0); }
+        catch (Exception e) when (e is DllNotFoundException or EntryPointNotFoundException) { trimUnavailable = true; }
+    }
+
+    [System.Runtime.InteropServices.DllImport("libc", EntryPoint = "malloc_trim")]
+    private static extern int malloc_trim(nuint pad);
+}
+
+/// <summary>Memory and time of one training step, from <see cref="StepProbe"/>.</summary>
+internal sealed record StepFootprint(double FixedBytes, double BytesPerImage, double SecondsPerImage, int TimedBatch)
+{
+    /// <summary>Peak memory of a step at <paramref name="batch"/> images beyond what the process holds before it.</summary>
+    public double BytesAt(int batch) => FixedBytes + BytesPerImage * batch;
+
+    /// <summary>The largest batch whose step stays within <paramref name="bytes"/> (0 when even one image does not).</summary>
+    public int LargestBatchWithin(double bytes) =>
+        BytesPerImage <= 0 ? int.MaxValue : (int)Math.Clamp(Math.Floor((bytes - FixedBytes) / BytesPerImage), 0, int.MaxValue);
+}

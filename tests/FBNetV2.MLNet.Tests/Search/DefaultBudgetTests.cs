@@ -1,0 +1,91 @@
+using FBNetV2.MLNet.Architecture;
+using FBNetV2.MLNet.Search;
+using Xunit;
+
+namespace FBNetV2.MLNet.Tests.Search;
+
+/// <summary>
+/// The default budget lies inside the searched space: <see cref="DefaultBudget.Largest"/> is checked against an
+/// exhaustive enumeration of a small space (and <see cref="BudgetedDerivation.Cheapest"/> with it), and on the presets
+/// against random members; the Photo preset's working resolution follows its stated rule.
+/// </summary>
+public class DefaultBudgetTests
+{
+    private static readonly CandidateOp[] Ops = [new(3, false, Activation.Relu), new(5, true, Activation.HSwish)];
+
+    private static SearchSpace Small() => new(3, 32, 5, [1, 2], [8, 16], 2,
+        [
+            new StageSpace([8, 16], 1, 2, [16, 32], Ops),
+            new StageSpace([16, 24], 2, 2, [32, 64], Ops),
+        ],
+        new HeadSpec(64, 0, Activation.HSwish));
+
+    private static IEnumerable<int[]> All(int[] counts)
+    {
+        var current = new int[counts.Length];
+        while (true)
+        {
+            yield return (int[])current.Clone();
+            int d = 0;
+            while (d < counts.Length && ++current[d] == counts[d]) current[d++] = 0;
+            if (d == counts.Length) yield break;
+        }
+    }
+
+    [Theory]
+    [InlineData(CostTarget.Flops)]
+    [InlineData(CostTarget.Parameters)]
+    public void LargestAndCheapestAreTheExtremesOfAnExhaustiveEnumeration(CostTarget target)
+    {
+        var space = Small();
+        var cost = CostModel.For(target, null);
+        var costs = All(ArchitectureChoice.OptionCounts(space)).Select(f => cost.Of(ArchitectureChoice.FromFlat(space, f).Derive(space))).ToList();
+        Assert.True(costs.Count > 1000, $"only {costs.Count} architectures enumerated");
+        var (budget, cheapest, largest) = DefaultBudget.For(space, cost);
+        Assert.Equal(costs.Max(), largest);
+        Assert.Equal(costs.Min(), cheapest);
+        Assert.Equal(Math.Sqrt(costs.Min() * costs.Max()), budget, 6);
+        Assert.Equal(costs.Max(), cost.Of(DefaultBudget.Largest(space, cost).Derive(space)));
+    }
+
+    public static TheoryData<string> Presets => new() { "Compact", "Photo", "ImageNet" };
+
+    [Theory]
+    [MemberData(nameof(Presets))]
+    public void PresetBudgetIsBetweenCheapestAndLargestAndLargestBeatsRandomMembers(string preset)
+    {
+        var space = new SearchFBNetOptions { SearchSpace = preset }.ResolveSpace(preset == "Compact" ? 1 : 3, preset == "Compact" ? 28 : 224, 10);
+        var cost = CostModel.Flops;
+        var (budget, cheapest, largest) = DefaultBudget.For(space, cost);
+        Assert.True(cheapest < budget && budget < largest, $"{preset}: {cheapest} < {budget} < {largest}");
+        var random = new Random(5);
+        for (int i = 0; i < 200; i++)
+        {
+            double c = cost.Of(ArchitectureChoice.Random(space, random).Derive(space));
+            Assert.InRange(c, cheapest, largest);
+        }
+    }
+
+    [Theory]
+    [InlineData(96, 1, 96)]
+    [InlineData(128, 2, 64)]
+    [InlineData(160, 2, 80)]
+    [InlineData(224, 3, 75)]
+    [InlineData(256, 3, 86)]
+    public void PhotoSpaceWorksAtMost96PxFromAnyInput(int input, int factor, int working)
+    {
+        var space = SearchSpace.Auto(3, input, 5);
+        Assert.Equal(new[] { factor, 2 * factor }, space.Subsamples);
+        Assert.Equal(2, space.StemStride);
+        Assert.Equal(working, FBNetArchitecture.ConvOut(input, factor));
+        Assert.True(working <= PhotoSearchSpace.MaxWorkingSize);
+    }
+
+    [Fact]
+    public void AutoKeepsTheCompactSpaceBelow96Px()
+    {
+        var space = SearchSpace.Auto(1, 64, 10);
+        Assert.Equal(1, space.StemStride);
+        Assert.Equal(new[] { 1, 2 }, space.Subsamples);
+    }
+}
