@@ -94,7 +94,9 @@ public sealed class FBNetEstimator : IEstimator<FBNetModel>
         channel.Info(MessageSensitivity.None,
             $"FBNet: training {chosen} ({chosen.Flops / 1e6:F1} MFLOPs) on {train.Count} images, validating on {validation?.Count ?? 0}; " +
             $"{columns.ClassNames.Length} classes, {columns.Channels}x{columns.Height}x{columns.Width}, pixel scale {scale:G4}.");
-        int epochs = FitPlan.TrainingEpochs(chosen, o, train.Count, validation?.Count ?? 0, deadline, channel);
+        var trainingPlan = FitPlan.Training(chosen, o, train.Count, validation?.Count ?? 0, deadline, channel);
+        int epochs = trainingPlan.Epochs;
+        var trainingData = trainingPlan.DataFraction < 1 ? train.Split(trainingPlan.DataFraction, o.Seed).a : train;
         var training = new TrainingOptions
         {
             Epochs = epochs,
@@ -108,7 +110,7 @@ public sealed class FBNetEstimator : IEstimator<FBNetModel>
             Progress = new ChannelProgress<TrainingProgress>(channel, o.Progress),
         };
         var result = FitPlan.Guard($"training network {chosen}", columns.Channels, columns.Height,
-            () => FBNetTrainer.Train(chosen, train, validation, training, o.CancellationToken));
+            () => FBNetTrainer.Train(chosen, trainingData, validation, training, o.CancellationToken));
         using var net = result.Network;
         channel.Info(MessageSensitivity.None, $"FBNet: kept epoch {result.BestEpoch}" +
             (result.BestValidationAccuracy is { } acc ? $" (validation accuracy {acc:P2})." : " (no validation: last epoch)."));
@@ -181,8 +183,9 @@ public sealed class FBNetEstimator : IEstimator<FBNetModel>
             Deadline = deadline,
             Progress = new ChannelProgress<SearchProgress>(channel, o.SearchProgress),
         };
+        var searchData = plan.DataFraction < 1 ? train.Split(plan.DataFraction, o.Seed).a : train;
         var result = FitPlan.Guard("the search's supernet", columns.Channels, columns.Height,
-            () => DMaskingSearch.Run(space, train, searchOptions, o.CancellationToken));
+            () => DMaskingSearch.Run(space, searchData, searchOptions, o.CancellationToken));
         channel.Info(MessageSensitivity.None, $"FBNet: chose {result.Architecture} ({CostModel.Format(result.Cost, o.CostTarget)}).");
         return (result.Architecture, result);
     }

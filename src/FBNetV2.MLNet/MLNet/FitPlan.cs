@@ -27,12 +27,19 @@ internal static class FitPlan
     /// <summary>Share of the search data the weights train on (<see cref="SearchOptions.WeightSplit"/>'s default).</summary>
     private static readonly double WeightSplit = new SearchOptions().WeightSplit;
 
-    public sealed record SearchSettings(int BatchSize, int Epochs, int WarmupEpochs);
+    /// <summary>Least share of the data a fit under a time budget falls back to (below it a fit learns too little to be worth it).</summary>
+    public const double MinDataFraction = 0.02;
+
+    /// <summary>The search's batch and epochs, and the share of the training images it searches on (1: all).</summary>
+    public sealed record SearchSettings(int BatchSize, int Epochs, int WarmupEpochs, double DataFraction);
+
+    /// <summary>The training epochs, and the share of the training images they use (1: all).</summary>
+    public sealed record TrainingSettings(int Epochs, double DataFraction);
 
     public static SearchSettings Search(SearchFBNetOptions o, SearchSpace space, LabeledImages train, DateTime? deadline, IChannel channel)
     {
         int requested = o.SearchBatchSize ?? o.BatchSize;
-        var device = Training.TorchDevice.Resolve(o.TrainingDevice);
+        var device = TorchDevice.Resolve(o.TrainingDevice);
         var (mean, std) = FBNetTrainer.ChannelStatistics(train);
         StepFootprint step;
         using (var net = new Supernet(space, mean, std))
@@ -56,6 +63,7 @@ internal static class FitPlan
             (batch < requested ? $" (asked for {requested}; set SearchBatchSize / --batch-size to {batch} or lower to silence this, or raise SearchMemoryLimit)." : " (as asked)."));
 
         int epochs = o.SearchEpochs, warmup = o.SearchWarmupEpochs;
+        double fraction = 1;
         if (deadline is { } end)
         {
             double seconds = (end - DateTime.UtcNow).TotalSeconds * TimeShare;
@@ -67,31 +75,41 @@ internal static class FitPlan
             for (int e = o.SearchEpochs; e >= 1; e--)
                 if (Time(e) <= seconds) { epochs = e; break; }
             warmup = Warmup(epochs);
+            // Epochs are the loops' unit of time: when even one epoch on all the images does not fit, the search runs
+            // one on a stratified share of them rather than overrunning the budget.
+            if (Time(1) > seconds) fraction = Math.Clamp(seconds / Time(1), MinDataFraction, 1);
             channel.Info(MessageSensitivity.None, $"FBNet: a search step takes {step.SecondsPerImage * 1000:F1} ms per image (measured at batch {step.TimedBatch}); " +
-                $"{epochs} search epoch(s) ({warmup} warm-up) of {o.SearchEpochs} fit the search's share of the time budget ({seconds / TimeShare:F0} s)" +
-                (Time(epochs) > seconds ? ", and even one may not: the search stops at the deadline after its first epoch." : "."));
+                (fraction < 1
+                    ? $"one search epoch on all {train.Count} images would take about {Time(1):F0} s, more than the {seconds / TimeShare:F0} s of the search's share of the time budget: " +
+                      $"it runs 1 epoch on a stratified {fraction:P0} of them."
+                    : $"{epochs} search epoch(s) ({warmup} warm-up) of {o.SearchEpochs} fit the search's share of the time budget ({seconds / TimeShare:F0} s)."));
         }
-        return new SearchSettings(batch, epochs, warmup);
+        return new SearchSettings(batch, epochs, warmup, fraction);
     }
 
     /// <summary>Training epochs that fit before <paramref name="deadline"/> (all of MaxEpochs without one).</summary>
-    public static int TrainingEpochs(FBNetArchitecture arch, FBNetOptions o, int trainCount, int validationCount, DateTime? deadline, IChannel channel)
+    public static TrainingSettings Training(FBNetArchitecture arch, FBNetOptions o, int trainCount, int validationCount, DateTime? deadline, IChannel channel)
     {
-        if (deadline is not { } end) return o.MaxEpochs;
-        var device = Training.TorchDevice.Resolve(o.TrainingDevice);
+        if (deadline is not { } end) return new TrainingSettings(o.MaxEpochs, 1);
+        var device = TorchDevice.Resolve(o.TrainingDevice);
         StepFootprint step;
         using (var net = new FBNetNetwork(arch))
         {
             net.to(device);
             step = Guard($"network {arch}", arch.InputChannels, arch.InputSize,
-                () => StepProbe.Measure(net, arch.InputChannels, arch.InputSize, arch.NumClasses, device, 4, Math.Min(32, Math.Max(8, o.BatchSize))));
+                () => StepProbe.Measure(net, arch.InputChannels, arch.InputSize, arch.NumClasses, device, 2, Math.Min(16, Math.Max(4, o.BatchSize))));
         }
         double seconds = (end - DateTime.UtcNow).TotalSeconds * TimeShare;
         double epochSeconds = step.SecondsPerImage * (trainCount + validationCount / 3.0);
         int epochs = (int)Math.Clamp(Math.Floor(seconds / Math.Max(epochSeconds, 1e-9)), 1, o.MaxEpochs);
+        double fraction = 1;
+        if (epochSeconds > seconds)
+            fraction = Math.Clamp((seconds / step.SecondsPerImage - validationCount / 3.0) / trainCount, MinDataFraction, 1);
         channel.Info(MessageSensitivity.None, $"FBNet: a training step takes {step.SecondsPerImage * 1000:F2} ms per image (measured at batch {step.TimedBatch}), " +
-            $"about {epochSeconds:F1} s per epoch: {epochs} of {o.MaxEpochs} epochs fit the {seconds / TimeShare:F0} s left of the time budget.");
-        return epochs;
+            $"about {epochSeconds:F1} s per epoch: " + (fraction < 1
+                ? $"not one epoch fits the {seconds / TimeShare:F0} s left of the time budget; training runs 1 epoch on a stratified {fraction:P0} of the {trainCount} images."
+                : $"{epochs} of {o.MaxEpochs} epochs fit the {seconds / TimeShare:F0} s left of the time budget."));
+        return new TrainingSettings(epochs, fraction);
     }
 
     /// <summary>
