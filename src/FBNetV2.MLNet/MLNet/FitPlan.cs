@@ -54,7 +54,9 @@ internal static class FitPlan
             ? $"the limit of {Mb(limit)} ({MemoryShare:P0} of the {Mb(available)} available, at most {Mb(SearchFBNetOptions.DefaultSearchMemoryLimit)})"
             : $"SearchMemoryLimit ({Mb(limit)}; {Mb(available)} available)";
         int fits = step.LargestBatchWithin(limit);
-        int batch = Math.Max(2, Math.Min(requested, fits));
+        // Capped batches are rounded down to a multiple of 8, so that the spread of the measurement between runs
+        // rarely changes the batch (and with it the seeded run).
+        int batch = fits >= requested ? requested : Math.Max(2, fits >= 16 ? fits / 8 * 8 : fits);
         if (fits < 2)
             throw new InvalidOperationException($"A search step needs {Mb(step.BytesAt(2))} for 2 images ({Mb(step.BytesPerImage)} per image, measured), " +
                 $"more than {limitText}. Resize the images to a smaller size (ResizeImages, or --size), search the Photo or Compact space, or raise SearchMemoryLimit.");
