@@ -75,6 +75,7 @@ internal static class RunCommands
             Channels = p.GetValue(o.Channels),
             Baselines = p.GetValue(o.Baselines) ?? [],
             Log = log,
+            Recipe = o.Recipe.Read(p),
         };
         log.Report(architecture is null
             ? $"Searching under {(budgetMs is { } ms ? $"{ms.ToString(CultureInfo.InvariantCulture)} ms" : options.BudgetMFlops is { } mf ? $"{mf.ToString(CultureInfo.InvariantCulture)} MFLOPs" : "the space's default budget")} ({options.SearchSpace} space, {options.SearchEpochs} search + {options.FinalEpochs} final epochs) on {data}; writing to {Path.GetFullPath(output)}"
@@ -117,7 +118,7 @@ internal static class RunCommands
         public readonly Option<double?> BudgetMs = CliOptions.PositiveDouble("--budget-ms", "Instead of --budget-mflops: most milliseconds per image in ONNX Runtime on this machine, predicted from the latency table (built on first use; see 'fbnet profile')", 1e6);
         public readonly Option<string?> LatencyTable = CliOptions.LatencyTable();
         public readonly Option<int?> LatencyThreads = CliOptions.LatencyThreads();
-        public readonly Option<TimeSpan?> TimeBudget = CliOptions.Duration("--time-budget", "Wall-clock limit for the whole run: search and training epochs are planned from measured step times to end within it, and no new epoch starts after it");
+        public readonly Option<TimeSpan?> TimeBudget = CliOptions.Duration("--time-budget", "Wall-clock limit for the whole run: search and training epochs are planned from measured step times to end within it, the cosine schedule is shortened to end in time, and no new epoch starts after it");
         public readonly Option<string?> Preset = CliOptions.Preset();
         public readonly Option<int?> SearchEpochs = CliOptions.Int("--search-epochs", "Supernet search epochs", 1, 1000, "10");
         public readonly Option<int?> Epochs = CliOptions.Int("--epochs", "Training epochs of the final network and the baselines", 1, 10000, "30");
@@ -128,6 +129,9 @@ internal static class RunCommands
         public readonly Option<string[]?> Baselines = CliOptions.Baselines();
         public readonly Option<bool> Force = CliOptions.Flag("--force", "Replace results already in --out");
         public readonly Option<bool> Json = CliOptions.Flag("--json", "Print the result as JSON on stdout (progress goes to stderr)");
+
+        /// <summary>Training recipe (issue 16), kept apart from the run options above.</summary>
+        public readonly RecipeCliOptions Recipe = new();
 
         public RunOptionSet(Command command, bool search)
         {
@@ -144,6 +148,7 @@ internal static class RunCommands
             }
             foreach (var option in new Option[] { Epochs, TimeBudget, BatchSize, Size, Channels, Seed, Baselines, Force, Json })
                 command.Add(option);
+            Recipe.AddTo(command);
         }
     }
 }

@@ -109,11 +109,15 @@ public sealed class FBNetEstimator : IEstimator<FBNetModel>
             Deadline = deadline,
             Progress = new ChannelProgress<TrainingProgress>(channel, o.Progress),
         };
+        RecipeSettings.Apply(o, training);
+        using var teacher = RecipeSettings.CreateTeacher(o, name => ResolveArchitecture(name, columns), trainingData, validation, training, deadline, channel);
+        training.Teacher = teacher;
         var result = FitPlan.Guard($"training network {chosen}", columns.Channels, columns.Height,
             () => FBNetTrainer.Train(chosen, trainingData, validation, training, o.CancellationToken));
         using var net = result.Network;
         channel.Info(MessageSensitivity.None, $"FBNet: kept epoch {result.BestEpoch}" +
-            (result.BestValidationAccuracy is { } acc ? $" (validation accuracy {acc:P2})." : " (no validation: last epoch)."));
+            (result.BestValidationAccuracy is { } acc ? $" (validation accuracy {acc:P2})" : " (no validation: last epoch)") +
+            (result.RefitEpochs is { } refit ? $"; refit {refit} epochs on training + validation images." : "."));
 
         var export = new OnnxExportOptions { ClassNames = columns.ClassNames, PixelScale = scale, Description = $"FBNetV2.MLNet {chosen}" };
         var onnx = OnnxExporter.Export(net, export);
@@ -127,7 +131,11 @@ public sealed class FBNetEstimator : IEstimator<FBNetModel>
         });
         int? gpu = OnnxScoringDevice.Resolve(o.GpuDeviceId, o.FallbackToCpu, channel);
         var scoring = ScoringChain.Build(_transforms, input, pipelineOnnx, names, columns.ClassNames, gpu, o.FallbackToCpu);
-        return new FBNetModel(scoring, onnx, chosen, result.History, columns, o.FeatureColumnName, scale, search);
+        return new FBNetModel(scoring, onnx, chosen, result.History, columns, o.FeatureColumnName, scale, search)
+        {
+            Recipe = TrainingRecipe.From(training, result),
+            RefitHistory = result.RefitHistory,
+        };
     }
 
     private static (FBNetArchitecture, SearchResult) RunSearch(SearchFBNetOptions o, ImageColumns columns, LabeledImages train, IChannel channel, DateTime? deadline)
@@ -232,6 +240,7 @@ public sealed class FBNetEstimator : IEstimator<FBNetModel>
         Check(o.ValidationSetFraction is >= 0 and < 1, nameof(o.ValidationSetFraction), $"ValidationSetFraction must be in [0, 1), got {o.ValidationSetFraction}.");
         Check(o.GpuDeviceId is null or >= 0, nameof(o.GpuDeviceId), $"GpuDeviceId must not be negative, got {o.GpuDeviceId}.");
         Check(o.TimeBudget is null || o.TimeBudget > TimeSpan.Zero, nameof(o.TimeBudget), $"TimeBudget must be positive, got {o.TimeBudget}.");
+        RecipeSettings.Check(o);
         if (o is TrainFBNetOptions t)
             Check(!string.IsNullOrWhiteSpace(t.Architecture), nameof(t.Architecture), "Architecture must be a predefined name, an architecture string or a JSON path.");
         if (o is SearchFBNetOptions s)

@@ -47,6 +47,12 @@ public sealed class FBNetModel : ITransformer, IDisposable
     /// <summary>One entry per epoch.</summary>
     public IReadOnlyList<TrainingProgress> TrainingHistory { get; }
 
+    /// <summary>The training recipe as it ran (null for a model loaded from a file, which does not store it).</summary>
+    public TrainingRecipe? Recipe { get; internal init; }
+
+    /// <summary>Epochs of the refit on training + validation images; empty without one.</summary>
+    public IReadOnlyList<TrainingProgress> RefitHistory { get; internal init; } = [];
+
     /// <summary>Class names in key order of the label column; score i belongs to ClassNames[i].</summary>
     public IReadOnlyList<string> ClassNames => _columns.ClassNames;
 

@@ -60,4 +60,58 @@ public abstract class FBNetOptions
 
     /// <summary>Called after every epoch; each epoch is also written to MLContext.Log.</summary>
     public IProgress<TrainingProgress>? Progress;
+
+    // ---- Training recipe (issue 16). Defaults are TrainingOptions' (measured: docs/benchmarks.md, "Training recipe").
+
+    /// <summary>L2 penalty on conv and linear weights (not on BN parameters or biases).</summary>
+    public double WeightDecay = RecipeDefaults.WeightDecay;
+
+    /// <summary>Share of the target spread over the other classes (0 trains on one-hot labels).</summary>
+    public double LabelSmoothing = RecipeDefaults.LabelSmoothing;
+
+    /// <summary>Dropout before the classifier.</summary>
+    public double Dropout = RecipeDefaults.Dropout;
+
+    /// <summary>Epochs of linear learning-rate warm-up before the cosine decay.</summary>
+    public int WarmupEpochs = RecipeDefaults.WarmupEpochs;
+
+    /// <summary>Random crop after zero padding of this many pixels (0 turns it off).</summary>
+    public int RandomCropPadding = RecipeDefaults.RandomCropPadding;
+
+    /// <summary>Exponential moving average of the weights (decay warmed up over the first steps); the average is validated and exported. 0 turns it off.</summary>
+    public double EmaDecay = RecipeDefaults.EmaDecay;
+
+    /// <summary>Chance that a training image gets one random rectangle replaced by noise (timm's RandomErasing); 0 turns it off.</summary>
+    public double RandomErasingProbability = RecipeDefaults.RandomErasingProbability;
+
+    /// <summary>Smallest share of the image an erased rectangle covers.</summary>
+    public double RandomErasingMinArea = RecipeDefaults.RandomErasingMinArea;
+
+    /// <summary>Largest share of the image an erased rectangle covers.</summary>
+    public double RandomErasingMaxArea = RecipeDefaults.RandomErasingMaxArea;
+
+    /// <summary>
+    /// Once validation has chosen the epoch count, train again from scratch on the training and validation images
+    /// together for that many epochs and keep that network. Needs validation data; with a TimeBudget the first run
+    /// plans for its share of the time.
+    /// </summary>
+    public bool RefitOnAllData = RecipeDefaults.RefitOnAllData;
+
+    /// <summary>
+    /// Knowledge distillation. A predefined name, architecture string or architecture JSON is trained first on the same
+    /// data with this recipe and then teaches; a model.onnx written by this tool, or the run folder holding it, teaches
+    /// as saved. Null trains on labels alone.
+    /// </summary>
+    public string? Teacher;
+
+    /// <summary>Epochs of a teacher trained first; null uses <see cref="MaxEpochs"/>.</summary>
+    public int? TeacherEpochs;
+
+    /// <summary>Weight a of the teacher's term: loss = (1 - a) * CE + a * T^2 * KL(teacher || student).</summary>
+    public double DistillationWeight = RecipeDefaults.DistillationWeight;
+
+    /// <summary>Temperature T softening teacher and student in the distillation term.</summary>
+    public double DistillationTemperature = RecipeDefaults.DistillationTemperature;
+
+    private static readonly TrainingOptions RecipeDefaults = new();
 }

@@ -46,6 +46,13 @@ internal static class ReportHtml
         foreach (var (key, value) in summary) html.Append("<tr><th>").Append(key).Append("</th><td>").Append(value).Append("</td></tr>\n");
         html.Append("</table>\n");
 
+        if (report.Recipe is { } recipe)
+        {
+            html.Append("<h2>Training recipe</h2>\n<table>\n");
+            foreach (var (key, value) in recipe.Facts()) html.Append("<tr><th>").Append(E(key)).Append("</th><td>").Append(E(value)).Append("</td></tr>\n");
+            html.Append("</table>\n");
+        }
+
         foreach (var chart in charts)
             html.Append("<h2>").Append(E(chart.Caption)).Append("</h2>\n<figure><img src=\"").Append(E(chart.FileName))
                 .Append("\" alt=\"").Append(E(chart.Caption)).Append("\" width=\"").Append(chart.Width).Append("\"></figure>\n");

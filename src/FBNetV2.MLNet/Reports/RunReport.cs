@@ -36,4 +36,7 @@ public sealed record RunReport(string Title, FBNetArchitecture Architecture)
 
     /// <summary>Anything else worth recording (seed, device, command line), shown as given.</summary>
     public IReadOnlyList<KeyValuePair<string, string>> Facts { get; init; } = [];
+
+    /// <summary>The training recipe as it ran, shown in its own table; null leaves the table out.</summary>
+    public Training.TrainingRecipe? Recipe { get; init; }
 }

@@ -84,6 +84,7 @@ public static class FBNetRun
             Budget = o.Architecture is null ? budget : null,
             Timings = timings,
             Facts = [new("seed", o.Seed.ToString()), new("output", outDir)],
+            Recipe = fbnet.Recipe,
         };
         string reportPath = ReportWriter.Write(report, Path.Combine(outDir, RunArtifacts.ReportFolder));
         var result = new RunResult(fbnet.Architecture, metrics.MicroAccuracy, metrics.MacroAccuracy, points, outDir, reportPath, clock.Elapsed);
@@ -109,6 +110,8 @@ public static class FBNetRun
         options.TimeBudget = timeBudget;
         options.HorizontalFlip = o.HorizontalFlip;
         options.CancellationToken = cancellationToken;
+        o.Recipe.ApplyTo(options);
+        options.Progress = log is null ? null : new Relay<TrainingProgress>(p => log.Report(p.ToString()));
         var trainer = architecture is null
             ? ml.MulticlassClassification.Trainers.SearchFBNet((SearchFBNetOptions)options)
             : ml.MulticlassClassification.Trainers.TrainFBNet((TrainFBNetOptions)options);
@@ -152,6 +155,7 @@ public static class FBNetRun
             comparison = points,
             candidates = fbnet.Search?.Candidates.Select(c => new { c.Origin, architecture = c.Architecture.ToString(), c.Cost, c.InheritedAccuracy }),
             timingsSeconds = timings.ToDictionary(t => t.Key, t => t.Value.TotalSeconds),
+            recipe = fbnet.Recipe?.Fields().ToDictionary(f => f.Key, f => f.Value),
             seed = o.Seed,
         }, new JsonSerializerOptions { WriteIndented = true });
     }

@@ -61,4 +61,7 @@ public sealed class RunOptions
 
     public bool HorizontalFlip { get; init; } = true;
     public IProgress<string>? Log { get; init; }
+
+    /// <summary>Training-recipe settings (weight decay, EMA, erasing, refit, distillation); unset ones keep the library defaults.</summary>
+    public RunRecipe Recipe { get; init; } = new();
 }

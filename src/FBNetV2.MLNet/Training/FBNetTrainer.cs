@@ -10,8 +10,9 @@ namespace FBNetV2.MLNet.Training;
 
 /// <summary>
 /// Trains a fixed architecture from scratch: SGD with Nesterov momentum (or AdamW), linear warm-up then cosine decay
-/// per step, label smoothing, no weight decay on BN and biases, random crop and flip, optional EMA, validation every
-/// epoch keeping the best weights, early stopping. Reproducible from the seed on CPU.
+/// per step (its length shaped by the deadline), label smoothing, no weight decay on BN and biases, random crop, flip
+/// and erasing, EMA of the weights, optional distillation from a teacher, validation every epoch keeping the best
+/// weights, early stopping, and an optional refit on all images for the chosen epoch count. Reproducible from the seed on CPU.
 /// </summary>
 public static class FBNetTrainer
 {
@@ -21,6 +22,29 @@ public static class FBNetTrainer
         options.Validate();
         CheckData(arch, train, "training");
         if (validation is not null) CheckData(arch, validation, "validation");
+        options.Teacher?.CheckFits(arch.InputChannels, arch.InputSize, arch.InputSize, arch.NumClasses);
+        if (!options.RefitOnAllData || validation is null)
+            return TrainOnce(arch, train, validation, options, options.Epochs, options.Deadline, refit: false, cancellationToken);
+
+        // The refit repeats about the same work on train + validation images, so the first run plans for its share of the time.
+        var now = DateTime.UtcNow;
+        DateTime? firstDeadline = options.Deadline is { } end
+            ? now + (end - now) * ((double)train.Count / (2 * train.Count + validation.Count)) : null;
+        var first = TrainOnce(arch, train, validation, options, options.Epochs, firstDeadline, refit: false, cancellationToken);
+        first.Network.Dispose();
+        var all = Concat(train, validation);
+        var second = TrainOnce(arch, all, null, options, first.BestEpoch, options.Deadline, refit: true, cancellationToken);
+        return new TrainingResult(second.Network, first.History, first.BestEpoch, first.BestValidationAccuracy)
+        {
+            PlannedEpochs = first.PlannedEpochs,
+            RefitEpochs = second.History.Count,
+            RefitHistory = second.History,
+        };
+    }
+
+    private static TrainingResult TrainOnce(FBNetArchitecture arch, LabeledImages train, LabeledImages? validation,
+        TrainingOptions options, int epochs, DateTime? deadline, bool refit, CancellationToken cancellationToken)
+    {
         TorchDevice.SetThreads(options.Threads);
         var device = TorchDevice.Resolve(options.Device);
         torch.manual_seed(options.Seed);
@@ -36,7 +60,12 @@ public static class FBNetTrainer
         if (channelsLast && ema is not null) ChannelsLast.Apply(ema.Network);
         using var optimizer = CreateOptimizer(net, options);
         var batches = new BatchSource(train, options.BatchSize, device, channelsLast);
-        int totalSteps = options.Epochs * batches.BatchesPerEpoch, warmupSteps = options.WarmupEpochs * batches.BatchesPerEpoch, step = 0;
+        var plan = new EpochPlan(epochs, deadline);
+        // Its own generator, so turning erasing on or off leaves the crops, flips and order of a seed unchanged.
+        var erasing = options.RandomErasingProbability > 0
+            ? new RandomErasing(options.RandomErasingProbability, options.RandomErasingMinArea, options.RandomErasingMaxArea, mean, std) : null;
+        var erasingRandom = new Random(unchecked(options.Seed * 7919 + 17));
+        int totalSteps = plan.Epochs * batches.BatchesPerEpoch, warmupSteps = Math.Min(options.WarmupEpochs, epochs) * batches.BatchesPerEpoch, step = 0;
         double peakLr = options.LearningRate * options.BatchSize / 128.0;
 
         var history = new List<TrainingProgress>();
@@ -46,7 +75,7 @@ public static class FBNetTrainer
         var clock = Stopwatch.StartNew();
         try
         {
-            for (int epoch = 1; epoch <= options.Epochs; epoch++)
+            for (int epoch = 1; epoch <= plan.Epochs; epoch++)
             {
                 net.train();
                 double lossSum = 0; long correct = 0, seen = 0;
@@ -62,9 +91,12 @@ public static class FBNetTrainer
                         cancellationToken.ThrowIfCancellationRequested();
                         lr = LearningRateAt(step++, totalSteps, warmupSteps, peakLr);
                         foreach (var g in optimizer.ParamGroups) g.LearningRate = lr;
+                        erasing?.Apply(x, erasingRandom);
                         optimizer.zero_grad();
                         var logits = net.forward(x);
-                        var loss = nn.functional.cross_entropy(logits, y, label_smoothing: options.LabelSmoothing);
+                        var loss = options.Teacher is { } teacher
+                            ? Distillation.Loss(logits, teacher.Logits(x), y, options.DistillationWeight, options.DistillationTemperature, options.LabelSmoothing)
+                            : nn.functional.cross_entropy(logits, y, label_smoothing: options.LabelSmoothing);
                         loss.backward();
                         optimizer.step();
                         ema?.Update();
@@ -86,18 +118,19 @@ public static class FBNetTrainer
                     bestEpoch = epoch;
                 }
                 var elapsed = clock.Elapsed;
-                var progress = new TrainingProgress(epoch, options.Epochs, lossSum / seen, (double)correct / seen, valAccuracy, lr,
-                    seen / epochClock.Elapsed.TotalSeconds, elapsed, elapsed / epoch * (options.Epochs - epoch));
+                if (plan.Update(epoch, elapsed, DateTime.UtcNow)) totalSteps = plan.Epochs * batches.BatchesPerEpoch;
+                var progress = new TrainingProgress(epoch, plan.Epochs, lossSum / seen, (double)correct / seen, valAccuracy, lr,
+                    seen / epochClock.Elapsed.TotalSeconds, elapsed, elapsed / epoch * (plan.Epochs - epoch)) { Refit = refit };
                 history.Add(progress);
                 options.Progress?.Report(progress);
                 if (options.EarlyStoppingPatience > 0 && validation is not null && epoch - bestEpoch >= options.EarlyStoppingPatience) break;
-                if (DateTime.UtcNow >= options.Deadline) break;
+                if (DateTime.UtcNow >= deadline) break;
             }
             var result = new FBNetNetwork(arch, mean, std, options.Dropout);
             result.to(device);
             result.load_state_dict(best!);
             result.eval();
-            return new TrainingResult(result, history, bestEpoch, bestAccuracy);
+            return new TrainingResult(result, history, bestEpoch, bestAccuracy) { PlannedEpochs = plan.Epochs };
         }
         finally
         {
@@ -155,6 +188,15 @@ public static class FBNetTrainer
                 $"{arch.InputChannels}x{arch.InputSize}x{arch.InputSize}. Resize the images or adapt the architecture with WithInput.");
         if (data.ClassNames.Length != arch.NumClasses)
             throw new ArgumentException($"The {role} set has {data.ClassNames.Length} classes but the architecture has {arch.NumClasses}; use WithClasses.");
+    }
+
+    /// <summary>Training and validation images as one set, for the refit.</summary>
+    private static LabeledImages Concat(LabeledImages a, LabeledImages b)
+    {
+        var pixels = new float[a.Pixels.LongLength + b.Pixels.LongLength];
+        a.Pixels.CopyTo(pixels, 0);
+        b.Pixels.CopyTo(pixels, a.Pixels.LongLength);
+        return new LabeledImages(pixels, [.. a.Labels, .. b.Labels], a.Channels, a.Height, a.Width, a.ClassNames);
     }
 
     private static void DisposeState(Dictionary<string, Tensor>? state)

@@ -23,8 +23,6 @@ public sealed class TrainingOptions
     /// <summary>Mirror images left-right at random. Right for most photos and clothes, wrong for digits or text.</summary>
     public bool HorizontalFlip { get; set; } = true;
 
-    /// <summary>Exponential moving average of the weights, used for validation and as the result (0 turns it off).</summary>
-    public double EmaDecay { get; set; } = 0.0;
 
     /// <summary>Stop when validation accuracy has not improved for this many epochs (0 never stops early).</summary>
     public int EarlyStoppingPatience { get; set; } = 0;
@@ -37,10 +35,46 @@ public sealed class TrainingOptions
     /// <summary>"cpu", "cuda" or "auto" (CUDA when the app references a CUDA build of TorchSharp and a GPU is there).</summary>
     public string Device { get; set; } = "cpu";
 
-    /// <summary>Wall-clock limit: no new epoch starts after it; the best epoch so far is kept.</summary>
+    /// <summary>
+    /// Wall-clock limit. It shapes the schedule: after each epoch the epoch time so far sets how many epochs still fit,
+    /// and the cosine's length shrinks to that (never grows past <see cref="Epochs"/>), so the learning rate reaches its
+    /// end inside the budget instead of being cut off high. No new epoch starts after it.
+    /// </summary>
     public DateTime? Deadline { get; set; }
 
     public IProgress<TrainingProgress>? Progress { get; set; }
+
+    // ---- Recipe (issue 16): EMA, random erasing, distillation, refit. Defaults from docs/benchmarks.md, "Training recipe".
+
+    /// <summary>
+    /// Exponential moving average of the weights (decay warmed up as min(EmaDecay, (1 + n) / (10 + n)) over the first
+    /// steps); the average is what is validated, kept and exported. 0 turns it off.
+    /// </summary>
+    public double EmaDecay { get; set; } = 0.999;
+
+    /// <summary>Chance that a training image gets one random rectangle replaced by noise (timm's RandomErasing, "pixel" mode); 0 turns it off.</summary>
+    public double RandomErasingProbability { get; set; } = 0.25;
+
+    /// <summary>Smallest share of the image one erased rectangle covers.</summary>
+    public double RandomErasingMinArea { get; set; } = 0.02;
+
+    /// <summary>Largest share of the image one erased rectangle covers.</summary>
+    public double RandomErasingMaxArea { get; set; } = 1.0 / 3;
+
+    /// <summary>
+    /// After training with validation picks the best epoch count, train again from scratch on the training and
+    /// validation images together for that many epochs and return that network (its last epoch). Ignored without validation data.
+    /// </summary>
+    public bool RefitOnAllData { get; set; }
+
+    /// <summary>Knowledge distillation: a trained model whose softened predictions the network also learns from; null trains on labels alone. Not disposed by the trainer.</summary>
+    public DistillationTeacher? Teacher { get; set; }
+
+    /// <summary>Weight a of the teacher's term: loss = (1 - a) * CE + a * T^2 * KL(teacher || student) at temperature T.</summary>
+    public double DistillationWeight { get; set; } = 0.5;
+
+    /// <summary>Temperature T that softens both distributions in the distillation term.</summary>
+    public double DistillationTemperature { get; set; } = 4;
 
     /// <summary>Test hook: runs at every cancellation check (each step), just before the token is checked.</summary>
     internal Action? OnCancellationCheck { get; set; }
@@ -58,6 +92,11 @@ public sealed class TrainingOptions
         Check(Dropout is >= 0 and < 1, nameof(Dropout), $"Dropout must be in [0, 1), got {Dropout}.");
         Check(RandomCropPadding >= 0, nameof(RandomCropPadding), $"RandomCropPadding must not be negative, got {RandomCropPadding}.");
         Check(EmaDecay is >= 0 and < 1, nameof(EmaDecay), $"EmaDecay must be in [0, 1), got {EmaDecay}.");
+        Check(RandomErasingProbability is >= 0 and <= 1, nameof(RandomErasingProbability), $"RandomErasingProbability must be in [0, 1], got {RandomErasingProbability}.");
+        Check(RandomErasingMinArea > 0 && RandomErasingMinArea <= RandomErasingMaxArea && RandomErasingMaxArea < 1, nameof(RandomErasingMinArea),
+            $"RandomErasingMinArea and RandomErasingMaxArea must satisfy 0 < min <= max < 1, got {RandomErasingMinArea} and {RandomErasingMaxArea}.");
+        Check(DistillationWeight is >= 0 and <= 1, nameof(DistillationWeight), $"DistillationWeight must be in [0, 1], got {DistillationWeight}.");
+        Check(DistillationTemperature > 0 && double.IsFinite(DistillationTemperature), nameof(DistillationTemperature), $"DistillationTemperature must be positive, got {DistillationTemperature}.");
         Check(EarlyStoppingPatience >= 0, nameof(EarlyStoppingPatience), $"EarlyStoppingPatience must not be negative, got {EarlyStoppingPatience}.");
         Check(Threads >= 0, nameof(Threads), $"Threads must not be negative, got {Threads}.");
         Check(Device is "cpu" or "cuda" or "auto", nameof(Device), $"Device must be 'cpu', 'cuda' or 'auto', got '{Device}'.");

@@ -12,8 +12,11 @@ public sealed record TrainingProgress(
     TimeSpan Elapsed,
     TimeSpan EstimatedRemaining)
 {
+    /// <summary>True for an epoch of the refit on training + validation images.</summary>
+    public bool Refit { get; init; }
+
     public override string ToString() =>
-        $"epoch {Epoch}/{Epochs}  loss {TrainLoss:F4}  train acc {TrainAccuracy:P2}" +
+        (Refit ? "refit " : "") + $"epoch {Epoch}/{Epochs}  loss {TrainLoss:F4}  train acc {TrainAccuracy:P2}" +
         (ValidationAccuracy is { } v ? $"  val acc {v:P2}" : "") +
         $"  lr {LearningRate:G3}  {ImagesPerSecond:F0} img/s  elapsed {Elapsed:hh\\:mm\\:ss}  ETA {EstimatedRemaining:hh\\:mm\\:ss}";
 }
