@@ -155,4 +155,41 @@ public sealed class CliEndToEndTests(TrainedShapesModel model, ITestOutputHelper
         Assert.True(r.ExitCode == FBNetCli.Cancelled, r.ToString());
         Assert.False(File.Exists(Path.Combine(output, "model.zip")));
     }
+
+    [Fact]
+    public void Recipe_options_reach_training_metrics_and_report_with_the_first_run_as_onnx_teacher()
+    {
+        string output = Path.Combine(model.Root, "recipe");
+        var r = Fbnet.Run("train", "--arch", "Compact-S", "--epochs", "2", "--batch-size", "16", "--data", model.Data, "--out", output,
+            "--weight-decay", "0.0005", "--random-erasing", "0.5", "--ema-decay", "0.99", "--label-smoothing", "0", "--refit",
+            "--teacher", model.Output, "--kd-weight", "0.7", "--kd-temperature", "2");
+        Assert.True(r.ExitCode == 0, r.ToString());
+        Assert.Contains("refit epoch", r.Out);
+        using var metrics = JsonDocument.Parse(File.ReadAllText(Path.Combine(output, "metrics.json")));
+        var recipe = metrics.RootElement.GetProperty("recipe");
+        Assert.Equal(0.0005, recipe.GetProperty("weightDecay").GetDouble());
+        Assert.Equal(0.5, recipe.GetProperty("randomErasingProbability").GetDouble());
+        Assert.Equal(0.99, recipe.GetProperty("emaDecay").GetDouble());
+        Assert.Equal(0, recipe.GetProperty("labelSmoothing").GetDouble());
+        Assert.True(recipe.GetProperty("refitOnAllData").GetBoolean());
+        Assert.Equal(recipe.GetProperty("bestEpoch").GetInt32(), recipe.GetProperty("refitEpochs").GetInt32());
+        Assert.Contains(Path.Combine(model.Output, "model.onnx"), recipe.GetProperty("teacher").GetString());
+        Assert.Equal(0.7, recipe.GetProperty("distillationWeight").GetDouble());
+        Assert.Equal(2, recipe.GetProperty("distillationTemperature").GetDouble());
+        string html = File.ReadAllText(Path.Combine(output, "report", "report.html"));
+        Assert.Contains("Training recipe", html);
+        Assert.Contains("randomErasingProbability", html);
+    }
+
+    [Theory]
+    [InlineData("--random-erasing", "1.5", "--random-erasing must be in [0, 1]")]
+    [InlineData("--ema-decay", "1", "--ema-decay must be in [0, 1)")]
+    [InlineData("--weight-decay", "x", "--weight-decay expects a number")]
+    [InlineData("--kd-weight", "0.5", "give --teacher too")]
+    public void Bad_recipe_options_are_named(string option, string value, string message)
+    {
+        var r = Fbnet.Run("train", "--arch", "Compact-S", "--data", model.Data, "--out", Path.Combine(model.Root, "bad-recipe"), option, value);
+        Assert.NotEqual(0, r.ExitCode);
+        Assert.Contains(message, r.Err);
+    }
 }
