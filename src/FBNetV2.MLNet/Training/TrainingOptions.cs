@@ -14,7 +14,7 @@ public sealed class TrainingOptions
     /// <summary>
     /// Applied to conv and linear weights only; BN parameters and biases are not decayed. 5e-4 rather than the 5e-5 of
     /// ImageNet mobile-network recipes: on the digits folder it raised holdout and test accuracy over 5e-5 (one seed,
-    /// short runs; docs/benchmarks.md section 6), as expected for tens of thousands of small images rather than a million.
+    /// short runs; docs/benchmarks.md section 8), as expected for tens of thousands of small images rather than a million.
     /// </summary>
     public double WeightDecay { get; set; } = 5e-4;
     public int WarmupEpochs { get; set; } = 1;
