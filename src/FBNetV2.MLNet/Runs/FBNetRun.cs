@@ -111,7 +111,6 @@ public static class FBNetRun
         options.HorizontalFlip = o.HorizontalFlip;
         options.CancellationToken = cancellationToken;
         o.Recipe.ApplyTo(options);
-        options.Progress = log is null ? null : new Relay<TrainingProgress>(p => log.Report(p.ToString()));
         var trainer = architecture is null
             ? ml.MulticlassClassification.Trainers.SearchFBNet((SearchFBNetOptions)options)
             : ml.MulticlassClassification.Trainers.TrainFBNet((TrainFBNetOptions)options);
