@@ -185,6 +185,8 @@ public sealed class FBNetEstimator : IEstimator<FBNetModel>
             BatchSize = plan.BatchSize,
             ArchitectureLearningRate = o.ArchitectureLearningRate,
             SampledCandidates = o.SampledCandidates,
+            ProxyCandidates = o.ProxyCandidates,
+            ProxyRecipe = new TrainingOptions { LearningRate = o.LearningRate, HorizontalFlip = o.HorizontalFlip },
             Seed = o.Seed,
             Device = o.TrainingDevice,
             CheckpointDirectory = o.WorkspacePath,

@@ -60,10 +60,17 @@ public sealed class SearchFBNetOptions : FBNetOptions
 
     /// <summary>The absolute cap of a step's memory when <see cref="SearchMemoryLimit"/> is null.</summary>
     public const long DefaultSearchMemoryLimit = 2_000_000_000;
-    public double ArchitectureLearningRate = 0.01;
 
-    /// <summary>Architectures sampled from the learned distribution besides the argmax; the best by inherited weights wins.</summary>
+    /// <summary>Adam's learning rate for the architecture logits; null (the default) sizes it to the number of
+    /// architecture steps (<see cref="Search.SearchOptions.ArchitectureTravel"/>). FBNet used 0.01.</summary>
+    public double? ArchitectureLearningRate;
+
+    /// <summary>Architectures sampled from the learned distribution besides the argmax, each fitted to the budget.</summary>
     public int SampledCandidates = 4;
+
+    /// <summary>The best candidates by inherited weights that are trained from scratch for a short proxy
+    /// (<see cref="Search.SearchOptions.ProxyEpochs"/>) to rank them; 0 or 1 ranks by inherited weights only.</summary>
+    public int ProxyCandidates = 3;
 
     /// <summary>Folder for the search checkpoint (resumed when Fit runs again with the same data and options); null keeps none.</summary>
     public string? WorkspacePath;

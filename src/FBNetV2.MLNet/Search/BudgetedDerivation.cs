@@ -1,14 +1,29 @@
 namespace FBNetV2.MLNet.Search;
 
 /// <summary>
-/// Turns the learned distribution into architectures that fit the budget. The search's cost term only pulls the
-/// distribution towards the budget; the guarantee comes from here: while the exact cost of the derived architecture
-/// is over budget, change the one decision that saves the most cost per unit of log-probability given up. Every
-/// decision's cost is monotone in its options, so this always ends, at worst at the cheapest architecture, which is
-/// checked against the budget before the search starts.
+/// Turns the learned distribution into architectures that use the budget. The search's cost term only pulls the
+/// distribution towards the budget; the guarantee comes from here, in three steps:
+/// <list type="number">
+/// <item>The resolution is decided first (the most likely one at which the budget can be met and mostly used), and
+/// kept: it is the decision with the largest effect on the cost, and changing it to save cost throws away far more
+/// than the excess (a half-resolution network costs about a quarter).</item>
+/// <item>Trim: while the exact cost is over budget, make the change that gives up the least log-probability per unit
+/// of the saving that is still needed (a saving beyond the excess earns nothing), preferring the smallest overshoot.</item>
+/// <item>Grow: while an upgrade fits, take the one with the best log-probability per added cost: first every upgrade
+/// that is at least as likely, then, while the cost is under <see cref="FillFraction"/> of the budget, the upgrade
+/// that gives up the least probability per added cost.</item>
+/// </list>
+/// Costs are monotone in each decision's options, so trimming ends, at worst at the cheapest architecture of the kept
+/// resolution, whose cost is checked before the search starts.
 /// </summary>
 public static class BudgetedDerivation
 {
+    /// <summary>The share of the budget a derived architecture is grown to when the space allows.</summary>
+    public const double FillFraction = 0.9;
+
+    /// <summary>Position of the resolution decision in <see cref="ArchitectureChoice.Decisions"/>.</summary>
+    private const int ResolutionDecision = 0;
+
     public static double CostOf(SearchSpace space, ArchitectureChoice choice, CostModel cost) => cost.Of(choice.Derive(space));
 
     public static ArchitectureChoice Argmax(SearchSpace space, double[][] probabilities) =>
@@ -26,37 +41,123 @@ public static class BudgetedDerivation
         choice.ToFlat(space).Select((o, i) => Math.Log(Math.Max(1e-12, probabilities[i][o]))).Sum();
 
     /// <summary>The cheapest architecture of the space for the target.</summary>
-    public static ArchitectureChoice Cheapest(SearchSpace space, CostModel target)
+    public static ArchitectureChoice Cheapest(SearchSpace space, CostModel target) => Extreme(space, target, cheapest: true, fixedResolution: null);
+
+    /// <summary>The most expensive architecture of the space for the target.</summary>
+    public static ArchitectureChoice Largest(SearchSpace space, CostModel target) => Extreme(space, target, cheapest: false, fixedResolution: null);
+
+    /// <summary>
+    /// Cheapest or largest by coordinate descent: each decision's cost is monotone in its options whatever the others
+    /// are, so moving every decision to its cheapest (largest) option, repeated until nothing changes, reaches the
+    /// extreme.
+    /// </summary>
+    private static ArchitectureChoice Extreme(SearchSpace space, CostModel target, bool cheapest, int? fixedResolution)
     {
-        var uniform = ArchitectureChoice.OptionCounts(space).Select(n => Enumerable.Repeat(1.0 / n, n).ToArray()).ToArray();
-        return Fit(space, Argmax(space, uniform), uniform, target, 0);
+        var counts = ArchitectureChoice.OptionCounts(space);
+        var current = new int[counts.Length];
+        if (fixedResolution is { } r) current[ResolutionDecision] = r;
+        double cost = Cost(space, current, target);
+        for (bool changed = true; changed;)
+        {
+            changed = false;
+            for (int d = 0; d < counts.Length; d++)
+            {
+                if (d == ResolutionDecision && fixedResolution is not null) continue;
+                for (int o = 0; o < counts[d]; o++)
+                {
+                    if (o == current[d]) continue;
+                    int keep = current[d];
+                    current[d] = o;
+                    double c = Cost(space, current, target);
+                    if (cheapest ? c < cost : c > cost) { cost = c; changed = true; }
+                    else current[d] = keep;
+                }
+            }
+        }
+        return ArchitectureChoice.FromFlat(space, current);
     }
 
-    /// <summary>Moves <paramref name="start"/> under the budget (no change if it already fits).</summary>
+    /// <summary>
+    /// The resolution option to derive at: the most likely one whose cheapest member fits the budget and whose largest
+    /// member reaches <see cref="FillFraction"/> of it; failing that, the most likely that fits.
+    /// </summary>
+    public static int Resolution(SearchSpace space, double[] probabilities, CostModel target, double budget)
+    {
+        var order = Enumerable.Range(0, probabilities.Length).OrderByDescending(i => probabilities[i]).ThenBy(i => i).ToArray();
+        var fits = order.Where(r => CostOf(space, Extreme(space, target, true, r), target) <= budget).ToArray();
+        if (fits.Length == 0) return order[0];
+        foreach (var r in fits)
+            if (CostOf(space, Extreme(space, target, false, r), target) >= FillFraction * budget) return r;
+        return fits[0];
+    }
+
+    /// <summary>
+    /// Moves <paramref name="start"/> under the budget, then grows it towards the budget (see the class summary). The
+    /// start's resolution is kept when the budget can be met at it.
+    /// </summary>
     public static ArchitectureChoice Fit(SearchSpace space, ArchitectureChoice start, double[][] probabilities, CostModel target, double budget)
     {
         var counts = ArchitectureChoice.OptionCounts(space);
         var current = start.ToFlat(space);
-        double cost = CostOf(space, start, target);
+        bool keepResolution = CostOf(space, Extreme(space, target, true, current[ResolutionDecision]), target) <= budget;
+        double LogP(int d, int o) => Math.Log(Math.Max(1e-12, probabilities[d][o]));
+        double cost = Cost(space, current, target);
+
+        // Trim.
         while (cost > budget)
         {
+            double excess = cost - budget;
+            (int Decision, int Option, double Cost, double Score, double Overshoot)? best = null;
+            foreach (var (d, o, c) in Moves(space, current, counts, target, keepResolution))
+            {
+                if (c >= cost) continue;
+                double saving = cost - c;
+                double lost = Math.Max(0, LogP(d, current[d]) - LogP(d, o));
+                double score = lost / Math.Min(saving, excess);
+                double overshoot = Math.Max(0, saving - excess);
+                if (best is null || score < best.Value.Score - 1e-12 || (Math.Abs(score - best.Value.Score) <= 1e-12 && overshoot < best.Value.Overshoot))
+                    best = (d, o, c, score, overshoot);
+            }
+            if (best is null) break; // nothing cheaper: the cheapest architecture (checked against the budget before the search)
+            current[best.Value.Decision] = best.Value.Option;
+            cost = best.Value.Cost;
+        }
+        if (cost > budget) return ArchitectureChoice.FromFlat(space, current);
+
+        // Grow: upgrades that are at least as likely, then, below FillFraction of the budget, the least costly in
+        // probability per added cost.
+        while (true)
+        {
             (int Decision, int Option, double Cost, double Score)? best = null;
-            for (int d = 0; d < counts.Length; d++)
-                for (int o = 0; o < counts[d]; o++)
-                {
-                    if (o == current[d]) continue;
-                    var candidate = (int[])current.Clone();
-                    candidate[d] = o;
-                    double c = CostOf(space, ArchitectureChoice.FromFlat(space, candidate), target);
-                    if (c >= cost) continue;
-                    double lost = Math.Max(0, Math.Log(Math.Max(1e-12, probabilities[d][current[d]])) - Math.Log(Math.Max(1e-12, probabilities[d][o])));
-                    double score = (cost - c) / (lost + 1e-3);
-                    if (best is null || score > best.Value.Score) best = (d, o, c, score);
-                }
-            if (best is null) break; // a local minimum of every decision: the cheapest architecture
+            foreach (var (d, o, c) in Moves(space, current, counts, target, keepResolution: true))
+            {
+                if (c <= cost || c > budget) continue;
+                double gain = LogP(d, o) - LogP(d, current[d]);
+                if (gain < 0 && cost >= FillFraction * budget) continue;
+                double score = gain / (c - cost);
+                if (best is null || score > best.Value.Score) best = (d, o, c, score);
+            }
+            if (best is null) break;
             current[best.Value.Decision] = best.Value.Option;
             cost = best.Value.Cost;
         }
         return ArchitectureChoice.FromFlat(space, current);
     }
+
+    private static IEnumerable<(int Decision, int Option, double Cost)> Moves(SearchSpace space, int[] current, int[] counts, CostModel target, bool keepResolution)
+    {
+        for (int d = 0; d < counts.Length; d++)
+        {
+            if (d == ResolutionDecision && keepResolution) continue;
+            for (int o = 0; o < counts[d]; o++)
+            {
+                if (o == current[d]) continue;
+                var candidate = (int[])current.Clone();
+                candidate[d] = o;
+                yield return (d, o, Cost(space, candidate, target));
+            }
+        }
+    }
+
+    private static double Cost(SearchSpace space, int[] flat, CostModel target) => CostOf(space, ArchitectureChoice.FromFlat(space, flat), target);
 }

@@ -36,27 +36,49 @@ public static class DMaskingSearch
             throw new ArgumentOutOfRangeException(nameof(options.Budget),
                 $"Budget {cost.Format(options.Budget)} is below the cheapest architecture of the search space " +
                 $"({cost.Format(minCost)}: {cheapest.Derive(space)}). Raise the budget to at least that, or use a smaller space.");
+        var largest = BudgetedDerivation.Largest(space, cost);
+        double maxCost = BudgetedDerivation.CostOf(space, largest, cost);
+        if (maxCost < options.Budget)
+            throw new ArgumentOutOfRangeException(nameof(options.Budget),
+                $"Budget {cost.Format(options.Budget)} is above the largest architecture of the search space ({cost.Format(maxCost)}): " +
+                "every member fits, so the search would only pick the largest. Give a budget between " +
+                $"{cost.Format(minCost)} and {cost.Format(maxCost)}, or use a larger space.");
 
         if (options.CheckpointDirectory is not null) SearchCheckpoint.EnsureWritable(options.CheckpointDirectory);
         TorchDevice.SetThreads(options.Threads);
         var device = TorchDevice.Resolve(options.Device);
         var (weightSet, archSet) = data.Split(options.WeightSplit, options.Seed);
+        // Train-mode BN needs two images in a batch; each split must hold at least that.
+        if (weightSet.Count < 2 || archSet.Count < 2)
+            throw new ArgumentException($"The search data has {data.Count} images: with WeightSplit {options.WeightSplit} that leaves " +
+                $"{weightSet.Count} for the weights and {archSet.Count} for the architecture; each needs at least 2. " +
+                $"Give at least {MinimumImages(options)} images (more in practice: a few hundred per class).", nameof(data));
         var (mean, std) = FBNetTrainer.ChannelStatistics(data);
         manual_seed(options.Seed);
         using var net = new Supernet(space, mean, std) { HardSampling = options.HardSampling, PerSampleNoise = options.PerSampleNoise };
         net.to(device);
-        using var weightOptimizer = optim.SGD(net.WeightParameters(), options.WeightLearningRate, options.WeightMomentum, weight_decay: options.WeightDecay);
-        using var archOptimizer = optim.Adam(net.ArchitectureParameters(), options.ArchitectureLearningRate, weight_decay: options.ArchitectureWeightDecay);
+        var weightParameters = net.WeightParameters().ToArray();
+        using var weightOptimizer = optim.SGD(weightParameters, options.WeightLearningRate, options.WeightMomentum, weight_decay: options.WeightDecay);
+        var norms = net.modules().OfType<BatchNorm2d>().ToArray();
 
         var history = new List<SearchProgress>();
         var distributions = new List<IReadOnlyList<DecisionDistribution>>();
-        string fingerprint = $"{Describe(space)}|{data.Count}|{options.Seed}|{options.Epochs}|{options.BatchSize}|{options.CostTarget}|{options.Budget}";
-        int start = options.CheckpointDirectory is null ? 0
-            : SearchCheckpoint.TryLoad(options.CheckpointDirectory, fingerprint, net, (SGD)weightOptimizer, (Adam)archOptimizer, history, distributions);
-
+        var identity = new List<(string, string)> { ("space", Describe(space)), ("images", data.Count.ToString()) };
+        identity.AddRange(options.Identity());
         var weightBatches = new BatchSource(weightSet, options.BatchSize, device);
         var archBatches = new BatchSource(archSet, options.BatchSize, device);
         int totalSteps = options.Epochs * weightBatches.BatchesPerEpoch;
+        int archEpochs = options.Epochs - options.WarmupEpochs;
+        // Architecture steps per weight step: enough that the search makes at least ArchitectureSteps of them however
+        // small the data set is (1 on large data, as in FBNet).
+        int archPerStep = archEpochs == 0 ? 0
+            : Math.Max(1, (int)Math.Ceiling((double)options.ArchitectureSteps / (archEpochs * weightBatches.BatchesPerEpoch)));
+        int totalArchSteps = archEpochs * weightBatches.BatchesPerEpoch * archPerStep;
+        double archLr = options.ArchitectureLearningRate ?? options.ArchitectureTravel / Math.Max(1, totalArchSteps);
+        using var archOptimizer = optim.Adam(net.ArchitectureParameters(), archLr, weight_decay: options.ArchitectureWeightDecay);
+        int start = options.CheckpointDirectory is null ? 0
+            : SearchCheckpoint.TryLoad(options.CheckpointDirectory, identity, net, (SGD)weightOptimizer, (Adam)archOptimizer, history, distributions);
+
         var clock = Stopwatch.StartNew();
         var elapsedBefore = history.Count > 0 ? history[^1].Elapsed : TimeSpan.Zero;
         for (int epoch = start; epoch < options.Epochs; epoch++)
@@ -64,11 +86,11 @@ public static class DMaskingSearch
             // Reseeded per epoch so that a resumed search continues exactly as an uninterrupted one.
             manual_seed(options.Seed * 1000L + epoch);
             var random = new Random(options.Seed * 1000 + epoch);
-            net.Temperature = options.TemperatureAt(epoch);
             bool archPhase = epoch >= options.WarmupEpochs;
+            int archStep = Math.Max(0, epoch - options.WarmupEpochs) * weightBatches.BatchesPerEpoch * archPerStep;
+            net.Temperature = options.TemperatureAt(epoch, archStep, totalArchSteps);
             IEnumerator<(Tensor, Tensor)>? archStream = archPhase ? archBatches.Batches(random).GetEnumerator() : null;
             double lossSum = 0, archLossSum = 0; long correct = 0, seen = 0; int archSteps = 0, step = epoch * weightBatches.BatchesPerEpoch;
-            net.train();
             foreach (var (x, y) in weightBatches.Batches(random))
             {
                 using (x)
@@ -77,6 +99,7 @@ public static class DMaskingSearch
                 {
                     options.OnCancellationCheck?.Invoke();
                     cancellationToken.ThrowIfCancellationRequested();
+                    net.train();
                     double lr = FBNetTrainer.LearningRateAt(step++, totalSteps, 0, options.WeightLearningRate);
                     foreach (var g in weightOptimizer.ParamGroups) g.LearningRate = lr;
                     weightOptimizer.zero_grad();
@@ -89,20 +112,37 @@ public static class DMaskingSearch
                     lossSum += l * x.shape[0];
                     correct += logits.argmax(1).eq(y).sum().item<long>();
                     seen += x.shape[0];
-                    if (archStream is not null)
+                    if (archStream is null) continue;
+                    // Architecture steps: the weights are frozen (no weight gradients are computed) and BN keeps its
+                    // running statistics (momentum 0), so only the logits learn from the architecture split.
+                    foreach (var p in weightParameters) p.requires_grad = false;
+                    var momenta = norms.Select(bn => bn.momentum).ToArray();
+                    foreach (var bn in norms) bn.momentum = 0;
+                    try
                     {
-                        if (!archStream.MoveNext()) { archStream.Dispose(); archStream = archBatches.Batches(random).GetEnumerator(); archStream.MoveNext(); }
-                        var (xa, ya) = archStream.Current;
-                        using (xa)
-                        using (ya)
+                        for (int k = 0; k < archPerStep; k++)
                         {
-                            archOptimizer.zero_grad();
-                            var archLoss = ArchitectureLoss(net, xa, ya, options);
-                            archLoss.backward();
-                            archOptimizer.step();
-                            archLossSum += archLoss.item<double>();
-                            archSteps++;
+                            if (!archStream.MoveNext()) { archStream.Dispose(); archStream = archBatches.Batches(random).GetEnumerator(); archStream.MoveNext(); }
+                            var (xa, ya) = archStream.Current;
+                            using (xa)
+                            using (ya)
+                            using (NewDisposeScope())
+                            {
+                                if (options.TemperatureDecay is null) net.Temperature = options.TemperatureAt(epoch, archStep, totalArchSteps);
+                                archOptimizer.zero_grad();
+                                var archLoss = ArchitectureLoss(net, xa, ya, options);
+                                archLoss.backward();
+                                archOptimizer.step();
+                                archLossSum += archLoss.item<double>();
+                                archSteps++;
+                                archStep++;
+                            }
                         }
+                    }
+                    finally
+                    {
+                        foreach (var p in weightParameters) p.requires_grad = true;
+                        for (int i = 0; i < norms.Length; i++) norms[i].momentum = momenta[i];
                     }
                 }
             }
@@ -116,17 +156,51 @@ public static class DMaskingSearch
             history.Add(progress);
             options.Progress?.Report(progress);
             if (options.CheckpointDirectory is not null)
-                SearchCheckpoint.Save(options.CheckpointDirectory, fingerprint, epoch + 1, net, (SGD)weightOptimizer, (Adam)archOptimizer, history, distributions);
+                SearchCheckpoint.Save(options.CheckpointDirectory, identity, epoch + 1, net, (SGD)weightOptimizer, (Adam)archOptimizer, history, distributions);
             if (DateTime.UtcNow >= options.Deadline) break;
         }
         if (distributions.Count == 0) distributions.Add(Distribution(net));
 
         var probabilities = distributions[^1].Select(d => d.Probabilities).ToArray();
-        var candidates = Candidates(space, probabilities, options)
+        var inherited = Candidates(space, probabilities, options)
             .Select(c => Score(net, space, c.Origin, c.Choice, archSet, weightSet, probabilities, options, device, cancellationToken))
             .ToList();
-        var best = candidates.OrderByDescending(c => c.InheritedAccuracy).First();
+        var candidates = RankByProxyTraining(inherited, weightSet, archSet, options, cancellationToken);
+        var best = candidates[0];
         return new SearchResult(best.Architecture, best.Cost, candidates, history, distributions[^1], distributions);
+    }
+
+    /// <summary>The fewest images that leave two in each split.</summary>
+    internal static int MinimumImages(SearchOptions o) => (int)Math.Ceiling(2 / Math.Min(o.WeightSplit, 1 - o.WeightSplit) - 1e-9);
+
+    /// <summary>
+    /// The best <see cref="SearchOptions.ProxyCandidates"/> by inherited-weight accuracy are trained from scratch for
+    /// <see cref="SearchOptions.ProxyEpochs"/> on the weight split and ranked by architecture-split accuracy; the
+    /// others follow in inherited order. Costs ProxyCandidates x ProxyEpochs epochs of plain training, about as much as
+    /// one search epoch on the weight split for a network at the budget.
+    /// </summary>
+    private static List<CandidateScore> RankByProxyTraining(List<CandidateScore> inherited, LabeledImages weightSet, LabeledImages archSet,
+        SearchOptions o, CancellationToken cancellationToken)
+    {
+        var ordered = inherited.OrderByDescending(c => c.InheritedAccuracy).ToList();
+        if (o.ProxyCandidates <= 1 || ordered.Count <= 1) return ordered;
+        var trained = new List<CandidateScore>();
+        foreach (var c in ordered.Take(o.ProxyCandidates))
+        {
+            o.OnCancellationCheck?.Invoke();
+            cancellationToken.ThrowIfCancellationRequested();
+            var recipe = o.ProxyRecipe ?? new TrainingOptions();
+            var result = FBNetTrainer.Train(c.Architecture, weightSet, null, new TrainingOptions
+            {
+                Epochs = o.ProxyEpochs, BatchSize = o.BatchSize, Seed = o.Seed, Threads = o.Threads, Device = o.Device, WarmupEpochs = 0,
+                Optimizer = recipe.Optimizer, LearningRate = recipe.LearningRate, Momentum = recipe.Momentum, WeightDecay = recipe.WeightDecay,
+                LabelSmoothing = recipe.LabelSmoothing, Dropout = recipe.Dropout, RandomCropPadding = recipe.RandomCropPadding,
+                HorizontalFlip = recipe.HorizontalFlip,
+            }, cancellationToken);
+            using var net = result.Network;
+            trained.Add(c with { ProxyAccuracy = Evaluation.Accuracy(net, archSet, o.BatchSize) });
+        }
+        return trained.OrderByDescending(c => c.ProxyAccuracy).Concat(ordered.Skip(o.ProxyCandidates)).ToList();
     }
 
     /// <summary>CE * <see cref="CostFactor"/> of the expected cost.</summary>
@@ -148,13 +222,16 @@ public static class DMaskingSearch
     private static IEnumerable<(string Origin, ArchitectureChoice Choice)> Candidates(SearchSpace space, double[][] probabilities, SearchOptions o)
     {
         var seen = new HashSet<string>();
-        var argmax = BudgetedDerivation.Fit(space, BudgetedDerivation.Argmax(space, probabilities), probabilities, o.Cost(), o.Budget);
+        // The resolution is decided before the rest, from its own distribution; every candidate is derived at it.
+        int resolution = BudgetedDerivation.Resolution(space, probabilities[0], o.Cost(), o.Budget);
+        ArchitectureChoice AtResolution(ArchitectureChoice c) => c with { Resolution = resolution };
+        var argmax = BudgetedDerivation.Fit(space, AtResolution(BudgetedDerivation.Argmax(space, probabilities)), probabilities, o.Cost(), o.Budget);
         seen.Add(argmax.Derive(space).ToString());
         yield return ("argmax", argmax);
         var random = new Random(o.Seed + 7);
         for (int k = 0; k < o.SampledCandidates; k++)
         {
-            var sampled = BudgetedDerivation.Fit(space, BudgetedDerivation.Sample(space, probabilities, random), probabilities, o.Cost(), o.Budget);
+            var sampled = BudgetedDerivation.Fit(space, AtResolution(BudgetedDerivation.Sample(space, probabilities, random)), probabilities, o.Cost(), o.Budget);
             if (seen.Add(sampled.Derive(space).ToString())) yield return ($"sample {k + 1}", sampled);
         }
     }

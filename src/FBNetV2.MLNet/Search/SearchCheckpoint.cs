@@ -9,10 +9,10 @@ namespace FBNetV2.MLNet.Search;
 /// </summary>
 internal static class SearchCheckpoint
 {
-    private const string Magic = "FBNetV2.MLNet search checkpoint v1";
+    private const string Magic = "FBNetV2.MLNet search checkpoint v2";
     public const string FileName = "search.ckpt";
 
-    public static void Save(string directory, string fingerprint, int epochsDone, Supernet net, SGD weights, Adam architecture,
+    public static void Save(string directory, IReadOnlyList<(string Name, string Value)> identity, int epochsDone, Supernet net, SGD weights, Adam architecture,
         IReadOnlyList<SearchProgress> history, IReadOnlyList<IReadOnlyList<DecisionDistribution>> distributions)
     {
         string path = Path.Combine(directory, FileName), temp = path + ".tmp";
@@ -24,7 +24,7 @@ internal static class SearchCheckpoint
             using (var writer = new BinaryWriter(stream))
             {
                 writer.Write(Magic);
-                writer.Write(fingerprint);
+                writer.Write(Format(identity));
                 writer.Write(epochsDone);
                 writer.Write(JsonSerializer.Serialize(history));
                 writer.Write(JsonSerializer.Serialize(distributions));
@@ -65,7 +65,7 @@ internal static class SearchCheckpoint
     }
 
     /// <summary>Loads the checkpoint into the given objects; returns the number of finished epochs, or 0 when there is none.</summary>
-    public static int TryLoad(string directory, string fingerprint, Supernet net, SGD weights, Adam architecture,
+    public static int TryLoad(string directory, IReadOnlyList<(string Name, string Value)> identity, Supernet net, SGD weights, Adam architecture,
         List<SearchProgress> history, List<IReadOnlyList<DecisionDistribution>> distributions)
     {
         string path = Path.Combine(directory, FileName);
@@ -74,11 +74,20 @@ internal static class SearchCheckpoint
         {
             using var stream = File.OpenRead(path);
             using var reader = new BinaryReader(stream);
-            if (reader.ReadString() != Magic) throw new InvalidDataException("not a search checkpoint");
-            string found = reader.ReadString();
-            if (found != fingerprint)
-                throw new InvalidOperationException($"The checkpoint {path} belongs to another search (different space, data, seed or options). " +
+            string magic = reader.ReadString();
+            if (magic.StartsWith("FBNetV2.MLNet search checkpoint", StringComparison.Ordinal) && magic != Magic)
+                throw new InvalidOperationException($"The checkpoint {path} was written by another version of FBNetV2.MLNet ('{magic}'). " +
                     "Use another CheckpointDirectory or delete the file to start over.");
+            if (magic != Magic) throw new InvalidDataException("not a search checkpoint");
+            string found = reader.ReadString();
+            if (found != Format(identity))
+            {
+                var saved = Parse(found);
+                var differences = identity.Where(p => !saved.TryGetValue(p.Name, out var v) || v != p.Value)
+                    .Select(p => $"{p.Name} {(saved.TryGetValue(p.Name, out var v) ? v : "(absent)")} -> {p.Value}").ToList();
+                throw new InvalidOperationException($"The checkpoint {path} belongs to another search ({string.Join(", ", differences)}). " +
+                    "Resume with the options it was written with, or: Use another CheckpointDirectory or delete the file to start over.");
+            }
             int epochs = reader.ReadInt32();
             history.AddRange(JsonSerializer.Deserialize<List<SearchProgress>>(reader.ReadString())!);
             distributions.AddRange(JsonSerializer.Deserialize<List<List<DecisionDistribution>>>(reader.ReadString())!);
@@ -92,4 +101,9 @@ internal static class SearchCheckpoint
             throw new InvalidDataException($"The search checkpoint {path} is damaged ({e.Message}). Delete it to start the search over.", e);
         }
     }
+
+    private static string Format(IReadOnlyList<(string Name, string Value)> identity) => string.Join("\n", identity.Select(p => $"{p.Name}={p.Value}"));
+
+    private static Dictionary<string, string> Parse(string text) =>
+        text.Split('\n').Select(l => l.Split('=', 2)).Where(p => p.Length == 2).GroupBy(p => p[0]).ToDictionary(g => g.Key, g => g.First()[1]);
 }

@@ -215,7 +215,7 @@ public sealed class BadInputCatalogTests
         var other = TinySearch(dir.Path);
         other.Seed = 99;
         Clear<InvalidOperationException>(() => DMaskingSearch.Run(DMaskingSearchTests.TinySpace(), DMaskingSearchTests.TinyData(8), other),
-            "belongs to another search", "Use another CheckpointDirectory or delete the file");
+            "belongs to another search", "Seed 5 -> 99", "Use another CheckpointDirectory or delete the file");
         Assert.Equal(before, File.ReadAllBytes(path));
     }
 
@@ -450,7 +450,7 @@ public sealed class BadInputCatalogTests
 
     private static SearchOptions TinySearch(string? checkpoint, int epochs = 2) => new()
     {
-        Budget = 1e9, Epochs = epochs, WarmupEpochs = 1, BatchSize = 8, SampledCandidates = 0, CalibrationBatches = 1,
+        Budget = DMaskingSearchTests.LargestCost(DMaskingSearchTests.TinySpace()), Epochs = epochs, WarmupEpochs = 1, BatchSize = 8, SampledCandidates = 0, CalibrationBatches = 1,
         Seed = 5, Threads = 1, CheckpointDirectory = checkpoint,
     };
 

@@ -19,7 +19,7 @@ public sealed class FaultTests(ITestOutputHelper output)
     /// <summary>4 epochs of 4 weight steps (28 images, batch 8) and up to 3 candidates: 19 checks plus 4 epoch ends.</summary>
     private static SearchOptions Search(string? checkpoint) => new()
     {
-        Budget = 1e9, Epochs = 4, WarmupEpochs = 1, BatchSize = 8, SampledCandidates = 2, CalibrationBatches = 1,
+        Budget = DMaskingSearchTests.LargestCost(DMaskingSearchTests.TinySpace()), Epochs = 4, WarmupEpochs = 1, BatchSize = 8, SampledCandidates = 2, CalibrationBatches = 1,
         Seed = 11, Threads = 1, CheckpointDirectory = checkpoint,
     };
 

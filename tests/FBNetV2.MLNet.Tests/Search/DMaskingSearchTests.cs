@@ -36,6 +36,10 @@ public class DMaskingSearchTests
         return new LabeledImages(pixels, labels, 1, 12, 12, ["rows", "columns", "centre"]);
     }
 
+    /// <summary>The exact FLOPs of the space's largest member: a budget every member fits.</summary>
+    internal static double LargestCost(SearchSpace space) =>
+        BudgetedDerivation.CostOf(space, BudgetedDerivation.Largest(space, CostModel.Flops), CostModel.Flops);
+
     private static SearchOptions Options(double budget, string? checkpoint = null) => new()
     {
         Budget = budget, Epochs = 4, WarmupEpochs = 1, BatchSize = 16, SampledCandidates = 2, CalibrationBatches = 2,
@@ -63,7 +67,7 @@ public class DMaskingSearchTests
     {
         var space = TinySpace();
         using var dir = new TempDirectory();
-        double budget = 2e6;
+        double budget = LargestCost(space) * 0.8;
         var full = DMaskingSearch.Run(space, TinyData(), Options(budget));
 
         using var cts = new CancellationTokenSource();
