@@ -32,6 +32,7 @@ internal static class SearchDiagnostics
             ArchitectureLearningRate = a.TryGetValue("arch-lr", out var lr) ? double.Parse(lr) : null,
             ArchitectureTravel = double.Parse(a.GetValueOrDefault("travel", "6")),
             ArchitectureWeightDecay = double.Parse(a.GetValueOrDefault("arch-wd", "0")),
+            EntropyWeight = double.Parse(a.GetValueOrDefault("entropy", "0.05")),
             FinalTemperature = double.Parse(a.GetValueOrDefault("final-tau", "0.5")),
             HardSampling = a.GetValueOrDefault("hard", "0") == "1",
             ProxyCandidates = int.Parse(a.GetValueOrDefault("proxy", "3")),

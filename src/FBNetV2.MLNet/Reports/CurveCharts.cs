@@ -24,8 +24,12 @@ internal static class CurveCharts
         return new ReportChart(TrainingFile, "Final training", PlotStyle.Width, [new ChartPanel(model, PanelHeight)]);
     }
 
-    /// <summary>Top: supernet weight loss and accuracy (and architecture loss once it is trained). Bottom: expected cost and temperature.</summary>
-    public static ReportChart Search(IReadOnlyList<SearchProgress> history)
+    /// <summary>
+    /// Top: supernet weight loss and accuracy (and architecture loss once it is trained). Middle: expected cost and
+    /// temperature. Bottom: mean entropy of the distribution against <paramref name="uniformEntropy"/>, the mean of
+    /// log(options) over the decisions.
+    /// </summary>
+    public static ReportChart Search(IReadOnlyList<SearchProgress> history, double uniformEntropy)
     {
         var weights = TwoAxes("Search: supernet training", "loss", "accuracy (%)");
         weights.Series.Add(Line("weight loss", PlotStyle.Color(0), "left", history.Select(h => (h.Epoch, h.WeightLoss))));
@@ -43,7 +47,14 @@ internal static class CurveCharts
         var cost = TwoAxes("Search: expected cost and Gumbel temperature", $"expected {unit.Quantity} ({unit.Symbol})", "temperature");
         cost.Series.Add(Line("expected cost", PlotStyle.Color(2), "left", history.Select(h => (h.Epoch, unit.InBudgetUnits(h.ExpectedCost)))));
         cost.Series.Add(Line("temperature", PlotStyle.Color(3), "right", history.Select(h => (h.Epoch, h.Temperature))));
-        return new ReportChart(SearchFile, "Search", PlotStyle.Width, [new ChartPanel(weights, PanelHeight), new ChartPanel(cost, PanelHeight)]);
+
+        // Whether the distribution learns: mean entropy per decision as a share of the uniform distribution's (100 %:
+        // nothing learned; 0 %: every decision made).
+        var decided = TwoAxes("Search: mean entropy of the architecture distribution", "% of uniform", "nats");
+        decided.Series.Add(Line("entropy, % of uniform", PlotStyle.Color(4), "left", history.Select(h => (h.Epoch, 100 * h.MeanEntropy / uniformEntropy))));
+        decided.Series.Add(Line("entropy (nats)", PlotStyle.Color(6), "right", history.Select(h => (h.Epoch, h.MeanEntropy))));
+        return new ReportChart(SearchFile, "Search", PlotStyle.Width,
+            [new ChartPanel(weights, PanelHeight), new ChartPanel(cost, PanelHeight), new ChartPanel(decided, PanelHeight)]);
     }
 
     private static PlotModel TwoAxes(string title, string left, string right)

@@ -34,7 +34,7 @@ public static class ReportWriter
         if (report.Training.Count > 0) charts.Add(CurveCharts.Training(report.Training));
         if (report.Search is { } search)
         {
-            if (search.History.Count > 0) charts.Add(CurveCharts.Search(search.History));
+            if (search.History.Count > 0) charts.Add(CurveCharts.Search(search.History, search.Distribution.Count > 0 ? search.Distribution.Average(d => Math.Log(d.Options.Length)) : 1));
             if (search.Distribution.Count > 0 && search.DistributionHistory.Count > 0) charts.Add(ChoiceChart.Create(search));
         }
         return charts;

@@ -131,6 +131,8 @@ public static class DMaskingSearch
                                 if (options.TemperatureDecay is null) net.Temperature = options.TemperatureAt(epoch, archStep, totalArchSteps);
                                 archOptimizer.zero_grad();
                                 var archLoss = ArchitectureLoss(net, xa, ya, options);
+                                if (options.EntropyWeight > 0 && totalArchSteps > 1)
+                                    archLoss = archLoss + MeanEntropy(net) * (options.EntropyWeight * archStep / (totalArchSteps - 1.0));
                                 archLoss.backward();
                                 archOptimizer.step();
                                 archLossSum += archLoss.item<double>();
@@ -201,6 +203,19 @@ public static class DMaskingSearch
             trained.Add(c with { ProxyAccuracy = Evaluation.Accuracy(net, archSet, o.BatchSize) });
         }
         return trained.OrderByDescending(c => c.ProxyAccuracy).Concat(ordered.Skip(o.ProxyCandidates)).ToList();
+    }
+
+    /// <summary>Mean over the decisions of the entropy of softmax(logits), differentiable.</summary>
+    private static Tensor MeanEntropy(Supernet net)
+    {
+        Tensor? sum = null;
+        foreach (var a in net.alphas)
+        {
+            var logp = nn.functional.log_softmax(a, 0);
+            var h = -(logp.exp() * logp).sum();
+            sum = sum is null ? h : sum + h;
+        }
+        return (sum! / net.alphas.Count).to_type(ScalarType.Float64);
     }
 
     /// <summary>CE * <see cref="CostFactor"/> of the expected cost.</summary>
