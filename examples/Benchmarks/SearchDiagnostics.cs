@@ -45,13 +45,48 @@ internal static class SearchDiagnostics
             $"E[cost] {p.ExpectedCost / 1e6:F3} M ({p.ExpectedCost / budget:P0} of budget) weight acc {p.WeightAccuracy:P1} " +
             $"arch loss {p.ArchitectureLoss?.ToString("F4") ?? "-"} {p.Elapsed:mm\\:ss}"));
         var clock = Stopwatch.StartNew();
-        var result = DMaskingSearch.Run(space, data, options);
+        // --searched ARCH skips the search and compares a network an earlier run found.
+        var result = a.TryGetValue("searched", out var found)
+            ? new SearchResult(Architecture.FBNetArchitecture.Parse(found), Architecture.FBNetArchitecture.Parse(found).Flops, [], [], [], [])
+            : DMaskingSearch.Run(space, data, options);
         foreach (var c in result.Candidates)
             Console.WriteLine($"  candidate {c.Origin,-10} {c.Cost / 1e6,7:F3} M ({c.Cost / budget:P0})  inherited {c.InheritedAccuracy:P2}  proxy {(c.ProxyAccuracy is { } q ? q.ToString("P2") : "-")}  log p {c.LogProbability:F1}  {c.Architecture}");
         var last = result.Distribution;
-        Console.WriteLine($"  final: entropy {last.Average(d => -d.Probabilities.Sum(p => p > 0 ? p * Math.Log(p) : 0)) / uniform:P0} of uniform; " +
+        if (last.Count > 0) Console.WriteLine($"  final: entropy {last.Average(d => -d.Probabilities.Sum(p => p > 0 ? p * Math.Log(p) : 0)) / uniform:P0} of uniform; " +
             $"most likely option per decision: {string.Join(" ", last.Select(d => $"{d.Probabilities.Max():F2}"))}");
         Console.WriteLine($"search took {clock.Elapsed:hh\\:mm\\:ss}; chosen {result.Architecture} ({result.Cost / 1e6:F3} M)");
+
+        // Equal-cost comparison: the searched network against hand-designed ones width-scaled to its FLOPs, one recipe.
+        int trainEpochs = int.Parse(a.GetValueOrDefault("train-epochs", "0"));
+        if (trainEpochs == 0) return;
+        var test = LoadTest(dir, data.Height);
+        var (fit, holdout) = data.Split(0.9, seed);
+        var contenders = new List<(string Name, Architecture.FBNetArchitecture Arch)> { ("searched", result.Architecture) };
+        foreach (var name in a.GetValueOrDefault("baselines", "HandCNN-28,MobileNetV3-Small-28").Split(',', StringSplitOptions.RemoveEmptyEntries))
+        {
+            var arch = Architecture.PredefinedArchitectures.Get(name).WithClasses(data.ClassNames.Length).WithInput(data.Channels, data.Height);
+            var (factor, scaled) = WidthScaling.ToFlops(arch, result.Architecture.Flops);
+            contenders.Add(($"{name} x{factor:F3}", scaled));
+        }
+        Console.WriteLine($"{"model",-28} {"MFLOPs",7} {"params",8} {"test acc",9} {"time",9}  (train {fit.Count}, holdout {holdout.Count}, test {test.Count}, {trainEpochs} epochs, seed {seed})");
+        foreach (var (name, arch) in contenders)
+        {
+            clock.Restart();
+            var trained = FBNetTrainer.Train(arch, fit, holdout, new TrainingOptions
+            {
+                Epochs = trainEpochs, Seed = seed, Threads = threads, HorizontalFlip = a.GetValueOrDefault("flip", "1") == "1",
+            });
+            double acc = Evaluation.Accuracy(trained.Network, test);
+            Console.WriteLine($"{name,-28} {arch.Flops / 1e6,7:F3} {arch.Parameters,8} {acc,9:P2} {clock.Elapsed,9:mm\\:ss}  {arch}");
+            trained.Network.Dispose();
+        }
+    }
+
+    private static LabeledImages LoadTest(string dir, int size)
+    {
+        if (Directory.EnumerateFiles(dir).Any(f => f.Contains("-idx3-ubyte", StringComparison.Ordinal))) return FashionMnist.Load(dir, train: false);
+        var (train, test) = ImageFolder.ScanTrainTest(dir);
+        return ImageDecoder.Load(test, ImageDecoder.GuessChannels(train), size, size);
     }
 
     internal static LabeledImages Load(string dir, int? size)

@@ -69,7 +69,7 @@ public sealed class SearchFBNetOptions : FBNetOptions
     public int SampledCandidates = 4;
 
     /// <summary>The best candidates by inherited weights that are trained from scratch for a short proxy
-    /// (<see cref="Search.SearchOptions.ProxyEpochs"/>) to rank them; 0 or 1 ranks by inherited weights only.</summary>
+    /// (<see cref="Search.SearchOptions.ProxySteps"/>) to rank them; 0 or 1 ranks by inherited weights only.</summary>
     public int ProxyCandidates = 3;
 
     /// <summary>Folder for the search checkpoint (resumed when Fit runs again with the same data and options); null keeps none.</summary>

@@ -8,6 +8,6 @@ namespace FBNetV2.MLNet.Search;
 /// </summary>
 public sealed record CandidateScore(string Origin, FBNetArchitecture Architecture, double Cost, double InheritedAccuracy, double LogProbability)
 {
-    /// <summary>Architecture-split accuracy after <see cref="SearchOptions.ProxyEpochs"/> of training from scratch; null when not trained.</summary>
+    /// <summary>Architecture-split accuracy after <see cref="SearchOptions.ProxySteps"/> of training from scratch; null when not trained.</summary>
     public double? ProxyAccuracy { get; init; }
 }

@@ -177,9 +177,9 @@ public static class DMaskingSearch
 
     /// <summary>
     /// The best <see cref="SearchOptions.ProxyCandidates"/> by inherited-weight accuracy are trained from scratch for
-    /// <see cref="SearchOptions.ProxyEpochs"/> on the weight split and ranked by architecture-split accuracy; the
-    /// others follow in inherited order. Costs ProxyCandidates x ProxyEpochs epochs of plain training, about as much as
-    /// one search epoch on the weight split for a network at the budget.
+    /// <see cref="SearchOptions.ProxySteps"/> on the weight split and ranked by architecture-split accuracy; the
+    /// others follow in inherited order. Costs ProxyCandidates x ProxySteps steps of plain training of a network at the budget (900 steps by
+    /// default, a few times cheaper than as many supernet steps).
     /// </summary>
     private static List<CandidateScore> RankByProxyTraining(List<CandidateScore> inherited, LabeledImages weightSet, LabeledImages archSet,
         SearchOptions o, CancellationToken cancellationToken)
@@ -192,9 +192,10 @@ public static class DMaskingSearch
             o.OnCancellationCheck?.Invoke();
             cancellationToken.ThrowIfCancellationRequested();
             var recipe = o.ProxyRecipe ?? new TrainingOptions();
+            int epochs = Math.Max(1, (int)Math.Ceiling(o.ProxySteps / Math.Ceiling((double)weightSet.Count / o.BatchSize)));
             var result = FBNetTrainer.Train(c.Architecture, weightSet, null, new TrainingOptions
             {
-                Epochs = o.ProxyEpochs, BatchSize = o.BatchSize, Seed = o.Seed, Threads = o.Threads, Device = o.Device, WarmupEpochs = 0,
+                Epochs = epochs, BatchSize = o.BatchSize, Seed = o.Seed, Threads = o.Threads, Device = o.Device, WarmupEpochs = epochs >= 4 ? 1 : 0,
                 Optimizer = recipe.Optimizer, LearningRate = recipe.LearningRate, Momentum = recipe.Momentum, WeightDecay = recipe.WeightDecay,
                 LabelSmoothing = recipe.LabelSmoothing, Dropout = recipe.Dropout, RandomCropPadding = recipe.RandomCropPadding,
                 HorizontalFlip = recipe.HorizontalFlip,
