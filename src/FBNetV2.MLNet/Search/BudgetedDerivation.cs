@@ -21,9 +21,6 @@ public static class BudgetedDerivation
     /// <summary>The share of the budget a derived architecture is grown to when the space allows.</summary>
     public const double FillFraction = 0.9;
 
-    /// <summary>Position of the resolution decision in <see cref="ArchitectureChoice.Decisions"/>.</summary>
-    private const int ResolutionDecision = 0;
-
     public static double CostOf(SearchSpace space, ArchitectureChoice choice, CostModel cost) => cost.Of(choice.Derive(space));
 
     public static ArchitectureChoice Argmax(SearchSpace space, double[][] probabilities) =>
@@ -53,16 +50,17 @@ public static class BudgetedDerivation
     /// </summary>
     private static ArchitectureChoice Extreme(SearchSpace space, CostModel target, bool cheapest, int? fixedResolution)
     {
-        var counts = ArchitectureChoice.OptionCounts(space);
+        var counts = space.Decisions.OptionCounts();
+        int resolutionDecision = space.Decisions.IndexOf(DecisionRole.Resolution);
         var current = new int[counts.Length];
-        if (fixedResolution is { } r) current[ResolutionDecision] = r;
+        if (fixedResolution is { } r) current[resolutionDecision] = r;
         double cost = Cost(space, current, target);
         for (bool changed = true; changed;)
         {
             changed = false;
             for (int d = 0; d < counts.Length; d++)
             {
-                if (d == ResolutionDecision && fixedResolution is not null) continue;
+                if (d == resolutionDecision && fixedResolution is not null) continue;
                 for (int o = 0; o < counts[d]; o++)
                 {
                     if (o == current[d]) continue;
@@ -97,9 +95,9 @@ public static class BudgetedDerivation
     /// </summary>
     public static ArchitectureChoice Fit(SearchSpace space, ArchitectureChoice start, double[][] probabilities, CostModel target, double budget)
     {
-        var counts = ArchitectureChoice.OptionCounts(space);
+        var counts = space.Decisions.OptionCounts();
         var current = start.ToFlat(space);
-        bool keepResolution = CostOf(space, Extreme(space, target, true, current[ResolutionDecision]), target) <= budget;
+        bool keepResolution = CostOf(space, Extreme(space, target, true, current[space.Decisions.IndexOf(DecisionRole.Resolution)]), target) <= budget;
         double LogP(int d, int o) => Math.Log(Math.Max(1e-12, probabilities[d][o]));
         double cost = Cost(space, current, target);
 
@@ -146,9 +144,10 @@ public static class BudgetedDerivation
 
     private static IEnumerable<(int Decision, int Option, double Cost)> Moves(SearchSpace space, int[] current, int[] counts, CostModel target, bool keepResolution)
     {
+        int resolutionDecision = space.Decisions.IndexOf(DecisionRole.Resolution);
         for (int d = 0; d < counts.Length; d++)
         {
-            if (d == ResolutionDecision && keepResolution) continue;
+            if (d == resolutionDecision && keepResolution) continue;
             for (int o = 0; o < counts[d]; o++)
             {
                 if (o == current[d]) continue;

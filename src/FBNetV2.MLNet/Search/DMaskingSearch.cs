@@ -239,7 +239,7 @@ public static class DMaskingSearch
     {
         var seen = new HashSet<string>();
         // The resolution is decided before the rest, from its own distribution; every candidate is derived at it.
-        int resolution = BudgetedDerivation.Resolution(space, probabilities[0], o.Cost(), o.Budget);
+        int resolution = BudgetedDerivation.Resolution(space, probabilities[space.Decisions.IndexOf(DecisionRole.Resolution)], o.Cost(), o.Budget);
         ArchitectureChoice AtResolution(ArchitectureChoice c) => c with { Resolution = resolution };
         var argmax = BudgetedDerivation.Fit(space, AtResolution(BudgetedDerivation.Argmax(space, probabilities)), probabilities, o.Cost(), o.Budget);
         seen.Add(argmax.Derive(space).ToString());
