@@ -5,7 +5,7 @@ using Xunit;
 namespace FBNetV2.MLNet.Tests.Search;
 
 /// <summary>
-/// The default budget lies inside the searched space: <see cref="DefaultBudget.Largest"/> is checked against an
+/// The default budget lies inside the searched space: <see cref="BudgetedDerivation.Largest"/> is checked against an
 /// exhaustive enumeration of a small space (and <see cref="BudgetedDerivation.Cheapest"/> with it), and on the presets
 /// against random members; the Photo preset's working resolution follows its stated rule.
 /// </summary>
@@ -45,7 +45,7 @@ public class DefaultBudgetTests
         Assert.Equal(costs.Max(), largest);
         Assert.Equal(costs.Min(), cheapest);
         Assert.Equal(Math.Sqrt(costs.Min() * costs.Max()), budget, 6);
-        Assert.Equal(costs.Max(), cost.Of(DefaultBudget.Largest(space, cost).Derive(space)));
+        Assert.Equal(costs.Max(), cost.Of(BudgetedDerivation.Largest(space, cost).Derive(space)));
     }
 
     public static TheoryData<string> Presets => new() { "Compact", "Photo", "ImageNet" };
