@@ -79,7 +79,10 @@ internal static class FitPlan
             warmup = Warmup(epochs);
             // Epochs are the loops' unit of time: when even one epoch on all the images does not fit, the search runs
             // one on a stratified share of them rather than overrunning the budget.
-            if (Time(1) > seconds) fraction = Math.Clamp(seconds / Time(1), MinDataFraction, 1);
+            // The share keeps at least two images of every class (so that both search splits hold every class) and
+            // the search's minimum in all.
+            double least = Math.Max(MinDataFraction, Math.Max(2.5 * train.ClassNames.Length, 10) / train.Count);
+            if (Time(1) > seconds) fraction = Math.Clamp(seconds / Time(1), Math.Min(1, least), 1);
             channel.Info(MessageSensitivity.None, $"FBNet: a search step takes {step.SecondsPerImage * 1000:F1} ms per image (measured at batch {step.TimedBatch}); " +
                 (fraction < 1
                     ? $"one search epoch on all {train.Count} images would take about {Time(1):F0} s, more than the {seconds / TimeShare:F0} s of the search's share of the time budget: " +

@@ -25,8 +25,9 @@ public class LatencyProfilerTests
         Assert.All(table.Families.Values, f => Assert.All(f.Milliseconds, ms => Assert.True(ms > 0 && ms < 1000, $"{f.Key}: {ms}")));
         Assert.True(table.OverheadMilliseconds >= 0);
         Assert.Equal(LatencyTableIdentity.Current("cpu", 1, 1), table.Identity);
-        // Every grid point of every family was measured once, plus the 8 whole networks that fix the call overhead.
-        int expected = table.Families.Values.Sum(f => f.Milliseconds.Length) + 8;
+        // Every grid point of every family was measured once, plus the 8 whole networks that fix the call overhead and
+        // the reference network that detects the machine's speed drift.
+        int expected = table.Families.Values.Sum(f => f.Milliseconds.Length) + 8 + 1;
         Assert.Equal(expected, progress[^1].Total);
         Assert.Equal(expected, progress[^1].Done);
         // Every architecture of the space gets a prediction (its size depends on timings, which a test cannot pin).
@@ -49,7 +50,9 @@ public class LatencyProfilerTests
         Assert.Empty(progress); // nothing measured
         Assert.Equal(bytes, File.ReadAllBytes(path)); // nothing rewritten
         Assert.Equal(first.Families.Keys.Order(), again.Families.Keys.Order());
-        Assert.Equal(first.Families["add|s6"].Milliseconds, again.Families["add|s6"].Milliseconds);
+        // A table in use is scaled by the drift of a re-timed reference network; the measurements themselves are kept.
+        Assert.Equal(1, first.DriftScale);
+        AssertSameMeasurements(first.Families["add|s6"].Milliseconds, again.Families["add|s6"].Milliseconds, again.DriftScale);
 
         // A space with a wider last stage: only the families it changes are measured; the others keep their values.
         var wider = new SearchSpace(1, 12, 3, [1, 2], [8, 16], 1,
@@ -57,12 +60,18 @@ public class LatencyProfilerTests
         var extended = LatencyProfiler.LoadOrBuild(path, wider, Quick(progress));
         Assert.Empty(LatencyProfiler.Uncovered(extended, wider));
         Assert.Empty(LatencyProfiler.Uncovered(extended, space));
-        Assert.Equal(first.Families["stem|c1|s12|k3|st1|hs"].Milliseconds, extended.Families["stem|c1|s12|k3|st1|hs"].Milliseconds);
-        Assert.Equal(first.OverheadMilliseconds, extended.OverheadMilliseconds);
+        AssertSameMeasurements(first.Families["stem|c1|s12|k3|st1|hs"].Milliseconds, extended.Families["stem|c1|s12|k3|st1|hs"].Milliseconds, extended.DriftScale);
+        Assert.Equal(first.MeasuredOverheadMilliseconds, extended.MeasuredOverheadMilliseconds);
         bool Changed(LatencyFamily f) => !first.Families.TryGetValue(f.Key, out var old) || !old.Axes.SelectMany(a => a).SequenceEqual(f.Axes.SelectMany(a => a));
         Assert.Equal(extended.Families.Values.Where(Changed).Sum(f => f.Milliseconds.Length), progress[^1].Total);
         Assert.Contains(extended.Families.Values, f => !Changed(f));
         Assert.Equal(new[] { 16, 24, 40 }, LatencyTable.Load(path).Families.Values.First(f => f.Key.StartsWith("head")).Axes[0]);
+    }
+
+    private static void AssertSameMeasurements(double[] measured, double[] scaled, double scale)
+    {
+        Assert.Equal(measured.Length, scaled.Length);
+        for (int i = 0; i < measured.Length; i++) Assert.Equal(measured[i], scaled[i] / scale, 9);
     }
 
     [Fact]

@@ -74,9 +74,13 @@ public class LatencySearchTests
             CustomSearchSpace = space, CostTarget = CostTarget.Latency, Budget = budget, LatencyTablePath = path,
             SearchEpochs = 2, SearchWarmupEpochs = 1, SearchBatchSize = 16, SampledCandidates = 1, MaxEpochs = 1, BatchSize = 16,
         }).Fit(data);
-        // The table on disk was reused as it was (same space, same machine) and predicts the chosen network under budget.
-        Assert.True(LatencyModel.Predict(table, model.Architecture) <= budget);
-        Assert.Equal(model.Search!.Cost, LatencyModel.Predict(LatencyTable.Load(path), model.Architecture), 12);
+        // The table on disk was reused (same space, same machine), scaled by the drift its re-timed reference network
+        // measured: the chosen network is under budget by that prediction, and every candidate was predicted with the
+        // same scale (a prediction is linear in the table's timings).
+        Assert.True(model.Search!.Cost <= budget, $"{model.Search.Cost} ms over {budget} ms");
+        var onDisk = LatencyTable.Load(path);
+        var scales = model.Search.Candidates.Select(c => c.Cost / LatencyModel.Predict(onDisk, c.Architecture)).ToArray();
+        Assert.All(scales, s => Assert.Equal(scales[0], s, 9));
         model.Dispose();
     }
 
