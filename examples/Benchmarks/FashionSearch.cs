@@ -47,7 +47,7 @@ internal static class FashionSearch
         foreach (var (name, arch) in contenders)
         {
             clock.Restart();
-            var trained = FBNetTrainer.Train(arch, fit, holdout, new TrainingOptions { Epochs = trainEpochs, Seed = seed, Threads = threads });
+            var trained = NetworkTrainer.Train(arch, fit, holdout, new TrainingOptions { Epochs = trainEpochs, Seed = seed, Threads = threads });
             double acc = Evaluation.Accuracy(trained.Network, test);
             Console.WriteLine($"{name,-10} {arch.Flops / 1e6,7:F3} {arch.Parameters,8} {acc,9:P2} {clock.Elapsed,11:hh\\:mm\\:ss}  {arch}");
             ResultCsv.Append(a.GetValueOrDefault("csv"), FashionTraining.CsvHeader,

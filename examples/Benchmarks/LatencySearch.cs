@@ -38,7 +38,7 @@ internal static class LatencySearch
         Console.WriteLine($"search took {clock.Elapsed:mm\\:ss}; chosen {result.Architecture} ({result.Architecture.Flops / 1e6:F3} MFLOPs)");
 
         var (fit, holdout) = data.Split(0.9, seed);
-        var trained = FBNetTrainer.Train(result.Architecture, fit, holdout, new TrainingOptions { Epochs = trainEpochs, Seed = seed });
+        var trained = NetworkTrainer.Train(result.Architecture, fit, holdout, new TrainingOptions { Epochs = trainEpochs, Seed = seed });
         var onnx = OnnxExporter.Export(trained.Network);
         trained.Network.Dispose();
         var a0 = result.Architecture;

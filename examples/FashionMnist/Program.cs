@@ -1,3 +1,4 @@
+using FBNetV2.MLNet;
 using FBNetV2.MLNet.Runs;
 
 // The main job: search an FBNet architecture for Fashion-MNIST under a FLOPs budget with DMaskingNAS, train it,
@@ -14,7 +15,7 @@ var options = new RunOptions
     OutputDirectory = output,
     Force = a.Force,
     BudgetMFlops = a.BudgetMFlops, // null: the geometric mean of the space's cheapest and largest architectures
-    SearchSpace = "Compact",
+    SearchSpace = SearchSpacePreset.Compact,
     SearchEpochs = a.SearchEpochs ?? (sample ? 8 : 10),
     FinalEpochs = a.Epochs ?? (sample ? 20 : 30),
     BatchSize = sample ? 64 : 128,

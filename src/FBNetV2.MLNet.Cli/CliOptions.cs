@@ -77,16 +77,18 @@ internal static partial class CliOptions
         },
     };
 
-    public static Option<string?> Preset() => new("--preset")
+    public static Option<SearchSpacePreset?> Preset() => new("--preset")
     {
         Description = "Search space: Auto (Compact below 96 px, else Photo), Compact (28-64 px), Photo (96 px and up, worked on at 38-96 px: for a CPU) or ImageNet (FBNetV2's space at full resolution, 128 px and up: for a GPU; keeps the images' own size); default Auto",
         HelpName = "Auto|Compact|Photo|ImageNet",
         CustomParser = r =>
         {
             string text = r.Tokens.Count > 0 ? r.Tokens[0].Value : "";
-            foreach (var known in SearchFBNetOptions.Presets)
-                if (string.Equals(text, known, StringComparison.OrdinalIgnoreCase)) return known;
-            r.AddError($"--preset expects {string.Join(", ", SearchFBNetOptions.Presets.SkipLast(1))} or {SearchFBNetOptions.Presets[^1]}, got '{text}'.");
+            // Names only: Enum.TryParse would also take "1" or "Auto,Compact".
+            var presets = Enum.GetValues<SearchSpacePreset>();
+            foreach (var known in presets)
+                if (string.Equals(text, known.ToString(), StringComparison.OrdinalIgnoreCase)) return known;
+            r.AddError($"--preset expects {string.Join(", ", presets.SkipLast(1))} or {presets[^1]}, got '{text}'.");
             return null;
         },
     };

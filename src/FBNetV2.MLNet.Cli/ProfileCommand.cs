@@ -27,7 +27,7 @@ internal static class ProfileCommand
             bool asJson = p.GetValue(json);
             var log = asJson ? io.Err : io.Out;
             int s = p.GetValue(size) ?? 28, c = p.GetValue(channels) ?? 1, k = p.GetValue(classes) ?? 10;
-            var space = new SearchFBNetOptions { SearchSpace = p.GetValue(preset) ?? "Auto" }.ResolveSpace(c, s, k);
+            var space = new SearchFBNetOptions { SearchSpace = p.GetValue(preset) ?? SearchSpacePreset.Auto }.ResolveSpace(c, s, k);
             string path = p.GetValue(table) ?? LatencyProfiler.DefaultPath();
             if (Directory.Exists(path)) throw new CliInputException($"--latency-table '{path}' is a folder; give a file path such as {Path.Combine(path, "latency-table.json")}.");
             log.WriteLine($"Profiling a {c}x{s}x{s} space (10^{space.Log10Size:F1} architectures, {k} classes) into {Path.GetFullPath(path)}");

@@ -65,7 +65,7 @@ internal static class RunCommands
             BudgetMilliseconds = budgetMs,
             LatencyTablePath = architecture is null ? p.GetValue(o.LatencyTable) : null,
             LatencyThreads = (architecture is null ? p.GetValue(o.LatencyThreads) : null) ?? 1,
-            SearchSpace = p.GetValue(o.Preset) ?? "Auto",
+            SearchSpace = p.GetValue(o.Preset) ?? SearchSpacePreset.Auto,
             SearchEpochs = p.GetValue(o.SearchEpochs) ?? 10,
             FinalEpochs = p.GetValue(o.Epochs) ?? 30,
             BatchSize = p.GetValue(o.BatchSize) ?? 128,
@@ -119,7 +119,7 @@ internal static class RunCommands
         public readonly Option<string?> LatencyTable = CliOptions.LatencyTable();
         public readonly Option<int?> LatencyThreads = CliOptions.LatencyThreads();
         public readonly Option<TimeSpan?> TimeBudget = CliOptions.Duration("--time-budget", "Wall-clock limit for the whole run: search and training epochs are planned from measured step times to end within it, the cosine schedule is shortened to end in time, and no new epoch starts after it");
-        public readonly Option<string?> Preset = CliOptions.Preset();
+        public readonly Option<SearchSpacePreset?> Preset = CliOptions.Preset();
         public readonly Option<int?> SearchEpochs = CliOptions.Int("--search-epochs", "Supernet search epochs", 1, 1000, "10");
         public readonly Option<int?> Epochs = CliOptions.Int("--epochs", "Training epochs of the final network and the baselines", 1, 10000, "30");
         public readonly Option<int?> BatchSize = CliOptions.Int("--batch-size", "Images per training and search batch (the search batch is lowered to what fits half the available memory, measured)", 1, 4096, "128");

@@ -41,7 +41,7 @@ public sealed record RunData(IReadOnlyList<(string ImagePath, string Label)> Tra
         }
         int channels = o.Channels ?? ImageDecoder.GuessChannels(train);
         int own = FirstImageSize(trainItems[0].ImagePath);
-        bool fullSize = o.Architecture is null && o.SearchSpace == "ImageNet";
+        bool fullSize = o.Architecture is null && o.SearchSpace == SearchSpacePreset.ImageNet;
         int size = o.ImageSize ?? (fullSize ? own : Math.Min(own, RunOptions.DefaultMaxImageSize));
         string resized = o.ImageSize is null && size < own
             ? $" (resized from {own} px: photos are worked on at {size} px by default so that a CPU copes; --size or ImageSize sets another size)" : "";

@@ -31,7 +31,7 @@ public sealed class RunOptions
 
     /// <summary>ONNX Runtime threads the latency budget is meant for.</summary>
     public int LatencyThreads { get; init; } = 1;
-    public string SearchSpace { get; init; } = "Auto";
+    public SearchSpacePreset SearchSpace { get; init; } = SearchSpacePreset.Auto;
     public int SearchEpochs { get; init; } = 10;
     public int FinalEpochs { get; init; } = 30;
     public int BatchSize { get; init; } = 128;

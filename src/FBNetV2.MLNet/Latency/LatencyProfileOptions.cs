@@ -18,8 +18,8 @@ public sealed class LatencyProfileOptions
     /// <summary>Spaced passes over all models; each keeps its median over the passes (see <see cref="OnnxLatencyMeter.Typical"/>).</summary>
     public int Rounds { get; set; } = 3;
 
-    /// <summary>"cpu", or "cuda" (needs the app to reference Microsoft.ML.OnnxRuntime.Gpu).</summary>
-    public string ExecutionProvider { get; set; } = "cpu";
+    /// <summary>Cpu, or Cuda (needs the app to reference Microsoft.ML.OnnxRuntime.Gpu).</summary>
+    public LatencyDevice ExecutionProvider { get; set; } = LatencyDevice.Cpu;
 
     public int GpuDeviceId { get; set; }
 
@@ -28,7 +28,13 @@ public sealed class LatencyProfileOptions
 
     public IProgress<LatencyProfileProgress>? Progress { get; set; }
 
-    internal LatencyTableIdentity Identity() => LatencyTableIdentity.Current(ExecutionProvider, Threads, Batch);
+    // Tables store the provider as "cpu"/"cuda" (the format predates the enum; existing tables stay valid).
+    internal LatencyTableIdentity Identity() => LatencyTableIdentity.Current(ExecutionProvider switch
+    {
+        LatencyDevice.Cpu => "cpu",
+        LatencyDevice.Cuda => "cuda",
+        _ => throw new ArgumentOutOfRangeException(nameof(ExecutionProvider), ExecutionProvider, "ExecutionProvider must be Cpu or Cuda."),
+    }, Threads, Batch);
 
     internal void Validate()
     {
@@ -38,7 +44,7 @@ public sealed class LatencyProfileOptions
         Check(WarmupRuns >= 0, nameof(WarmupRuns), $"WarmupRuns must not be negative, got {WarmupRuns}.");
         Check(Rounds >= 1, nameof(Rounds), $"Rounds must be at least 1, got {Rounds}.");
         Check(Repeats >= 1, nameof(Repeats), $"Repeats must be at least 1, got {Repeats}.");
-        Check(ExecutionProvider is "cpu" or "cuda", nameof(ExecutionProvider), $"ExecutionProvider must be 'cpu' or 'cuda', got '{ExecutionProvider}'.");
+        Check(Enum.IsDefined(ExecutionProvider), nameof(ExecutionProvider), $"ExecutionProvider must be Cpu or Cuda, got {(int)ExecutionProvider}.");
         Check(GridPoints >= 2, nameof(GridPoints), $"GridPoints must be at least 2 (the ends of each width range), got {GridPoints}.");
     }
 }

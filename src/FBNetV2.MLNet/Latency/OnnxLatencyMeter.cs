@@ -107,14 +107,14 @@ public static class OnnxLatencyMeter
             ExecutionMode = ExecutionMode.ORT_SEQUENTIAL,
             GraphOptimizationLevel = GraphOptimizationLevel.ORT_ENABLE_ALL,
         };
-        if (o.ExecutionProvider == "cuda")
+        if (o.ExecutionProvider == LatencyDevice.Cuda)
         {
             try { so.AppendExecutionProvider_CUDA(o.GpuDeviceId); }
             catch (Exception e) when (e is EntryPointNotFoundException or OnnxRuntimeException or DllNotFoundException)
             {
                 so.Dispose();
                 throw new InvalidOperationException($"The CUDA execution provider is not available ({e.Message}). Reference Microsoft.ML.OnnxRuntime.Gpu " +
-                    "(set FBNetOnnxRuntimeGpu=true in the app's project) on a machine with CUDA, or profile with ExecutionProvider \"cpu\".", e);
+                    "(set FBNetOnnxRuntimeGpu=true in the app's project) on a machine with CUDA, or profile with ExecutionProvider = LatencyDevice.Cpu.", e);
             }
         }
         return so;

@@ -19,7 +19,7 @@ public static class FBNetCatalog
     /// <param name="scoreColumnName">The per-class score column the model adds.</param>
     /// <param name="predictedLabelColumnName">The predicted key column the model adds.</param>
     /// <param name="validationSet">Held-out rows to pick the best epoch; without it, ValidationSetFraction of the training rows.</param>
-    public static FBNetEstimator TrainFBNet(this MulticlassClassificationCatalog.MulticlassClassificationTrainers catalog,
+    public static FBNetTrainer TrainFBNet(this MulticlassClassificationCatalog.MulticlassClassificationTrainers catalog,
         string labelColumnName = "Label", string featureColumnName = "Features", string architecture = "Compact-S", int maxEpochs = 30,
         string scoreColumnName = "Score", string predictedLabelColumnName = "PredictedLabel", IDataView? validationSet = null) =>
         TrainFBNet(catalog, new TrainFBNetOptions
@@ -33,10 +33,10 @@ public static class FBNetCatalog
             ValidationSet = validationSet,
         });
 
-    public static FBNetEstimator TrainFBNet(this MulticlassClassificationCatalog.MulticlassClassificationTrainers catalog, TrainFBNetOptions options)
+    public static FBNetTrainer TrainFBNet(this MulticlassClassificationCatalog.MulticlassClassificationTrainers catalog, TrainFBNetOptions options)
     {
         ArgumentNullException.ThrowIfNull(catalog);
-        return new FBNetEstimator(Environment(catalog), options);
+        return new FBNetTrainer(Environment(catalog), options);
     }
 
     /// <summary>
@@ -52,7 +52,7 @@ public static class FBNetCatalog
     /// <param name="scoreColumnName">The per-class score column the model adds.</param>
     /// <param name="predictedLabelColumnName">The predicted key column the model adds.</param>
     /// <param name="validationSet">Held-out rows to pick the best epoch; without it, ValidationSetFraction of the training rows.</param>
-    public static FBNetEstimator SearchFBNet(this MulticlassClassificationCatalog.MulticlassClassificationTrainers catalog,
+    public static FBNetTrainer SearchFBNet(this MulticlassClassificationCatalog.MulticlassClassificationTrainers catalog,
         string labelColumnName = "Label", string featureColumnName = "Features", double? budget = null, int searchEpochs = 10, int maxEpochs = 30,
         string scoreColumnName = "Score", string predictedLabelColumnName = "PredictedLabel", IDataView? validationSet = null) =>
         SearchFBNet(catalog, new SearchFBNetOptions
@@ -67,10 +67,10 @@ public static class FBNetCatalog
             ValidationSet = validationSet,
         });
 
-    public static FBNetEstimator SearchFBNet(this MulticlassClassificationCatalog.MulticlassClassificationTrainers catalog, SearchFBNetOptions options)
+    public static FBNetTrainer SearchFBNet(this MulticlassClassificationCatalog.MulticlassClassificationTrainers catalog, SearchFBNetOptions options)
     {
         ArgumentNullException.ThrowIfNull(catalog);
-        return new FBNetEstimator(Environment(catalog), options);
+        return new FBNetTrainer(Environment(catalog), options);
     }
 
     /// <summary>
@@ -90,6 +90,6 @@ public static class FBNetCatalog
             }
         }
         throw new InvalidOperationException($"Could not read the environment of {catalog.GetType().FullName} (this ML.NET version hides it differently). " +
-            "Create the trainer as new FBNetEstimator(mlContext, options) instead.");
+            "Create the trainer as new FBNetTrainer(mlContext, options) instead.");
     }
 }

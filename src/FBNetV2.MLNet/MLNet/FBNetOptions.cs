@@ -44,8 +44,8 @@ public abstract class FBNetOptions
     /// <summary>Random left-right mirroring while training; turn off for digits, text and other handed images.</summary>
     public bool HorizontalFlip = true;
 
-    /// <summary>Torch device for training: "cpu", "cuda" or "auto".</summary>
-    public string TrainingDevice = "cpu";
+    /// <summary>Torch device for training (and searching); Cuda needs the TorchSharp CUDA natives in the app.</summary>
+    public TrainingDevice TrainingDevice = TrainingDevice.Cpu;
 
     /// <summary>CUDA device for ONNX Runtime scoring; used only when the app references the GPU runtime, else scoring stays on the CPU with a log message.</summary>
     public int? GpuDeviceId;

@@ -40,7 +40,7 @@ internal static class FitPlan
     {
         int requested = o.SearchBatchSize ?? o.BatchSize;
         var device = TorchDevice.Resolve(o.TrainingDevice);
-        var (mean, std) = FBNetTrainer.ChannelStatistics(train);
+        var (mean, std) = NetworkTrainer.ChannelStatistics(train);
         StepFootprint step;
         using (var net = new Supernet(space, mean, std))
         {

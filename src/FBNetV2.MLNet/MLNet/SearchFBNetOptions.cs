@@ -10,11 +10,11 @@ namespace FBNetV2.MLNet;
 public sealed class SearchFBNetOptions : FBNetOptions
 {
     /// <summary>
-    /// "Auto" (Compact below 96 px, Photo from 96 px), "Compact" (28-64 px), "Photo" (96 px and up, worked on at
-    /// 38-96 px: the input is subsampled inside the network, so a CPU searches it in minutes) or "ImageNet" (FBNetV2's
+    /// Auto (Compact below 96 px, Photo from 96 px), Compact (28-64 px), Photo (96 px and up, worked on at
+    /// 38-96 px: the input is subsampled inside the network, so a CPU searches it in minutes) or ImageNet (FBNetV2's
     /// space at full resolution, 128 px and up: for a GPU); ignored when <see cref="CustomSearchSpace"/> is set.
     /// </summary>
-    public string SearchSpace = "Auto";
+    public SearchSpacePreset SearchSpace = SearchSpacePreset.Auto;
 
     /// <summary>A space of your own; its input channels, size and class count must match the data.</summary>
     public SearchSpace? CustomSearchSpace;
@@ -79,17 +79,15 @@ public sealed class SearchFBNetOptions : FBNetOptions
     public IProgress<SearchProgress>? SearchProgress;
 
     /// <summary>The preset names <see cref="SearchSpace"/> accepts.</summary>
-    public static IReadOnlyList<string> Presets { get; } = ["Auto", "Compact", "Photo", "ImageNet"];
-
-    internal static string PresetList => string.Join(", ", Presets.Select(p => $"\"{p}\""));
+    internal static string PresetList => string.Join(", ", Enum.GetNames<SearchSpacePreset>());
 
     /// <summary>The search space these options resolve to for a given input.</summary>
     public SearchSpace ResolveSpace(int channels, int size, int classes) => CustomSearchSpace ?? SearchSpace switch
     {
-        "Auto" => Search.SearchSpace.Auto(channels, size, classes),
-        "Compact" => Search.SearchSpace.Compact(channels, size, classes),
-        "Photo" => PhotoSearchSpace.Create(channels, size, classes),
-        "ImageNet" => Search.SearchSpace.ImageNet(channels, size, classes),
-        _ => throw new ArgumentException($"SearchSpace '{SearchSpace}' is unknown; use {PresetList}, or set CustomSearchSpace.", nameof(SearchSpace)),
+        SearchSpacePreset.Auto => Search.SearchSpace.Auto(channels, size, classes),
+        SearchSpacePreset.Compact => Search.SearchSpace.Compact(channels, size, classes),
+        SearchSpacePreset.Photo => PhotoSearchSpace.Create(channels, size, classes),
+        SearchSpacePreset.ImageNet => Search.SearchSpace.ImageNet(channels, size, classes),
+        _ => throw new ArgumentException($"SearchSpace {(int)SearchSpace} is not a SearchSpacePreset; use {PresetList}, or set CustomSearchSpace.", nameof(SearchSpace)),
     };
 }

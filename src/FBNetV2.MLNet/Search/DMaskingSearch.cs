@@ -53,7 +53,7 @@ public static class DMaskingSearch
             throw new ArgumentException($"The search data has {data.Count} images: with WeightSplit {options.WeightSplit} that leaves " +
                 $"{weightSet.Count} for the weights and {archSet.Count} for the architecture; each needs at least 2. " +
                 $"Give at least {MinimumImages(options)} images (more in practice: a few hundred per class).", nameof(data));
-        var (mean, std) = FBNetTrainer.ChannelStatistics(data);
+        var (mean, std) = NetworkTrainer.ChannelStatistics(data);
         manual_seed(options.Seed);
         using var net = new Supernet(space, mean, std) { HardSampling = options.HardSampling, PerSampleNoise = options.PerSampleNoise };
         net.to(device);
@@ -100,7 +100,7 @@ public static class DMaskingSearch
                     options.OnCancellationCheck?.Invoke();
                     cancellationToken.ThrowIfCancellationRequested();
                     net.train();
-                    double lr = FBNetTrainer.LearningRateAt(step++, totalSteps, 0, options.WeightLearningRate);
+                    double lr = NetworkTrainer.LearningRateAt(step++, totalSteps, 0, options.WeightLearningRate);
                     foreach (var g in weightOptimizer.ParamGroups) g.LearningRate = lr;
                     weightOptimizer.zero_grad();
                     var logits = net.forward(x);

@@ -129,7 +129,7 @@ public sealed class SearchOptions
 
     public int Seed { get; set; } = 1;
     public int Threads { get; set; }
-    public string Device { get; set; } = "cpu";
+    public TrainingDevice Device { get; set; } = TrainingDevice.Cpu;
 
     /// <summary>Folder for the per-epoch checkpoint; an existing checkpoint of the same space and seed is resumed.</summary>
     public string? CheckpointDirectory { get; set; }
@@ -185,7 +185,7 @@ public sealed class SearchOptions
         Check(InitialTemperature > 0 && FinalTemperature > 0 && FinalTemperature <= InitialTemperature && TemperatureDecay is null or (> 0 and <= 1), nameof(InitialTemperature),
             "Temperatures must be positive, FinalTemperature at most InitialTemperature, and TemperatureDecay in (0, 1].");
         Check(SampledCandidates >= 0 && CalibrationBatches >= 0, nameof(SampledCandidates), "SampledCandidates and CalibrationBatches must not be negative.");
-        Check(Device is "cpu" or "cuda" or "auto", nameof(Device), $"Device must be 'cpu', 'cuda' or 'auto', got '{Device}'.");
+        Check(Enum.IsDefined(Device), nameof(Device), $"Device must be Cpu, Cuda or Auto, got {(int)Device}.");
         Check(CostTarget != CostTarget.Latency || LatencyTable is not null, nameof(LatencyTable),
             "CostTarget.Latency needs a latency table: set LatencyTable (LatencyProfiler.LoadOrBuild, or `fbnet profile`).");
     }

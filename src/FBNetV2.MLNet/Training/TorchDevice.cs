@@ -4,18 +4,19 @@ namespace FBNetV2.MLNet.Training;
 
 internal static class TorchDevice
 {
-    /// <summary>Resolves "cpu" / "cuda" / "auto"; asking for CUDA without a CUDA build says what to install.</summary>
-    public static torch.Device Resolve(string device)
+    /// <summary>Resolves the device; asking for CUDA without a CUDA build says what to install.</summary>
+    public static torch.Device Resolve(TrainingDevice device)
     {
         bool cuda = torch.cuda.is_available();
         return device switch
         {
-            "cuda" when !cuda => throw new InvalidOperationException(
-                "Device 'cuda' was requested but no CUDA device is usable. Reference TorchSharp-cuda-linux or TorchSharp-cuda-windows " +
-                "(build property FBNetTorchCuda=true) instead of libtorch-cpu, or use Device = \"cpu\"."),
-            "cuda" => torch.CUDA,
-            "auto" => cuda ? torch.CUDA : torch.CPU,
-            _ => torch.CPU,
+            TrainingDevice.Cuda when !cuda => throw new InvalidOperationException(
+                "Device Cuda was requested but no CUDA device is usable. Reference TorchSharp-cuda-linux or TorchSharp-cuda-windows " +
+                "(build property FBNetTorchCuda=true) instead of libtorch-cpu, or use TrainingDevice.Cpu."),
+            TrainingDevice.Cuda => torch.CUDA,
+            TrainingDevice.Auto => cuda ? torch.CUDA : torch.CPU,
+            TrainingDevice.Cpu => torch.CPU,
+            _ => throw new ArgumentOutOfRangeException(nameof(device), device, "Device must be Cpu, Cuda or Auto."),
         };
     }
 

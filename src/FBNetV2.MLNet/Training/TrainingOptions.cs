@@ -36,8 +36,8 @@ public sealed class TrainingOptions
     /// <summary>Torch intra-op threads; 0 uses every core.</summary>
     public int Threads { get; set; } = 0;
 
-    /// <summary>"cpu", "cuda" or "auto" (CUDA when the app references a CUDA build of TorchSharp and a GPU is there).</summary>
-    public string Device { get; set; } = "cpu";
+    /// <summary>CUDA needs the app to reference a CUDA build of TorchSharp; Auto uses it when a GPU is there.</summary>
+    public TrainingDevice Device { get; set; } = TrainingDevice.Cpu;
 
     /// <summary>
     /// Wall-clock limit. It shapes the schedule: after each epoch the epoch time so far sets how many epochs still fit,
@@ -103,6 +103,6 @@ public sealed class TrainingOptions
         Check(DistillationTemperature > 0 && double.IsFinite(DistillationTemperature), nameof(DistillationTemperature), $"DistillationTemperature must be positive, got {DistillationTemperature}.");
         Check(EarlyStoppingPatience >= 0, nameof(EarlyStoppingPatience), $"EarlyStoppingPatience must not be negative, got {EarlyStoppingPatience}.");
         Check(Threads >= 0, nameof(Threads), $"Threads must not be negative, got {Threads}.");
-        Check(Device is "cpu" or "cuda" or "auto", nameof(Device), $"Device must be 'cpu', 'cuda' or 'auto', got '{Device}'.");
+        Check(Enum.IsDefined(Device), nameof(Device), $"Device must be Cpu, Cuda or Auto, got {(int)Device}.");
     }
 }

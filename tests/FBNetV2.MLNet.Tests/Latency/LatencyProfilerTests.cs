@@ -125,14 +125,14 @@ public class LatencyProfilerTests
         var space = DMaskingSearchTests.TinySpace();
         Assert.Contains("Threads", Assert.Throws<ArgumentOutOfRangeException>(() => LatencyProfiler.Profile(space, null, new LatencyProfileOptions { Threads = 0 })).Message);
         Assert.Contains("GridPoints", Assert.Throws<ArgumentOutOfRangeException>(() => LatencyProfiler.Profile(space, null, new LatencyProfileOptions { GridPoints = 1 })).Message);
-        Assert.Contains("'tpu'", Assert.Throws<ArgumentOutOfRangeException>(() => LatencyProfiler.Profile(space, null, new LatencyProfileOptions { ExecutionProvider = "tpu" })).Message);
+        Assert.Contains("ExecutionProvider must be Cpu or Cuda, got 7", Assert.Throws<ArgumentOutOfRangeException>(() => LatencyProfiler.Profile(space, null, new LatencyProfileOptions { ExecutionProvider = (LatencyDevice)7 })).Message);
     }
 
     [Fact]
     public void CudaWithoutTheGpuRuntimeIsAClearError()
     {
         // The tests reference the CPU ONNX Runtime package, so the CUDA provider cannot be appended.
-        var e = Assert.Throws<InvalidOperationException>(() => LatencyProfiler.Profile(DMaskingSearchTests.TinySpace(), null, new LatencyProfileOptions { ExecutionProvider = "cuda", Repeats = 1, Rounds = 1 }));
+        var e = Assert.Throws<InvalidOperationException>(() => LatencyProfiler.Profile(DMaskingSearchTests.TinySpace(), null, new LatencyProfileOptions { ExecutionProvider = LatencyDevice.Cuda, Repeats = 1, Rounds = 1 }));
         Assert.Contains("Microsoft.ML.OnnxRuntime.Gpu", e.Message);
     }
 

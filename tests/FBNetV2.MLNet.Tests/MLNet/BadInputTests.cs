@@ -155,7 +155,7 @@ public sealed class BadInputTests
         (SchemaShape)typeof(SchemaShape).GetMethod("Create", System.Reflection.BindingFlags.Static | System.Reflection.BindingFlags.NonPublic | System.Reflection.BindingFlags.Public)!
             .Invoke(null, [schema])!;
 
-    private FBNetEstimator Trainer(TrainFBNetOptions? options = null) =>
+    private FBNetTrainer Trainer(TrainFBNetOptions? options = null) =>
         _ml.MulticlassClassification.Trainers.TrainFBNet(options ?? new TrainFBNetOptions());
 
     private IDataView Data(ImageRow[] rows) => _ml.Data.LoadFromEnumerable(rows);

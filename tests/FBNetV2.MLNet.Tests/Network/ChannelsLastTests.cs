@@ -105,7 +105,7 @@ public class ChannelsLastTests(ITestOutputHelper output)
         var tiny = ArchitectureString.Parse("in_c1_s12|conv_k3_c8_s1_hs|ir_k3_e3_c16_s2_se_hs,ir_k5_e3_c16|head_c32_f0_hs|cls3");
         Assert.True(ChannelsLast.PreferredForTraining(CPU));
         var options = new TrainingOptions { Epochs = 2, BatchSize = 16, Seed = 4, Threads = 1 };
-        using var net = FBNetTrainer.Train(tiny, DMaskingSearchTests.TinyData(), null, options).Network;
+        using var net = NetworkTrainer.Train(tiny, DMaskingSearchTests.TinyData(), null, options).Network;
         using var session = new InferenceSession(OnnxExporter.Export(net), new SessionOptions { IntraOpNumThreads = 1 });
         manual_seed(11);
         using var x = rand(5, 1, 12, 12);

@@ -147,34 +147,34 @@ public sealed class BadInputCatalogTests
 
     [Fact]
     public void Training_batch_size_zero() =>
-        Clear<ArgumentOutOfRangeException>(() => FBNetTrainer.Train(TinyArch, TinyImages(), null, new TrainingOptions { BatchSize = 0 }), "BatchSize must be at least 1", "got 0");
+        Clear<ArgumentOutOfRangeException>(() => NetworkTrainer.Train(TinyArch, TinyImages(), null, new TrainingOptions { BatchSize = 0 }), "BatchSize must be at least 1", "got 0");
 
     [Fact]
     public void Training_device_that_does_not_exist() =>
-        Clear<ArgumentOutOfRangeException>(() => FBNetTrainer.Train(TinyArch, TinyImages(), null, new TrainingOptions { Device = "gpu" }), "Device must be 'cpu', 'cuda' or 'auto'", "'gpu'");
+        Clear<ArgumentOutOfRangeException>(() => NetworkTrainer.Train(TinyArch, TinyImages(), null, new TrainingOptions { Device = (TrainingDevice)9 }), "Device must be Cpu, Cuda or Auto", "got 9");
 
     [Fact]
     public void Training_learning_rate_infinite() =>
-        Clear<ArgumentOutOfRangeException>(() => FBNetTrainer.Train(TinyArch, TinyImages(), null, new TrainingOptions { LearningRate = double.PositiveInfinity }), "LearningRate must be positive");
+        Clear<ArgumentOutOfRangeException>(() => NetworkTrainer.Train(TinyArch, TinyImages(), null, new TrainingOptions { LearningRate = double.PositiveInfinity }), "LearningRate must be positive");
 
     [Fact]
     public void Training_images_of_another_size()
     {
         var images = new LabeledImages(new float[2 * 100], [0, 1], 1, 10, 10, ["a", "b"]);
-        Clear<ArgumentException>(() => FBNetTrainer.Train(TinyArch, images, null, new TrainingOptions()), "1x10x10", "1x8x8", "WithInput");
+        Clear<ArgumentException>(() => NetworkTrainer.Train(TinyArch, images, null, new TrainingOptions()), "1x10x10", "1x8x8", "WithInput");
     }
 
     [Fact]
     public void Training_with_the_wrong_class_count()
     {
         var images = new LabeledImages(new float[3 * 64], [0, 1, 2], 1, 8, 8, ["a", "b", "c"]);
-        Clear<ArgumentException>(() => FBNetTrainer.Train(TinyArch, images, null, new TrainingOptions()), "3 classes", "2", "WithClasses");
+        Clear<ArgumentException>(() => NetworkTrainer.Train(TinyArch, images, null, new TrainingOptions()), "3 classes", "2", "WithClasses");
     }
 
     [Fact]
     public void Estimator_unknown_search_space() =>
-        Clear<ArgumentOutOfRangeException>(() => new MLContext(1).MulticlassClassification.Trainers.SearchFBNet(new SearchFBNetOptions { SearchSpace = "Huge" }),
-            "SearchSpace 'Huge' is unknown", "CustomSearchSpace");
+        Clear<ArgumentOutOfRangeException>(() => new MLContext(1).MulticlassClassification.Trainers.SearchFBNet(new SearchFBNetOptions { SearchSpace = (SearchSpacePreset)9 }),
+            "SearchSpace 9 is not a SearchSpacePreset", "Auto, Compact, Photo, ImageNet", "CustomSearchSpace");
 
     [Fact]
     public void Estimator_negative_time_budget() =>

@@ -82,7 +82,7 @@ public sealed class FaultTests(ITestOutputHelper output)
         int checks = 0;
         var reference = Options();
         reference.OnCancellationCheck = () => checks++;
-        var full = FBNetTrainer.Train(BadInputCatalogTests.TinyArch, data, null, reference);
+        var full = NetworkTrainer.Train(BadInputCatalogTests.TinyArch, data, null, reference);
         full.Network.Dispose();
 
         var points = Enumerable.Range(1, checks).Select(k => (Step: k, Epoch: 0))
@@ -95,10 +95,10 @@ public sealed class FaultTests(ITestOutputHelper output)
             int seen = 0;
             o.OnCancellationCheck = () => { if (++seen == step) cts.Cancel(); };
             o.Progress = new SyncProgress<TrainingProgress>(p => { if (p.Epoch == epoch) cts.Cancel(); });
-            Assert.ThrowsAny<OperationCanceledException>(() => FBNetTrainer.Train(BadInputCatalogTests.TinyArch, data, null, o, cts.Token));
+            Assert.ThrowsAny<OperationCanceledException>(() => NetworkTrainer.Train(BadInputCatalogTests.TinyArch, data, null, o, cts.Token));
         }
         // Cancellation left no process-wide state behind: the same seed still trains to the same result.
-        var again = FBNetTrainer.Train(BadInputCatalogTests.TinyArch, data, null, Options());
+        var again = NetworkTrainer.Train(BadInputCatalogTests.TinyArch, data, null, Options());
         again.Network.Dispose();
         Assert.Equal(full.History.Select(h => h.TrainLoss), again.History.Select(h => h.TrainLoss));
         output.WriteLine($"{points.Count} training cancellation points in {clock.Elapsed.TotalSeconds:F1} s");

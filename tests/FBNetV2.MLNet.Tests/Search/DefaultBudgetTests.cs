@@ -54,7 +54,7 @@ public class DefaultBudgetTests
     [MemberData(nameof(Presets))]
     public void PresetBudgetIsBetweenCheapestAndLargestAndLargestBeatsRandomMembers(string preset)
     {
-        var space = new SearchFBNetOptions { SearchSpace = preset }.ResolveSpace(preset == "Compact" ? 1 : 3, preset == "Compact" ? 28 : 224, 10);
+        var space = new SearchFBNetOptions { SearchSpace = Enum.Parse<SearchSpacePreset>(preset) }.ResolveSpace(preset == "Compact" ? 1 : 3, preset == "Compact" ? 28 : 224, 10);
         var cost = CostModel.Flops;
         var (budget, cheapest, largest) = DefaultBudget.For(space, cost);
         Assert.True(cheapest < budget && budget < largest, $"{preset}: {cheapest} < {budget} < {largest}");

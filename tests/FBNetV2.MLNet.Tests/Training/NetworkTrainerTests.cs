@@ -6,7 +6,7 @@ using Xunit;
 
 namespace FBNetV2.MLNet.Tests.Training;
 
-public class FBNetTrainerTests
+public class NetworkTrainerTests
 {
     private static readonly FBNetArchitecture Tiny = FBNetArchitecture.Parse("in_c1_s12|conv_k3_c8_s1_hs|ir_k3_e3_c16_s2_se_hs,ir_k5_e3_c16|head_c32_f0_hs|cls3");
 
@@ -20,7 +20,7 @@ public class FBNetTrainerTests
             Epochs = 4, BatchSize = 16, Seed = 2, Threads = 1, EmaDecay = 0.9,
             Progress = new SyncProgress<TrainingProgress>(_ => live.Add(DisposeScopeManager.Statistics.TensorStatistics.ThreadTotalLiveCount)),
         };
-        using var result = FBNetTrainer.Train(Tiny, DMaskingSearchTests.TinyData(), DMaskingSearchTests.TinyData(8, seed: 9), options).Network;
+        using var result = NetworkTrainer.Train(Tiny, DMaskingSearchTests.TinyData(), DMaskingSearchTests.TinyData(8, seed: 9), options).Network;
         Assert.Equal(4, live.Count);
         Assert.True(live.Distinct().Count() == 1, $"live tensors per epoch: {string.Join(", ", live)}");
     }
@@ -29,8 +29,8 @@ public class FBNetTrainerTests
     public void LearnsTheTinyTaskAndIsReproducible()
     {
         var options = new TrainingOptions { Epochs = 6, BatchSize = 16, Seed = 3, Threads = 1, HorizontalFlip = false, RandomCropPadding = 0 };
-        var a = FBNetTrainer.Train(Tiny, DMaskingSearchTests.TinyData(), DMaskingSearchTests.TinyData(8, seed: 9), options);
-        var b = FBNetTrainer.Train(Tiny, DMaskingSearchTests.TinyData(), DMaskingSearchTests.TinyData(8, seed: 9), options);
+        var a = NetworkTrainer.Train(Tiny, DMaskingSearchTests.TinyData(), DMaskingSearchTests.TinyData(8, seed: 9), options);
+        var b = NetworkTrainer.Train(Tiny, DMaskingSearchTests.TinyData(), DMaskingSearchTests.TinyData(8, seed: 9), options);
         Assert.Equal(a.History.Select(h => h.TrainLoss), b.History.Select(h => h.TrainLoss));
         Assert.True(a.BestValidationAccuracy > 0.9, $"validation accuracy {a.BestValidationAccuracy}");
         a.Network.Dispose(); b.Network.Dispose();
@@ -39,10 +39,10 @@ public class FBNetTrainerTests
     [Fact]
     public void LearningRateWarmsUpThenFollowsACosine()
     {
-        Assert.Equal(0.05, FBNetTrainer.LearningRateAt(0, 100, 2, 0.1), 12);
-        Assert.Equal(0.1, FBNetTrainer.LearningRateAt(1, 100, 2, 0.1), 12);
-        Assert.Equal(0.1, FBNetTrainer.LearningRateAt(2, 100, 2, 0.1), 12);
-        Assert.Equal(0.05, FBNetTrainer.LearningRateAt(51, 100, 2, 0.1), 12);
-        Assert.True(FBNetTrainer.LearningRateAt(99, 100, 2, 0.1) < 1e-3);
+        Assert.Equal(0.05, NetworkTrainer.LearningRateAt(0, 100, 2, 0.1), 12);
+        Assert.Equal(0.1, NetworkTrainer.LearningRateAt(1, 100, 2, 0.1), 12);
+        Assert.Equal(0.1, NetworkTrainer.LearningRateAt(2, 100, 2, 0.1), 12);
+        Assert.Equal(0.05, NetworkTrainer.LearningRateAt(51, 100, 2, 0.1), 12);
+        Assert.True(NetworkTrainer.LearningRateAt(99, 100, 2, 0.1) < 1e-3);
     }
 }

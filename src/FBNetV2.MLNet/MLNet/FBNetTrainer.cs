@@ -15,14 +15,14 @@ namespace FBNetV2.MLNet;
 /// MapValueToKey), then exports it to ONNX and returns an <see cref="FBNetModel"/> that scores with ML.NET's own ONNX
 /// transformer. Create it with <c>mlContext.MulticlassClassification.Trainers.TrainFBNet(...)</c>.
 /// </summary>
-public sealed class FBNetEstimator : IEstimator<FBNetModel>
+public sealed class FBNetTrainer : IEstimator<FBNetModel>
 {
     private readonly IHostEnvironment _env;
     private readonly MLContext _transforms;
     private readonly FBNetOptions _options;
 
     /// <summary>For callers holding the MLContext: scoring transformers are built with it and messages go to its Log.</summary>
-    public FBNetEstimator(MLContext mlContext, FBNetOptions options)
+    public FBNetTrainer(MLContext mlContext, FBNetOptions options)
         : this(mlContext, mlContext, options)
     {
     }
@@ -31,12 +31,12 @@ public sealed class FBNetEstimator : IEstimator<FBNetModel>
     /// From a catalog, which exposes only its environment: messages still reach the user's MLContext.Log through it,
     /// while a private MLContext (same seed) builds the ML.NET transformers, which need no state of their own from it.
     /// </summary>
-    internal FBNetEstimator(IHostEnvironment env, FBNetOptions options)
+    internal FBNetTrainer(IHostEnvironment env, FBNetOptions options)
         : this(env, env as MLContext ?? new MLContext(options.Seed), options)
     {
     }
 
-    private FBNetEstimator(IHostEnvironment env, MLContext transforms, FBNetOptions options)
+    private FBNetTrainer(IHostEnvironment env, MLContext transforms, FBNetOptions options)
     {
         ArgumentNullException.ThrowIfNull(env);
         ArgumentNullException.ThrowIfNull(options);
@@ -113,7 +113,7 @@ public sealed class FBNetEstimator : IEstimator<FBNetModel>
         using var teacher = RecipeSettings.CreateTeacher(o, name => ResolveArchitecture(name, columns), trainingData, validation, training, deadline, channel);
         training.Teacher = teacher;
         var result = FitPlan.Guard($"training network {chosen}", columns.Channels, columns.Height,
-            () => FBNetTrainer.Train(chosen, trainingData, validation, training, o.CancellationToken));
+            () => NetworkTrainer.Train(chosen, trainingData, validation, training, o.CancellationToken));
         using var net = result.Network;
         channel.Info(MessageSensitivity.None, $"FBNet: kept epoch {result.BestEpoch}" +
             (result.BestValidationAccuracy is { } acc ? $" (validation accuracy {acc:P2})" : " (no validation: last epoch)") +
@@ -254,8 +254,8 @@ public sealed class FBNetEstimator : IEstimator<FBNetModel>
             Check(s.SearchWarmupEpochs >= 0 && s.SearchWarmupEpochs < s.SearchEpochs, nameof(s.SearchWarmupEpochs),
                 $"SearchWarmupEpochs must be in [0, SearchEpochs), got {s.SearchWarmupEpochs} (SearchEpochs {s.SearchEpochs}).");
             Check(s.SearchBatchSize is null or >= 2, nameof(s.SearchBatchSize), $"SearchBatchSize must be at least 2, got {s.SearchBatchSize}.");
-            Check(SearchFBNetOptions.Presets.Contains(s.SearchSpace) || s.CustomSearchSpace is not null, nameof(s.SearchSpace),
-                $"SearchSpace '{s.SearchSpace}' is unknown; use {SearchFBNetOptions.PresetList}, or set CustomSearchSpace.");
+            Check(Enum.IsDefined(s.SearchSpace) || s.CustomSearchSpace is not null, nameof(s.SearchSpace),
+                $"SearchSpace {(int)s.SearchSpace} is not a SearchSpacePreset; use {SearchFBNetOptions.PresetList}, or set CustomSearchSpace.");
         }
     }
 
