@@ -9,6 +9,8 @@
 #   - the packages carry their metadata (LICENSE, README, license expression, repository URL and commit) and symbol
 #     packages whose PDBs have SourceLink and deterministic (/_/) source paths: the copy is packed as CI packs it
 #     (CI=true, from a git repository whose origin is the project's public home),
+#   - a second app, examples/ImageFolder/Program.cs (the README sample) built against the package, searches, trains,
+#     saves and predicts; the first app checks by reflection that no supernet internal is a public type,
 #   - the core package's dependency closure (printed) has no plotting package (OxyPlot, ScottPlot, HarfBuzz): the
 #     reports live in FBNetV2.MLNet.Runs, which the tool uses. FBNET_CHECK_NO_PLOTTING=0 prints it without failing.
 # Exits non-zero on any failure. FBNET_SMOKE_KEEP=1 keeps the temp folder.
@@ -145,6 +147,14 @@ var onnxOut = results.First().AsEnumerable<float>().ToArray();
 double diff = onnxOut.Zip(torchOut, (a, b) => Math.Abs(a - b)).Max();
 Console.WriteLine($"forward [2, {arch.InputChannels}, {arch.InputSize}, {arch.InputSize}] -> [{string.Join(", ", y.shape)}]; ONNX Runtime agrees within {diff:E1}");
 if (onnxOut.Length != torchOut.Length || diff > 1e-3) { Console.Error.WriteLine("ONNX Runtime disagrees with TorchSharp"); return 1; }
+// The package's public surface holds none of the supernet's internals (issue 17): a user cannot see or use them.
+var hidden = new[] { "Supernet", "SuperLayer", "SuperBlock", "SuperInvertedResidual", "ChannelMask", "MaskedBatchNorm", "GumbelSoftmax",
+    "ResolutionMixing", "OnnxLatencyMeter", "LatencyKeys", "Divisible", "RunArtifacts" };
+var exported = typeof(FBNetNetwork).Assembly.GetExportedTypes();
+Console.WriteLine($"FBNetV2.MLNet exports {exported.Length} public types in {exported.Select(t => t.Namespace).Distinct().Count()} namespaces");
+var leaked = exported.Where(t => hidden.Contains(t.Name)).Select(t => t.FullName).ToArray();
+if (leaked.Length > 0) { Console.Error.WriteLine($"internal types are public: {string.Join(", ", leaked)}"); return 1; }
+if (exported.Length < 10) { Console.Error.WriteLine("the public surface is implausibly small: the check above would prove nothing"); return 1; }
 Console.WriteLine("SMOKE OK");
 return 0;
 CS
@@ -190,6 +200,20 @@ else
 fi
 (cd "$app" && dotnet "bin/Release/net10.0/SmokeApp.dll") | tee "$work/app.out"
 grep -q "SMOKE OK" "$work/app.out" || fail "the console app did not finish"
+
+# The README sample as a user's own app: examples/ImageFolder/Program.cs (its <readme> region is the README's sample,
+# kept equal by ReadmeSampleTests) compiled against the package alone, run on 10 images per class of the sample.
+log "building and running the README sample (examples/ImageFolder/Program.cs) against FBNetV2.MLNet $version"
+readme_app="$work/readme-app"
+mkdir -p "$readme_app"
+cp "$app/NuGet.config" "$readme_app/"
+cp "$app/SmokeApp.csproj" "$readme_app/ReadmeApp.csproj"
+cp "$src/examples/ImageFolder/Program.cs" "$readme_app/Program.cs"
+(cd "$readme_app" && dotnet build -c Release -nologo -v:q > "$work/readme-build.log" 2>&1) || { grep -E "error|warn" "$work/readme-build.log" | tail -30; fail "building the README sample against the package"; }
+(cd "$readme_app" && dotnet bin/Release/net10.0/ReadmeApp.dll "$src/examples/FashionMnist/data/sample/train" "$work/readme-model.zip" 10) > "$work/readme.out" 2>&1 \
+  || { tail -20 "$work/readme.out"; fail "the README sample exited non-zero"; }
+grep -E "Searched architecture|MFLOPs|predicted" "$work/readme.out" | sed 's/^/    /'
+[ -f "$work/readme-model.zip" ] && grep -q "predicted" "$work/readme.out" || fail "the README sample saved no model or predicted nothing"
 
 log "installing the fbnet tool $version into a tool path"
 tools="$work/tools"

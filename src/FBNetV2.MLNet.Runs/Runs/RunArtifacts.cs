@@ -1,7 +1,7 @@
 namespace FBNetV2.MLNet.Runs;
 
 /// <summary>The files a run writes, and the rule that results already there are never overwritten unless asked.</summary>
-public static class RunArtifacts
+internal static class RunArtifacts
 {
     public const string ModelZip = "model.zip";
     public const string ModelOnnx = "model.onnx";

@@ -1,7 +1,7 @@
 namespace FBNetV2.MLNet.Architecture;
 
 /// <summary>Channel rounding used by MobileNet / FBNet so that widths are multiples of the hardware-friendly divisor.</summary>
-public static class Divisible
+internal static class Divisible
 {
     /// <summary>Rounds <paramref name="value"/> to the nearest multiple of <paramref name="divisor"/>, halves up, at least one divisor.</summary>
     public static int Round(double value, int divisor)

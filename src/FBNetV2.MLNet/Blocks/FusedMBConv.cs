@@ -73,11 +73,11 @@ internal sealed class FusedMBConvType : BlockType, IBlockModuleFactory, IOnnxBlo
 }
 
 /// <summary>The TorchSharp module of a fused MBConv block.</summary>
-public sealed class FusedMBConvBlock : nn.Module<Tensor, Tensor>
+internal sealed class FusedMBConvBlock : nn.Module<Tensor, Tensor>
 {
-    public readonly ConvBnAct conv;
-    public readonly SqueezeExcite? se;
-    public readonly ConvBnAct pwl;
+    internal readonly ConvBnAct conv;
+    internal readonly SqueezeExcite? se;
+    internal readonly ConvBnAct pwl;
 
     public FusedMBConvBlock(BlockSpec spec, int inChannels) : base(nameof(FusedMBConvBlock))
     {
@@ -108,12 +108,12 @@ public sealed class FusedMBConvBlock : nn.Module<Tensor, Tensor>
 /// arrives masked to its chosen width, so the conv's extra input channels see zeros. At one-hot weights it is exactly
 /// the chosen fused block.
 /// </summary>
-public sealed class SuperFusedMBConv : SuperBlock
+internal sealed class SuperFusedMBConv : SuperBlock
 {
-    public readonly Conv2d conv;
-    public readonly BatchNorm2d conv_bn;
-    public readonly SqueezeExcite? se;
-    public readonly ConvBnAct pwl;
+    internal readonly Conv2d conv;
+    internal readonly BatchNorm2d conv_bn;
+    internal readonly SqueezeExcite? se;
+    internal readonly ConvBnAct pwl;
 
     public SuperFusedMBConv(CandidateOp[] ops, int inMax, int hiddenMax, int outMax, int stride) : base(nameof(SuperFusedMBConv), ops)
     {

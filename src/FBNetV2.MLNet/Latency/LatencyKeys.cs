@@ -7,7 +7,7 @@ namespace FBNetV2.MLNet.Latency;
 /// size, stride, activation); its width axes are measured on a grid. The profiler, the exact prediction and the
 /// differentiable expected latency all build keys here, so they agree on what is looked up.
 /// </summary>
-public static class LatencyKeys
+internal static class LatencyKeys
 {
     /// <summary>Normalisation and subsampling of the [C, size, size] input. No width axes.</summary>
     public static string Input(int channels, int size, int subsample) => $"input|c{channels}|s{size}|r{subsample}";

@@ -7,7 +7,7 @@ using TorchSharp;
 namespace FBNetV2.MLNet.Latency;
 
 /// <summary>Times an ONNX model in ONNX Runtime: warm-up calls, then the median of timed calls, with fixed threads.</summary>
-public static class OnnxLatencyMeter
+internal static class OnnxLatencyMeter
 {
     /// <summary>Median milliseconds per call of a whole exported network at the options' batch size.</summary>
     public static double MedianMilliseconds(FBNetNetwork net, LatencyProfileOptions options)

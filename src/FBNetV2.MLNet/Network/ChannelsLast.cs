@@ -10,7 +10,7 @@ namespace FBNetV2.MLNet.Network;
 /// for the compact networks on AVX2 CPUs). Shapes stay [N, C, H, W]: only the order in memory changes, so every
 /// result equals the NCHW one within float rounding.
 /// </summary>
-public static class ChannelsLast
+internal static class ChannelsLast
 {
     /// <summary>
     /// Whether fixed networks train channels-last on <paramref name="device"/>. On CPU, measured in

@@ -6,10 +6,10 @@ using static TorchSharp.torch;
 namespace FBNetV2.MLNet.Network;
 
 /// <summary>kxk conv without bias, BN, optional activation: the unit every FBNet layer is made of.</summary>
-public sealed class ConvBnAct : nn.Module<Tensor, Tensor>
+internal sealed class ConvBnAct : nn.Module<Tensor, Tensor>
 {
-    public readonly Conv2d conv;
-    public readonly BatchNorm2d bn;
+    internal readonly Conv2d conv;
+    internal readonly BatchNorm2d bn;
 
     public ConvBnAct(int inChannels, int outChannels, int kernel, int stride, Activation? activation, int groups = 1)
         : base(nameof(ConvBnAct))

@@ -12,12 +12,12 @@ namespace FBNetV2.MLNet.Network;
 /// </summary>
 public sealed class FBNetNetwork : nn.Module<Tensor, Tensor>
 {
-    public readonly ConvBnAct stem;
-    public readonly ModuleList<nn.Module<Tensor, Tensor>> blocks;
-    public readonly ConvBnAct? head_conv;
-    public readonly Linear? head_fc;
-    public readonly Dropout dropout;
-    public readonly Linear classifier;
+    internal readonly ConvBnAct stem;
+    internal readonly ModuleList<nn.Module<Tensor, Tensor>> blocks;
+    internal readonly ConvBnAct? head_conv;
+    internal readonly Linear? head_fc;
+    internal readonly Dropout dropout;
+    internal readonly Linear classifier;
     private readonly Tensor mean;
     private readonly Tensor std;
 

@@ -5,12 +5,12 @@ using static TorchSharp.torch;
 namespace FBNetV2.MLNet.Network;
 
 /// <summary>Inverted residual: [1x1 expand] -> kxk depthwise -> [SE] -> 1x1 linear projection, + input when shapes agree.</summary>
-public sealed class InvertedResidualBlock : nn.Module<Tensor, Tensor>
+internal sealed class InvertedResidualBlock : nn.Module<Tensor, Tensor>
 {
-    public readonly ConvBnAct? pw;
-    public readonly ConvBnAct dw;
-    public readonly SqueezeExcite? se;
-    public readonly ConvBnAct pwl;
+    internal readonly ConvBnAct? pw;
+    internal readonly ConvBnAct dw;
+    internal readonly SqueezeExcite? se;
+    internal readonly ConvBnAct pwl;
 
     public InvertedResidualBlock(BlockSpec spec, int inChannels) : base(nameof(InvertedResidualBlock))
     {

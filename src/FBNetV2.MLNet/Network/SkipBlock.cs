@@ -5,9 +5,9 @@ using static TorchSharp.torch;
 namespace FBNetV2.MLNet.Network;
 
 /// <summary>Skip: identity, or a 1x1 conv (BN, ReLU) where the width or size changes.</summary>
-public sealed class SkipBlock : nn.Module<Tensor, Tensor>
+internal sealed class SkipBlock : nn.Module<Tensor, Tensor>
 {
-    public readonly ConvBnAct? proj;
+    internal readonly ConvBnAct? proj;
 
     public SkipBlock(BlockSpec spec, int inChannels) : base(nameof(SkipBlock))
     {

@@ -5,10 +5,10 @@ using static TorchSharp.torch;
 namespace FBNetV2.MLNet.Network;
 
 /// <summary>Squeeze-excite with ReLU and hard-sigmoid gating (MobileNetV3 / FBNetV2 "sehsig").</summary>
-public sealed class SqueezeExcite : nn.Module<Tensor, Tensor>
+internal sealed class SqueezeExcite : nn.Module<Tensor, Tensor>
 {
-    public readonly Conv2d reduce;
-    public readonly Conv2d expand;
+    internal readonly Conv2d reduce;
+    internal readonly Conv2d expand;
 
     public SqueezeExcite(int channels, int squeezeChannels) : base(nameof(SqueezeExcite))
     {

@@ -7,7 +7,7 @@ namespace FBNetV2.MLNet.Search;
 /// DMaskingNAS channel search: one conv at the maximum width whose output is multiplied by M = sum_i g_i 1_i, where
 /// 1_i has ones in the first c_i channels. The cost of more options is one [n, Cmax] matrix, not one layer each.
 /// </summary>
-public sealed class ChannelMask
+internal sealed class ChannelMask
 {
     private Tensor indicator;
 

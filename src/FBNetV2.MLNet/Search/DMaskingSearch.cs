@@ -286,7 +286,7 @@ public static class DMaskingSearch
     }
 
     /// <summary>The current distribution of every decision with readable option labels.</summary>
-    public static IReadOnlyList<DecisionDistribution> Distribution(Supernet net)
+    internal static IReadOnlyList<DecisionDistribution> Distribution(Supernet net)
     {
         var decisions = net.Space.Decisions;
         using var scope = NewDisposeScope();

@@ -4,7 +4,7 @@ using static TorchSharp.torch;
 namespace FBNetV2.MLNet.Search;
 
 /// <summary>Gumbel-softmax relaxation of a categorical choice, as in FBNet / FBNetV2.</summary>
-public static class GumbelSoftmax
+internal static class GumbelSoftmax
 {
     /// <summary>
     /// Samples weights [rows, n] from logits <paramref name="alpha"/> [n]: softmax((alpha + G) / tau) with Gumbel

@@ -10,7 +10,7 @@ namespace FBNetV2.MLNet.Search;
 /// keeps the supernet's memory flat as width options grow. Per-image masks (per-sample Gumbel noise) cannot be folded
 /// and multiply the output instead.
 /// </summary>
-public static class MaskedBatchNorm
+internal static class MaskedBatchNorm
 {
     public static Tensor Forward(BatchNorm2d bn, Tensor x, Tensor mask)
     {

@@ -8,7 +8,7 @@ namespace FBNetV2.MLNet.Search;
 /// then put the results back at their original positions with zeros in between so that maps of every resolution
 /// option line up and can be Gumbel-mixed.
 /// </summary>
-public static class ResolutionMixing
+internal static class ResolutionMixing
 {
     public static Tensor Subsample(Tensor x, int r) =>
         r == 1 ? x.alias() : x[.., .., TensorIndex.Slice(null, null, r), TensorIndex.Slice(null, null, r)];

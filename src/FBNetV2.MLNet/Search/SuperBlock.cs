@@ -12,7 +12,7 @@ namespace FBNetV2.MLNet.Search;
 /// exactly the chosen block, and <see cref="CopyInto"/> copies that block's weights into a plain module. The shared
 /// mixing pieces live here so that every kind masks the same way.
 /// </summary>
-public abstract class SuperBlock : nn.Module
+internal abstract class SuperBlock : nn.Module
 {
     private readonly Tensor kernelMasks; // [kernel options, kmax, kmax]
 

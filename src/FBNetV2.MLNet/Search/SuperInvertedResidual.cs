@@ -16,14 +16,14 @@ namespace FBNetV2.MLNet.Search;
 /// masking before or after the activation is the same; for h-swish it differs only for soft masks.) At one-hot weights
 /// each of these is exactly the chosen block.
 /// </summary>
-public sealed class SuperInvertedResidual : SuperBlock
+internal sealed class SuperInvertedResidual : SuperBlock
 {
-    public readonly Conv2d pw;
-    public readonly BatchNorm2d pw_bn;
-    public readonly Conv2d dw;
-    public readonly BatchNorm2d dw_bn;
-    public readonly SqueezeExcite? se;
-    public readonly ConvBnAct pwl;
+    internal readonly Conv2d pw;
+    internal readonly BatchNorm2d pw_bn;
+    internal readonly Conv2d dw;
+    internal readonly BatchNorm2d dw_bn;
+    internal readonly SqueezeExcite? se;
+    internal readonly ConvBnAct pwl;
 
     public SuperInvertedResidual(CandidateOp[] ops, int inMax, int hiddenMax, int outMax, int stride) : base(nameof(SuperInvertedResidual), ops)
     {

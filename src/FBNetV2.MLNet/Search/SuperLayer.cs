@@ -8,7 +8,7 @@ namespace FBNetV2.MLNet.Search;
 /// A searched layer: the shared candidate block (type, hidden width) plus skip for depth after a stage's first
 /// block; the stage's output-width mask is applied inside the block.
 /// </summary>
-public sealed class SuperLayer : nn.Module
+internal sealed class SuperLayer : nn.Module
 {
     private readonly (SuperBlock Block, long[] Ops)[] kinds;
 

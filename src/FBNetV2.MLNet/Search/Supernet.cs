@@ -12,14 +12,14 @@ namespace FBNetV2.MLNet.Search;
 /// subsampled-and-reinserted paths. Architecture logits (one vector per decision, in
 /// <see cref="SearchSpace.Decisions"/> order) are parameters too, kept apart from the weights.
 /// </summary>
-public sealed class Supernet : nn.Module<Tensor, Tensor>
+internal sealed class Supernet : nn.Module<Tensor, Tensor>
 {
-    public readonly ConvBnAct stem;
-    public readonly ModuleList<SuperLayer> layers;
-    public readonly ConvBnAct? head_conv;
-    public readonly Linear? head_fc;
-    public readonly Linear classifier;
-    public readonly ParameterList alphas;
+    internal readonly ConvBnAct stem;
+    internal readonly ModuleList<SuperLayer> layers;
+    internal readonly ConvBnAct? head_conv;
+    internal readonly Linear? head_fc;
+    internal readonly Linear classifier;
+    internal readonly ParameterList alphas;
     private readonly Tensor mean;
     private readonly Tensor std;
     private readonly ChannelMask stemMask;
