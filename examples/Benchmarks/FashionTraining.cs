@@ -53,7 +53,7 @@ internal static class FashionTraining
             $"{fit.Count} train / {holdout.Count} holdout / {test.Count} test images; {RecipeFlags.Describe(options)}");
         try
         {
-            var result = FBNetTrainer.Train(arch, fit, holdout, options);
+            var result = NetworkTrainer.Train(arch, fit, holdout, options);
             double accuracy = Evaluation.Accuracy(result.Network, test);
             result.Network.Dispose();
             log($"best epoch {result.BestEpoch} of {result.PlannedEpochs} (holdout {result.BestValidationAccuracy:P2})" +

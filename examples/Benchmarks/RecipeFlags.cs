@@ -48,7 +48,7 @@ internal static class RecipeFlags
         teacherFlags.Remove("time-budget");
         var options = Options(teacherFlags, teacherEpochs, seed, threads, p => log("  teacher " + p));
         var clock = Stopwatch.StartNew();
-        var result = FBNetTrainer.Train(arch, fit, holdout, options);
+        var result = NetworkTrainer.Train(arch, fit, holdout, options);
         log(FormattableString.Invariant($"teacher {name} ({arch.Flops / 1e6:F3} MFLOPs): holdout {result.BestValidationAccuracy:P2}, test {Evaluation.Accuracy(result.Network, test):P2}, {clock.Elapsed:hh\\:mm\\:ss}"));
         return DistillationTeacher.FromNetwork(result.Network, $"{name} trained first ({teacherEpochs} epochs)");
     }

@@ -72,7 +72,7 @@ internal static class SearchDiagnostics
         foreach (var (name, arch) in contenders)
         {
             clock.Restart();
-            var trained = FBNetTrainer.Train(arch, fit, holdout, new TrainingOptions
+            var trained = NetworkTrainer.Train(arch, fit, holdout, new TrainingOptions
             {
                 Epochs = trainEpochs, Seed = seed, Threads = threads, HorizontalFlip = a.GetValueOrDefault("flip", "1") == "1",
             });

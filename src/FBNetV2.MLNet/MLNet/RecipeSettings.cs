@@ -71,7 +71,7 @@ internal static class RecipeSettings
             options.RefitOnAllData = false;
             channel.Info(MessageSensitivity.None, $"FBNet: training the teacher {name} = {arch!} ({arch!.Flops / 1e6:F1} MFLOPs) for {options.Epochs} epochs first.");
             var clock = Stopwatch.StartNew();
-            var result = FBNetTrainer.Train(arch!, train, validation, options, o.CancellationToken);
+            var result = NetworkTrainer.Train(arch!, train, validation, options, o.CancellationToken);
             channel.Info(MessageSensitivity.None, $"FBNet: teacher kept epoch {result.BestEpoch}" +
                 (result.BestValidationAccuracy is { } acc ? $" (validation accuracy {acc:P2})" : "") + $" after {clock.Elapsed:hh\\:mm\\:ss}.");
             teacher = DistillationTeacher.FromNetwork(result.Network, $"{name} trained first ({result.History.Count} epochs" +

@@ -193,7 +193,7 @@ public static class DMaskingSearch
             cancellationToken.ThrowIfCancellationRequested();
             var recipe = o.ProxyRecipe ?? new TrainingOptions();
             int epochs = Math.Max(1, (int)Math.Ceiling(o.ProxySteps / Math.Ceiling((double)weightSet.Count / o.BatchSize)));
-            var result = FBNetTrainer.Train(c.Architecture, weightSet, null, new TrainingOptions
+            var result = NetworkTrainer.Train(c.Architecture, weightSet, null, new TrainingOptions
             {
                 Epochs = epochs, BatchSize = o.BatchSize, Seed = o.Seed, Threads = o.Threads, Device = o.Device, WarmupEpochs = epochs >= 4 ? 1 : 0,
                 Optimizer = recipe.Optimizer, LearningRate = recipe.LearningRate, Momentum = recipe.Momentum, WeightDecay = recipe.WeightDecay,

@@ -115,7 +115,7 @@ public class RecipeTests
         var options = new TrainingOptions { Epochs = 4, BatchSize = 16, Seed = 3, Threads = 1, HorizontalFlip = false, RefitOnAllData = true };
         var train = DMaskingSearchTests.TinyData();
         var validation = DMaskingSearchTests.TinyData(8, seed: 9);
-        var result = FBNetTrainer.Train(Tiny, train, validation, options);
+        var result = NetworkTrainer.Train(Tiny, train, validation, options);
         using var net = result.Network;
         Assert.Equal(4, result.History.Count);
         Assert.All(result.History, h => Assert.NotNull(h.ValidationAccuracy));
@@ -151,12 +151,12 @@ public class RecipeTests
         var train = DMaskingSearchTests.TinyData();
         var validation = DMaskingSearchTests.TinyData(8, seed: 9);
         var plain = new TrainingOptions { Epochs = 3, BatchSize = 16, Seed = 3, Threads = 1 };
-        var teacherNet = FBNetTrainer.Train(Tiny, train, validation, plain).Network;
+        var teacherNet = NetworkTrainer.Train(Tiny, train, validation, plain).Network;
         using var teacher = DistillationTeacher.FromNetwork(teacherNet, "tiny");
         var kd = new TrainingOptions { Epochs = 3, BatchSize = 16, Seed = 4, Threads = 1, Teacher = teacher, DistillationWeight = 0.7 };
-        var a = FBNetTrainer.Train(Tiny, train, validation, kd);
-        var b = FBNetTrainer.Train(Tiny, train, validation, kd);
-        var c = FBNetTrainer.Train(Tiny, train, validation, new TrainingOptions { Epochs = 3, BatchSize = 16, Seed = 4, Threads = 1 });
+        var a = NetworkTrainer.Train(Tiny, train, validation, kd);
+        var b = NetworkTrainer.Train(Tiny, train, validation, kd);
+        var c = NetworkTrainer.Train(Tiny, train, validation, new TrainingOptions { Epochs = 3, BatchSize = 16, Seed = 4, Threads = 1 });
         Assert.Equal(a.History.Select(h => h.TrainLoss), b.History.Select(h => h.TrainLoss));
         Assert.NotEqual(a.History.Select(h => h.TrainLoss), c.History.Select(h => h.TrainLoss));
         a.Network.Dispose(); b.Network.Dispose(); c.Network.Dispose();
