@@ -192,7 +192,12 @@ public static class DMaskingSearch
             o.OnCancellationCheck?.Invoke();
             cancellationToken.ThrowIfCancellationRequested();
             var recipe = o.ProxyRecipe ?? new TrainingOptions();
-            int epochs = Math.Max(1, (int)Math.Ceiling(o.ProxySteps / Math.Ceiling((double)weightSet.Count / o.BatchSize)));
+            // At most as many steps as the search made on the weights: on a tiny data set 300 steps would be hundreds
+            // of epochs, and the ranking must not cost more than the search (measured: 4.5 minutes of proxy training
+            // after a 35-second search of 100 images).
+            double batches = Math.Ceiling((double)weightSet.Count / o.BatchSize);
+            int steps = Math.Min(o.ProxySteps, (int)(o.Epochs * batches));
+            int epochs = Math.Max(1, (int)Math.Ceiling(steps / batches));
             var result = NetworkTrainer.Train(c.Architecture, weightSet, null, new TrainingOptions
             {
                 Epochs = epochs, BatchSize = o.BatchSize, Seed = o.Seed, Threads = o.Threads, Device = o.Device, WarmupEpochs = epochs >= 4 ? 1 : 0,

@@ -117,6 +117,7 @@ public sealed class SearchOptions
     /// Optimizer steps of the short from-scratch training that ranks the <see cref="ProxyCandidates"/>, rounded up to
     /// whole epochs of the weight split. Counted in steps, not epochs, because two epochs of 1,400 images are 18 steps,
     /// after which every candidate is still at chance (measured: 10-18 % on ten classes) and the ranking is noise.
+    /// Never more than the search's own weight steps (Epochs x batches of the weight split).
     /// </summary>
     public int ProxySteps { get; set; } = 300;
 
