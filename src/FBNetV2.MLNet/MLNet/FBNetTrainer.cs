@@ -138,6 +138,14 @@ public sealed class FBNetTrainer : IEstimator<FBNetModel>
         };
     }
 
+    /// <summary>The user's recipe (the same copy as the final training's), so that the proxy ranking trains as the winner will be.</summary>
+    private static TrainingOptions ProxyRecipe(FBNetOptions o)
+    {
+        var recipe = new TrainingOptions { LearningRate = o.LearningRate, HorizontalFlip = o.HorizontalFlip };
+        RecipeSettings.Apply(o, recipe);
+        return recipe;
+    }
+
     private static (FBNetArchitecture, SearchResult) RunSearch(SearchFBNetOptions o, ImageColumns columns, LabeledImages train, IChannel channel, DateTime? deadline)
     {
         if (columns.Height != columns.Width)
@@ -186,7 +194,7 @@ public sealed class FBNetTrainer : IEstimator<FBNetModel>
             ArchitectureLearningRate = o.ArchitectureLearningRate,
             SampledCandidates = o.SampledCandidates,
             ProxyCandidates = o.ProxyCandidates,
-            ProxyRecipe = new TrainingOptions { LearningRate = o.LearningRate, HorizontalFlip = o.HorizontalFlip },
+            ProxyRecipe = ProxyRecipe(o),
             Seed = o.Seed,
             Device = o.TrainingDevice,
             CheckpointDirectory = o.WorkspacePath,
