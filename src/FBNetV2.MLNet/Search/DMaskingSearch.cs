@@ -18,6 +18,9 @@ namespace FBNetV2.MLNet.Search;
 /// </summary>
 public static class DMaskingSearch
 {
+    /// <summary>Weight steps between trims of the C heap (see NativeHeap: without them resident memory crept up step by step).</summary>
+    private const int TrimEvery = 4;
+
     public static SearchResult Run(SearchSpace space, LabeledImages data, SearchOptions options, CancellationToken cancellationToken = default)
     {
         options.Validate();
@@ -95,23 +98,30 @@ public static class DMaskingSearch
             {
                 using (x)
                 using (y)
-                using (var scope = NewDisposeScope())
                 {
-                    options.OnCancellationCheck?.Invoke();
-                    cancellationToken.ThrowIfCancellationRequested();
-                    net.train();
-                    double lr = NetworkTrainer.LearningRateAt(step++, totalSteps, 0, options.WeightLearningRate);
-                    foreach (var g in weightOptimizer.ParamGroups) g.LearningRate = lr;
-                    weightOptimizer.zero_grad();
-                    var logits = net.forward(x);
-                    var loss = nn.functional.cross_entropy(logits, y);
-                    loss.backward();
-                    weightOptimizer.step();
-                    double l = loss.item<float>();
-                    if (!double.IsFinite(l)) throw new InvalidOperationException($"The search diverged at epoch {epoch + 1}; lower WeightLearningRate (now {options.WeightLearningRate}).");
-                    lossSum += l * x.shape[0];
-                    correct += logits.argmax(1).eq(y).sum().item<long>();
-                    seen += x.shape[0];
+                    // The weight step's own scope ends before the architecture step: every tensor its forward pass
+                    // made (each layer's output, masks) stays alive until the scope is disposed, so an architecture
+                    // step inside it ran with two steps' activations resident (measured on the Photo supernet at batch
+                    // 48: 3.0 GB resident in warm-up epochs, 4.1 GB in architecture epochs).
+                    using (var scope = NewDisposeScope())
+                    {
+                        options.OnCancellationCheck?.Invoke();
+                        cancellationToken.ThrowIfCancellationRequested();
+                        net.train();
+                        double lr = NetworkTrainer.LearningRateAt(step++, totalSteps, 0, options.WeightLearningRate);
+                        foreach (var g in weightOptimizer.ParamGroups) g.LearningRate = lr;
+                        weightOptimizer.zero_grad();
+                        var logits = net.forward(x);
+                        var loss = nn.functional.cross_entropy(logits, y);
+                        loss.backward();
+                        weightOptimizer.step();
+                        double l = loss.item<float>();
+                        if (!double.IsFinite(l)) throw new InvalidOperationException($"The search diverged at epoch {epoch + 1}; lower WeightLearningRate (now {options.WeightLearningRate}).");
+                        lossSum += l * x.shape[0];
+                        correct += logits.argmax(1).eq(y).sum().item<long>();
+                        seen += x.shape[0];
+                    }
+                    if (step % TrimEvery == 0) NativeHeap.Trim();
                     if (archStream is null) continue;
                     // Architecture steps: the weights are frozen (no weight gradients are computed) and BN keeps its
                     // running statistics (momentum 0), so only the logits learn from the architecture split.

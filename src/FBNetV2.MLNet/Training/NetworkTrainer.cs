@@ -107,7 +107,9 @@ public static class NetworkTrainer
                         correct += logits.argmax(1).eq(y).sum().item<long>();
                         seen += x.shape[0];
                     }
+                    if (step % 8 == 0) NativeHeap.Trim();
                 }
+                NativeHeap.Trim();
                 var evalNet = ema?.Network ?? net;
                 double? valAccuracy = validation is null ? null : Evaluation.Accuracy(evalNet, validation);
                 if (validation is null || valAccuracy > (bestAccuracy ?? -1))
