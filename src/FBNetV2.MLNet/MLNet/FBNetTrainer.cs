@@ -84,6 +84,9 @@ public sealed class FBNetTrainer : IEstimator<FBNetModel>
         else if (o.ValidationSetFraction > 0)
         {
             (validation, train) = train.Split(o.ValidationSetFraction, o.Seed);
+            // The split copied the images; the array read from the IDataView is garbage now, but a large-object-heap
+            // array waits for a full collection that may not come for minutes (1.2 GB for 2,000 images at 224 px).
+            GC.Collect();
         }
 
         using var channel = _env.Start("FBNet");
