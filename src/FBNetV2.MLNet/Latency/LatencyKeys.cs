@@ -9,8 +9,13 @@ namespace FBNetV2.MLNet.Latency;
 /// </summary>
 internal static class LatencyKeys
 {
-    /// <summary>Normalisation and subsampling of the [C, size, size] input. No width axes.</summary>
-    public static string Input(int channels, int size, int subsample) => $"input|c{channels}|s{size}|r{subsample}";
+    /// <summary>
+    /// Normalisation and the resolution option's r x r average pooling of the [C, size, size] input. No width axes.
+    /// The pooled options are keyed "avg{r}": tables measured when r &gt; 1 was a strided Slice hold "r{r}" families,
+    /// which are not reused for the (costlier) pooling; profiling adds the new family.
+    /// </summary>
+    public static string Input(int channels, int size, int subsample) =>
+        $"input|c{channels}|s{size}|" + (subsample == 1 ? "r1" : $"avg{subsample}");
 
     /// <summary>Stem conv on a [channels, size, size] map; one axis: output width.</summary>
     public static string Stem(int channels, int size, int kernel, int stride, Activation activation) =>

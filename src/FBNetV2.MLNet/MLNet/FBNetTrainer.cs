@@ -182,7 +182,7 @@ public sealed class FBNetTrainer : IEstimator<FBNetModel>
         }
         if (space.Subsamples.Min() > 1)
             channel.Info(MessageSensitivity.None, $"FBNet: the network works at {string.Join(" or ", space.Subsamples.Select(r => $"{(space.InputSize + r - 1) / r} px"))}: " +
-                $"the {space.InputSize} px input is subsampled inside it (every r-th pixel), here and in the exported model.");
+                $"the {space.InputSize} px input is average-pooled inside it (r x r windows), here and in the exported model.");
         var plan = FitPlan.Search(o, space, train, deadline, channel);
         channel.Info(MessageSensitivity.None, $"FBNet: searching a space of 10^{space.Log10Size:F1} architectures for at most " +
             $"{unit.Format(budget)} on {train.Count} images.");

@@ -11,7 +11,7 @@ public sealed class SearchFBNetOptions : FBNetOptions
 {
     /// <summary>
     /// Auto (Compact below 96 px, Photo from 96 px), Compact (28-64 px), Photo (96 px and up, worked on at
-    /// 38-96 px: the input is subsampled inside the network, so a CPU searches it in minutes) or ImageNet (FBNetV2's
+    /// 38-96 px: the input is average-pooled inside the network, so a CPU searches it in minutes) or ImageNet (FBNetV2's
     /// space at full resolution, 128 px and up: for a GPU); ignored when <see cref="CustomSearchSpace"/> is set.
     /// </summary>
     public SearchSpacePreset SearchSpace = SearchSpacePreset.Auto;

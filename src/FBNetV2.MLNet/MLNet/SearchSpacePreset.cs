@@ -10,7 +10,7 @@ public enum SearchSpacePreset
     Compact,
 
     /// <summary>
-    /// Photos (96 px and up), worked on at 38-96 px: the input is subsampled inside the network, so a CPU searches it
+    /// Photos (96 px and up), worked on at 38-96 px: the input is average-pooled inside the network, so a CPU searches it
     /// in minutes.
     /// </summary>
     Photo,

@@ -7,7 +7,7 @@ namespace FBNetV2.MLNet.Network;
 
 /// <summary>
 /// The TorchSharp network for an <see cref="FBNetArchitecture"/>. Input: [N, C, InputSize, InputSize] pixels in
-/// [0, 1]; the per-channel normalisation and the resolution subsampling live inside the module so that training,
+/// [0, 1]; the per-channel normalisation and the resolution option's average pooling live inside the module so that training,
 /// evaluation and the ONNX export all see the same function. Output: class logits.
 /// </summary>
 public sealed class FBNetNetwork : nn.Module<Tensor, Tensor>
@@ -57,7 +57,7 @@ public sealed class FBNetNetwork : nn.Module<Tensor, Tensor>
         if (x.dim() != 4 || x.shape[1] != a.InputChannels || x.shape[2] != a.InputSize || x.shape[3] != a.InputSize)
             throw new ArgumentException($"Expected input [N, {a.InputChannels}, {a.InputSize}, {a.InputSize}], got [{string.Join(", ", x.shape)}].");
         var y = (x - mean) / std;
-        if (a.Subsample > 1) y = y[.., .., TensorIndex.Slice(null, null, a.Subsample), TensorIndex.Slice(null, null, a.Subsample)];
+        y = PoolInput(y, a.Subsample);
         y = stem.forward(y);
         foreach (var block in blocks) y = block.forward(y);
         if (head_conv is not null) y = head_conv.forward(y);
@@ -66,6 +66,16 @@ public sealed class FBNetNetwork : nn.Module<Tensor, Tensor>
         y = classifier.forward(dropout.forward(y));
         return y.MoveToOuterDisposeScope();
     }
+
+    /// <summary>
+    /// The resolution option's input operator: average pooling over r x r windows with stride r, the last window of a
+    /// size not divisible by r averaging only the pixels it covers, so the output is ceil(size / r) a side
+    /// (<see cref="FBNetArchitecture.Resolution"/>). Averaging filters what a strided pick of every r-th pixel would
+    /// alias (pixel noise, thin strokes, fine texture). The supernet's low-resolution paths use this same operator and
+    /// the ONNX export emits it as AveragePool (ceil_mode 1, count_include_pad 0). r = 1 is the identity.
+    /// </summary>
+    internal static Tensor PoolInput(Tensor x, int r) =>
+        r == 1 ? x.alias() : nn.functional.avg_pool2d(x, [r, r], [r, r], ceil_mode: true, count_include_pad: false);
 
     /// <summary>Number of trainable parameters, counted from the module itself.</summary>
     public long ParameterCount() => parameters().Sum(p => p.numel());

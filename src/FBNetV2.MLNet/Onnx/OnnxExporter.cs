@@ -12,7 +12,7 @@ namespace FBNetV2.MLNet.Onnx;
 
 /// <summary>
 /// Writes an <see cref="FBNetNetwork"/> as a self-contained ONNX model for ONNX Runtime: pixels in [0, 1] go in as
-/// <see cref="InputName"/> [batch, C, S, S] (normalisation and subsampling happen inside the graph, as in the module),
+/// <see cref="InputName"/> [batch, C, S, S] (normalisation and the resolution pooling happen inside the graph, as in the module),
 /// class probabilities come out as <see cref="OutputName"/> [batch, classes] (names and the pixel range per
 /// <see cref="OnnxExportOptions"/>). The export has eval-mode semantics
 /// whatever the module's mode: every BatchNorm is folded into its conv using the running statistics, and dropout is
@@ -111,7 +111,7 @@ public static class OnnxExporter
         return model;
     }
 
-    /// <summary>Normalisation, then subsampling: the graph's first nodes.</summary>
+    /// <summary>Normalisation, then the resolution option's average pooling: the graph's first nodes.</summary>
     internal static string EmitInput(OnnxGraphBuilder g, float[] mean, float[] std, float pixelScale, int subsample, string input)
     {
         // (p * scale - mean) / std == (p - mean / scale) / (std / scale): the scale rides on the normalisation for free.
@@ -119,9 +119,10 @@ public static class OnnxExporter
         x = g.Node("Div", "normalize_std", [x, g.Initializer("std", std.Select(v => v / pixelScale).ToArray(), 1, std.Length, 1, 1)]);
         if (subsample > 1)
         {
-            // Slice with steps keeps every k-th row and column exactly as x[:, :, ::k, ::k]; Resize would interpolate.
-            x = g.Node("Slice", "subsample", [x, g.Initializer("starts", [0L, 0L]), g.Initializer("ends", [long.MaxValue, long.MaxValue]),
-                g.Initializer("axes", [2L, 3L]), g.Initializer("steps", [subsample, (long)subsample])]);
+            // FBNetNetwork.PoolInput: r x r windows, stride r, ceil(size / r) outputs a side; the last window of a size
+            // not divisible by r averages only the pixels it covers (no padding, so count_include_pad 0 is that count).
+            x = g.Node("AveragePool", "subsample", [x],
+                [Ints("kernel_shape", subsample, subsample), Ints("strides", subsample, subsample), Int("ceil_mode", 1), Int("count_include_pad", 0)]);
         }
         return x;
     }

@@ -67,6 +67,9 @@ public static class DMaskingSearch
         var history = new List<SearchProgress>();
         var distributions = new List<IReadOnlyList<DecisionDistribution>>();
         var identity = new List<(string, string)> { ("space", Describe(space)), ("images", data.Count.ToString()) };
+        // The low-resolution paths average-pool since issue 14 item 5; a checkpoint written while they took every r-th
+        // pixel lacks this entry and is refused rather than resumed with weights trained on another input.
+        if (space.Subsamples.Max() > 1) identity.Add(("resolution", "avgpool"));
         identity.AddRange(options.Identity());
         var weightBatches = new BatchSource(weightSet, options.BatchSize, device);
         var archBatches = new BatchSource(archSet, options.BatchSize, device);

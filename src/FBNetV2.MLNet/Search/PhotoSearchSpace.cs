@@ -4,11 +4,11 @@ namespace FBNetV2.MLNet.Search;
 
 /// <summary>
 /// The CPU preset for photos (96 px and up): the compact space's stages behind a stride-2 stem, run on the input
-/// subsampled to at most <see cref="MaxWorkingSize"/> px. A 2-core machine searches and trains it in minutes, where the
+/// average-pooled to at most <see cref="MaxWorkingSize"/> px. A 2-core machine searches and trains it in minutes, where the
 /// <see cref="SearchSpace.ImageNet"/> space at full resolution needs a GPU (measured in issue 19: 13.9 GB peak at
-/// 128 px, minutes per step). The two resolution options are the largest subsampling factor r that brings the input
+/// 128 px, minutes per step). The two resolution options are the smallest pooling factor r that brings the input
 /// to at most 96 px, and 2r: 224 px works at 75 or 38 px, 160 px at 80 or 40, 96 px at 96 or 48. The exported model
-/// takes the pipeline's own size and subsamples with a strided Slice, so the ML.NET pipeline resizes as usual.
+/// takes the pipeline's own size and pools r x r inside (AveragePool), so the ML.NET pipeline resizes as usual.
 /// </summary>
 public static class PhotoSearchSpace
 {
@@ -21,7 +21,7 @@ public static class PhotoSearchSpace
     private static readonly CandidateOp[] Ops =
         [new(3, false, Activation.Relu), new(5, false, Activation.Relu), new(3, true, Activation.HSwish), new(5, true, Activation.HSwish)];
 
-    /// <summary>The subsampling factors for an input size: r = ceil(size / 96) and 2r.</summary>
+    /// <summary>The resolution (pooling) factors for an input size: r = ceil(size / 96) and 2r.</summary>
     public static int[] Subsamples(int inputSize)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(inputSize, 8);

@@ -4,14 +4,15 @@ using static TorchSharp.torch;
 namespace FBNetV2.MLNet.Search;
 
 /// <summary>
-/// DMaskingNAS resolution search: subsample the input (nearest: every r-th pixel), run the ops on the compact map,
-/// then put the results back at their original positions with zeros in between so that maps of every resolution
+/// DMaskingNAS resolution search: bring the input to the option's resolution (r x r average pooling, exactly the
+/// derived network's input operator <see cref="Network.FBNetNetwork.PoolInput"/>), run the ops on the compact map,
+/// then put the results back at the grid positions (i*r, j*r) with zeros in between so that maps of every resolution
 /// option line up and can be Gumbel-mixed.
 /// </summary>
 internal static class ResolutionMixing
 {
-    public static Tensor Subsample(Tensor x, int r) =>
-        r == 1 ? x.alias() : x[.., .., TensorIndex.Slice(null, null, r), TensorIndex.Slice(null, null, r)];
+    /// <summary>The input at resolution option r: the derived network's input pooling (ceil(size / r) a side).</summary>
+    public static Tensor Subsample(Tensor x, int r) => Network.FBNetNetwork.PoolInput(x, r);
 
     /// <summary>
     /// Places y [N, C, s, s] at positions (i*r, j*r) of a zero map [N, C, size, size]. With "same" convs,

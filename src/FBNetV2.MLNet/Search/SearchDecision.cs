@@ -3,7 +3,7 @@ namespace FBNetV2.MLNet.Search;
 /// <summary>What a search decision controls.</summary>
 public enum DecisionRole
 {
-    /// <summary>Input resolution (subsampling factor of the pipeline's input).</summary>
+    /// <summary>Input resolution (average-pooling factor of the pipeline's input).</summary>
     Resolution,
 
     /// <summary>Output width of the stem conv.</summary>

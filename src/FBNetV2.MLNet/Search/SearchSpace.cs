@@ -5,7 +5,7 @@ using FBNetV2.MLNet.Latency;
 namespace FBNetV2.MLNet.Search;
 
 /// <summary>
-/// The DMaskingNAS search space: input resolution (as a subsampling factor of the pipeline's input), stem width,
+/// The DMaskingNAS search space: input resolution (as an average-pooling factor of the pipeline's input), stem width,
 /// and per stage the width, block types, hidden widths and depth. The head is fixed.
 /// </summary>
 public sealed partial class SearchSpace : ILatencyCoverage
@@ -39,7 +39,7 @@ public sealed partial class SearchSpace : ILatencyCoverage
     public IReadOnlyList<StageSpace> Stages { get; }
     public HeadSpec Head { get; }
 
-    /// <summary>Size of the map entering each stage for a given subsampling factor.</summary>
+    /// <summary>Size of the map entering each stage for a given resolution (pooling) factor.</summary>
     public int StageInputSize(int stage, int subsample)
     {
         int size = FBNetArchitecture.ConvOut(FBNetArchitecture.ConvOut(InputSize, subsample), StemStride);

@@ -9,7 +9,7 @@ namespace FBNetV2.MLNet.Search;
 /// <summary>
 /// The weight-sharing supernet of a <see cref="SearchSpace"/>. Every conv exists once, at its maximum width; width
 /// choices are masks, block types a Gumbel-weighted sum, depth a skip option, resolution a Gumbel mix of
-/// subsampled-and-reinserted paths. Architecture logits (one vector per decision, in
+/// pooled-and-reinserted paths. Architecture logits (one vector per decision, in
 /// <see cref="SearchSpace.Decisions"/> order) are parameters too, kept apart from the weights.
 /// </summary>
 internal sealed class Supernet : nn.Module<Tensor, Tensor>

@@ -55,7 +55,7 @@ public class ExpectedLatencyTests
         double o = table.OverheadMilliseconds;
         double Layer(string key, params double[] w) => Math.Max(0, table.Family(key).At(w) - o);
         double expected = o
-            + Layer("input|c1|s28|r2")
+            + Layer("input|c1|s28|avg2")
             + Layer("stem|c1|s14|k3|st1|hs", 8)
             + Layer("ir|k3|se0|relu|st1|s14", 8, 16, 8) + Layer("add|s14", 8)
             + Layer("ir|k5|se1|hs|st2|s14", 8, 32, 16)

@@ -68,6 +68,30 @@ public class LatencyProfilerTests
         Assert.Equal(new[] { 16, 24, 40 }, LatencyTable.Load(path).Families.Values.First(f => f.Key.StartsWith("head")).Axes[0]);
     }
 
+    [Fact]
+    public void TableFromTheStridedSliceInputIsNotReusedForThePooledInput()
+    {
+        // Tables measured when the half-resolution input was a strided Slice keyed it "input|...|r2"; the input is now
+        // an AveragePool under "input|...|avg2", so such a table lacks that family and only it is measured again.
+        using var dir = new TempDirectory();
+        string path = Path.Combine(dir.Path, "latency.json");
+        var space = DMaskingSearchTests.TinySpace();
+        string pooled = LatencyKeys.Input(1, 12, 2), sliced = "input|c1|s12|r2";
+        Assert.Equal("input|c1|s12|avg2", pooled);
+        Assert.Equal("input|c1|s12|r1", LatencyKeys.Input(1, 12, 1));
+        LatencyProfiler.LoadOrBuild(path, space, Quick());
+        File.WriteAllText(path, File.ReadAllText(path).Replace(pooled, sliced));
+        var old = LatencyTable.Load(path);
+        Assert.Contains(sliced, old.Families.Keys);
+        Assert.Contains(pooled, LatencyProfiler.Uncovered(old, space));
+
+        var progress = new List<LatencyProfileProgress>();
+        var refreshed = LatencyProfiler.LoadOrBuild(path, space, Quick(progress));
+        Assert.Equal(1, progress[^1].Total); // the pooled input's one grid point, nothing else
+        Assert.Empty(LatencyProfiler.Uncovered(refreshed, space));
+        Assert.Contains(pooled, LatencyTable.Load(path).Families.Keys);
+    }
+
     private static void AssertSameMeasurements(double[] measured, double[] scaled, double scale)
     {
         Assert.Equal(measured.Length, scaled.Length);

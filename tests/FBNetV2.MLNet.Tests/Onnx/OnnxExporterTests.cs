@@ -183,6 +183,55 @@ public class OnnxExporterTests(ITestOutputHelper output)
         return worst;
     }
 
+    [Theory]
+    [InlineData(28, 2, 1)]
+    [InlineData(28, 3, 1)] // 28 = 9 * 3 + 1: the last window is one pixel wide
+    [InlineData(30, 3, 3)]
+    [InlineData(29, 4, 3)]
+    [InlineData(96, 5, 3)] // the Photo space's kind of factor
+    public void PooledResolutionOptionMatchesTorchAndHandAveragesAtAnySize(int size, int r, int channels)
+    {
+        // The input operator alone, as the export emits it (LatencyFragments.Input goes through the same EmitInput):
+        // ONNX Runtime, TorchSharp's FBNetNetwork.PoolInput and averages by hand must agree, partial windows included.
+        torch.manual_seed(size * 10 + r);
+        using var x = rand(2, channels, size, size);
+        var pixels = x.data<float>().ToArray();
+        int low = (size + r - 1) / r;
+        var byHand = new float[2 * channels * low * low];
+        for (int nc = 0; nc < 2 * channels; nc++)
+            for (int i = 0; i < low; i++)
+                for (int j = 0; j < low; j++)
+                {
+                    double sum = 0;
+                    int count = 0;
+                    for (int u = i * r; u < Math.Min(size, (i + 1) * r); u++)
+                        for (int v = j * r; v < Math.Min(size, (j + 1) * r); v++) { sum += pixels[(nc * size + u) * size + v]; count++; }
+                    byHand[(nc * low + i) * low + j] = (float)(sum / count);
+                }
+        using var pooled = FBNetNetwork.PoolInput(x, r);
+        Assert.Equal(new long[] { 2, channels, low, low }, pooled.shape);
+        var torchPooled = pooled.data<float>().ToArray();
+        var (model, shape) = FBNetV2.MLNet.Latency.LatencyFragments.Input(channels, size, r, 2);
+        Assert.Contains("AveragePool", global::Onnx.ModelProto.Parser.ParseFrom(model).Graph.Node.Select(n => n.OpType));
+        using var session = new InferenceSession(model);
+        using var input = OrtValue.CreateTensorValueFromMemory(pixels, shape);
+        using var run = new RunOptions();
+        using var results = session.Run(run, [session.InputMetadata.Keys.Single()], [input], [session.OutputMetadata.Keys.Single()]);
+        Assert.Equal(new long[] { 2, channels, low, low }, results[0].GetTensorTypeAndShape().Shape);
+        var ort = results[0].GetTensorDataAsSpan<float>().ToArray();
+        for (int k = 0; k < byHand.Length; k++)
+        {
+            Assert.True(Math.Abs(torchPooled[k] - byHand[k]) <= 1e-6f, $"TorchSharp at {k}: {torchPooled[k]} vs {byHand[k]} by hand");
+            Assert.True(Math.Abs(ort[k] - byHand[k]) <= 1e-6f, $"ONNX Runtime at {k}: {ort[k]} vs {byHand[k]} by hand");
+        }
+
+        // The whole network: logits and probabilities, at that size and factor.
+        var arch = FBNetArchitecture.Parse($"in_c{channels}_s{size}_sub{r}|conv_k3_c8_s1_hs|ir_k3_e3_c16_s2_se_hs,ir_k5_e2_c16|head_c32_f0_hs|cls5");
+        torch.manual_seed(r);
+        using var net = Prepared(new FBNetNetwork(arch, Enumerable.Repeat(0.4f, channels).ToArray(), Enumerable.Repeat(0.3f, channels).ToArray()));
+        output.WriteLine($"{arch}: max diff {MaxParityDiff(net, size, arch.ToString()):E2}");
+    }
+
     [Fact]
     public void LogitParityCatchesWhatProbabilitiesHide()
     {

@@ -219,6 +219,36 @@ public sealed class BadInputCatalogTests
         Assert.Equal(before, File.ReadAllBytes(path));
     }
 
+    [Fact]
+    public void Checkpoint_from_the_strided_slice_input_is_not_resumed()
+    {
+        // A checkpoint written while the low-resolution paths took every r-th pixel has no "resolution" entry in its
+        // identity; its weights were trained on another input, so it is refused like another search's.
+        using var dir = new TempDirectory();
+        var o = TinySearch(dir.Path);
+        o.Epochs = 2;
+        o.WarmupEpochs = 1;
+        DMaskingSearch.Run(DMaskingSearchTests.TinySpace(), DMaskingSearchTests.TinyData(8), o);
+        var path = Path.Combine(dir.Path, "search.ckpt");
+        byte[] old;
+        using (var reader = new BinaryReader(new MemoryStream(File.ReadAllBytes(path))))
+        using (var copy = new MemoryStream())
+        using (var writer = new BinaryWriter(copy))
+        {
+            writer.Write(reader.ReadString());
+            string identity = reader.ReadString();
+            Assert.Contains("\nresolution=avgpool", identity);
+            writer.Write(identity.Replace("\nresolution=avgpool", ""));
+            writer.Flush();
+            reader.BaseStream.CopyTo(copy);
+            old = copy.ToArray();
+        }
+        File.WriteAllBytes(path, old);
+        Clear<InvalidOperationException>(() => DMaskingSearch.Run(DMaskingSearchTests.TinySpace(), DMaskingSearchTests.TinyData(8), TinySearch(dir.Path)),
+            "belongs to another search", "resolution (absent) -> avgpool");
+        Assert.Equal(old, File.ReadAllBytes(path));
+    }
+
     [Theory]
     [InlineData("truncated")]
     [InlineData("garbage")]
