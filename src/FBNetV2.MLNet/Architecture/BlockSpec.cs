@@ -32,5 +32,5 @@ public sealed record BlockSpec(
     public bool IsIdentity(int inChannels) => Type.IsIdentity(this, inChannels);
 
     /// <summary>The descriptor of this block's kind.</summary>
-    public BlockType Type => BlockType.Of(Kind);
+    internal BlockType Type => BlockType.Of(Kind);
 }

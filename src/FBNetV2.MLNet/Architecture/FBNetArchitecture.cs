@@ -65,7 +65,7 @@ public sealed class FBNetArchitecture : IEquatable<FBNetArchitecture>
     public int ClassifierInput => Head.Features > 0 ? Head.Features : Head.Channels > 0 ? Head.Channels : BodyChannels;
 
     /// <summary>Output size of a "same"-padded conv with odd kernel: ceil(size / stride).</summary>
-    public static int ConvOut(int size, int stride) => (size + stride - 1) / stride;
+    internal static int ConvOut(int size, int stride) => (size + stride - 1) / stride;
 
     public FBNetArchitecture WithClasses(int numClasses) => new(InputChannels, InputSize, Stem, Stages, Head, numClasses, Subsample);
 

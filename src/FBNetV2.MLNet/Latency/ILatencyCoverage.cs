@@ -13,5 +13,5 @@ public interface ILatencyCoverage
     internal IEnumerable<LatencyFragments.Plan> LatencyNeeds(int gridPoints);
 
     /// <summary>Seeded whole networks of the space whose timings fix the per-call overhead.</summary>
-    IEnumerable<FBNetArchitecture> CalibrationNetworks();
+    internal IEnumerable<FBNetArchitecture> CalibrationNetworks();
 }

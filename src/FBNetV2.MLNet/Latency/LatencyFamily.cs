@@ -12,10 +12,10 @@ namespace FBNetV2.MLNet.Latency;
 public sealed record LatencyFamily(string Key, int[][] Axes, double[] Milliseconds)
 {
     /// <summary>Number of grid points (the product of the axis lengths).</summary>
-    public static int GridSize(int[][] axes) => axes.Aggregate(1, (n, a) => n * a.Length);
+    internal static int GridSize(int[][] axes) => axes.Aggregate(1, (n, a) => n * a.Length);
 
     /// <summary>The grid point with the given index per axis, in the row-major order of <see cref="Milliseconds"/>.</summary>
-    public static IEnumerable<int[]> GridPoints(int[][] axes)
+    internal static IEnumerable<int[]> GridPoints(int[][] axes)
     {
         int n = GridSize(axes);
         for (int flat = 0; flat < n; flat++)
@@ -44,7 +44,7 @@ public sealed record LatencyFamily(string Key, int[][] Axes, double[] Millisecon
     }
 
     /// <summary>Latency at fractional widths given as float64 scalars; differentiable in them, equal to the double version.</summary>
-    public Tensor At(params Tensor[] widths)
+    internal Tensor At(params Tensor[] widths)
     {
         CheckArity(widths.Length);
         var cells = widths.Select((w, a) => Cell(Axes[a], w.item<double>())).ToArray();

@@ -61,7 +61,7 @@ public static class LatencyProfiler
     }
 
     /// <summary>The reference network (<see cref="LatencyReference.DefaultArchitecture"/>) exported for timing at <paramref name="batch"/>.</summary>
-    public static (byte[] Model, long[] InputShape) ReferenceModel(int batch) =>
+    internal static (byte[] Model, long[] InputShape) ReferenceModel(int batch) =>
         OnnxLatencyMeter.QuietTorch(() => ExportForTiming(FBNetArchitecture.Parse(LatencyReference.DefaultArchitecture), batch));
 
     /// <summary>

@@ -19,7 +19,7 @@ public sealed class LatencyTable
     private readonly IReadOnlyDictionary<string, LatencyFamily> _measured;
     private readonly double _measuredOverhead;
 
-    public LatencyTable(LatencyTableIdentity identity, double overheadMilliseconds, IEnumerable<LatencyFamily> families, LatencyReference? reference = null)
+    internal LatencyTable(LatencyTableIdentity identity, double overheadMilliseconds, IEnumerable<LatencyFamily> families, LatencyReference? reference = null)
     {
         Identity = identity;
         _measuredOverhead = overheadMilliseconds;
@@ -53,7 +53,7 @@ public sealed class LatencyTable
     public IReadOnlyDictionary<string, LatencyFamily> Families { get; }
 
     /// <summary>This table with the reference network's time now: predictions are scaled by now / at build.</summary>
-    public LatencyTable WithReferenceNow(double milliseconds)
+    internal LatencyTable WithReferenceNow(double milliseconds)
     {
         if (Reference is null)
             throw new InvalidOperationException("This latency table has no reference network timing (it predates drift correction); rebuild it (`fbnet profile --rebuild`).");
@@ -68,7 +68,7 @@ public sealed class LatencyTable
             "(LatencyProfiler.LoadOrBuild, or `fbnet profile`) so that the table covers it.");
 
     /// <summary>This table with <paramref name="measured"/> added (replacing families of the same key).</summary>
-    public LatencyTable With(IEnumerable<LatencyFamily> measured) =>
+    internal LatencyTable With(IEnumerable<LatencyFamily> measured) =>
         new(Identity, _measuredOverhead, _measured.Values.Where(f => !measured.Any(m => m.Key == f.Key)).Concat(measured), Reference);
 
     /// <summary>This table as measured (no drift scale), with <paramref name="reference"/> and <paramref name="overheadMilliseconds"/>.</summary>

@@ -24,7 +24,7 @@ public sealed partial class SearchSpace : ILatencyCoverage
     }
 
     /// <summary>The labelled decisions of this space, in the order the supernet, costs, choices and reports share.</summary>
-    public SearchDecisions Decisions { get; }
+    internal SearchDecisions Decisions { get; }
 
     /// <summary>Kernel of the stem conv (the stem's width is searched, its kernel is not).</summary>
     public int StemKernel => 3;
@@ -40,7 +40,7 @@ public sealed partial class SearchSpace : ILatencyCoverage
     public HeadSpec Head { get; }
 
     /// <summary>Size of the map entering each stage for a given subsampling factor.</summary>
-    public int StageInputSize(int stage, int subsample)
+    internal int StageInputSize(int stage, int subsample)
     {
         int size = FBNetArchitecture.ConvOut(FBNetArchitecture.ConvOut(InputSize, subsample), StemStride);
         for (int s = 0; s < stage; s++) size = FBNetArchitecture.ConvOut(size, Stages[s].Stride);

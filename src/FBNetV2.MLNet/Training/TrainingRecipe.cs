@@ -31,7 +31,7 @@ public sealed record TrainingRecipe
     public double? DistillationTemperature { get; init; }
     public int Seed { get; init; }
 
-    public static TrainingRecipe From(TrainingOptions o, TrainingResult r) => new()
+    internal static TrainingRecipe From(TrainingOptions o, TrainingResult r) => new()
     {
         Epochs = o.Epochs,
         PlannedEpochs = r.PlannedEpochs,
@@ -58,14 +58,14 @@ public sealed record TrainingRecipe
     };
 
     /// <summary>Name and value of every setting, in declaration order, names camelCased as in metrics.json.</summary>
-    public IReadOnlyList<KeyValuePair<string, object?>> Fields() =>
+    internal IReadOnlyList<KeyValuePair<string, object?>> Fields() =>
         typeof(TrainingRecipe).GetProperties()
             .Where(p => p.GetIndexParameters().Length == 0 && p.Name != nameof(EqualityContract))
             .Select(p => new KeyValuePair<string, object?>(char.ToLowerInvariant(p.Name[0]) + p.Name[1..], p.GetValue(this)))
             .ToList();
 
     /// <summary>The settings as report facts ("off" for unset values).</summary>
-    public IReadOnlyList<KeyValuePair<string, string>> Facts() =>
+    internal IReadOnlyList<KeyValuePair<string, string>> Facts() =>
         Fields().Select(f => new KeyValuePair<string, string>(f.Key, f.Value switch
         {
             null => "off",
