@@ -9,6 +9,7 @@ namespace FBNetV2.MLNet.Latency;
 /// </summary>
 public sealed class LatencyTable
 {
+    /// <summary>The JSON format version this library reads and writes; a table of another version is refused (profile again).</summary>
     public const int FormatVersion = 1;
 
     private static readonly JsonSerializerOptions Json = new() { WriteIndented = true, PropertyNamingPolicy = JsonNamingPolicy.CamelCase };
@@ -31,6 +32,7 @@ public sealed class LatencyTable
         Families = scale == 1 ? _measured : _measured.Values.ToDictionary(f => f.Key, f => f with { Milliseconds = f.Milliseconds.Select(m => m * scale).ToArray() });
     }
 
+    /// <summary>The machine, runtime and settings the table was measured with; it predicts latency only for the same ones.</summary>
     public LatencyTableIdentity Identity { get; }
 
     /// <summary>
@@ -102,6 +104,9 @@ public sealed class LatencyTable
         }
     }
 
+    /// <summary>Reads a table that <see cref="Save"/> wrote; whether it fits this machine is checked where it is used (<see cref="EnsureMatches"/>).</summary>
+    /// <exception cref="FileNotFoundException">There is no file at <paramref name="path"/>.</exception>
+    /// <exception cref="FormatException">The file is not a latency table of this format version, or its measurements are malformed.</exception>
     public static LatencyTable Load(string path)
     {
         if (!File.Exists(path)) throw new FileNotFoundException($"Latency table '{path}' does not exist. Build it with `fbnet profile --out {path}`.", path);
