@@ -147,9 +147,14 @@ var onnxOut = results.First().AsEnumerable<float>().ToArray();
 double diff = onnxOut.Zip(torchOut, (a, b) => Math.Abs(a - b)).Max();
 Console.WriteLine($"forward [2, {arch.InputChannels}, {arch.InputSize}, {arch.InputSize}] -> [{string.Join(", ", y.shape)}]; ONNX Runtime agrees within {diff:E1}");
 if (onnxOut.Length != torchOut.Length || diff > 1e-3) { Console.Error.WriteLine("ONNX Runtime disagrees with TorchSharp"); return 1; }
-// The package's public surface holds none of the supernet's internals (issue 17): a user cannot see or use them.
+// The package's public surface holds none of the supernet's internals (issue 17): a user cannot see or use them. Nor
+// the search's and training's own machinery (derivation, expected costs, the inner loops and their options) or the
+// data readers behind the runs: the ML.NET catalog, the architecture description and the latency table are the API.
 var hidden = new[] { "Supernet", "SuperLayer", "SuperBlock", "SuperInvertedResidual", "ChannelMask", "MaskedBatchNorm", "GumbelSoftmax",
-    "ResolutionMixing", "OnnxLatencyMeter", "LatencyKeys", "Divisible", "RunArtifacts" };
+    "ResolutionMixing", "OnnxLatencyMeter", "LatencyKeys", "Divisible", "RunArtifacts",
+    "BudgetedDerivation", "ExpectedCost", "ExpectedLatency", "ArchitectureChoice", "CostModel", "DefaultBudget", "DMaskingSearch",
+    "SearchOptions", "SearchDecisions", "ArchitectureString", "ArchitectureCost", "BlockType", "LatencyModel", "NetworkTrainer",
+    "TrainingOptions", "TrainingResult", "Evaluation", "IdxFile", "ImageDecoder", "LabeledImages", "FashionMnist" };
 var exported = typeof(FBNetNetwork).Assembly.GetExportedTypes();
 Console.WriteLine($"FBNetV2.MLNet exports {exported.Length} public types in {exported.Select(t => t.Namespace).Distinct().Count()} namespaces");
 var leaked = exported.Where(t => hidden.Contains(t.Name)).Select(t => t.FullName).ToArray();

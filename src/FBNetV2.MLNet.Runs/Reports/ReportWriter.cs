@@ -6,6 +6,7 @@ namespace FBNetV2.MLNet.Reports;
 /// </summary>
 public static class ReportWriter
 {
+    /// <summary>File name of the report page inside the report folder.</summary>
     public const string HtmlFile = "report.html";
 
     /// <summary>

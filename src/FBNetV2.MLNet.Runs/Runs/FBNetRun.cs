@@ -18,6 +18,15 @@ namespace FBNetV2.MLNet.Runs;
 /// </summary>
 public static class FBNetRun
 {
+    /// <summary>
+    /// Runs it: loads the data, searches (or takes <see cref="RunOptions.Architecture"/>) and trains, evaluates on the test
+    /// images, trains the <see cref="RunOptions.Baselines"/>, and writes the files and the report into
+    /// <see cref="RunOptions.OutputDirectory"/>. Progress goes to <see cref="RunOptions.Log"/>.
+    /// </summary>
+    /// <param name="o">What to run and where to write.</param>
+    /// <param name="cancellationToken">Stops the search and training between steps (an <see cref="OperationCanceledException"/>).</param>
+    /// <exception cref="IOException">The output folder already holds results (and <see cref="RunOptions.Force"/> is not set) or is not writable.</exception>
+    /// <exception cref="Data.DataFormatException">The data folder or an image in it cannot be read.</exception>
     public static RunResult Run(RunOptions o, CancellationToken cancellationToken = default)
     {
         var clock = Stopwatch.StartNew();

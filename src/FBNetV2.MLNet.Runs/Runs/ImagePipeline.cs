@@ -7,7 +7,7 @@ namespace FBNetV2.MLNet.Runs;
 /// The ML.NET front of every FBNet model: ImagePath -> LoadImages -> ResizeImages -> [ConvertToGrayscale] ->
 /// ExtractPixels (scaled to [0, 1]) into "Features".
 /// </summary>
-public static class ImagePipeline
+internal static class ImagePipeline
 {
     public const string ImagePathColumn = "ImagePath";
     public const string LabelColumn = "Label";

@@ -5,7 +5,7 @@ using SkiaSharp;
 namespace FBNetV2.MLNet.Runs;
 
 /// <summary>Training and test images of a run as ML.NET rows (ImagePath, Label), from an image folder or IDX files.</summary>
-public sealed record RunData(IReadOnlyList<(string ImagePath, string Label)> Train, IReadOnlyList<(string ImagePath, string Label)> Test,
+internal sealed record RunData(IReadOnlyList<(string ImagePath, string Label)> Train, IReadOnlyList<(string ImagePath, string Label)> Test,
     IReadOnlyList<string> ClassNames, int Channels, int Size, string Description)
 {
     public static RunData Load(RunOptions o)

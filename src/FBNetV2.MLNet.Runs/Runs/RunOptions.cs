@@ -7,6 +7,8 @@ public sealed class RunOptions
 {
     /// <summary>An image folder (a subfolder per class, or train/ and test/ each with a subfolder per class) or a folder of IDX files (MNIST / Fashion-MNIST).</summary>
     public required string DataPath { get; init; }
+
+    /// <summary>Folder the run writes model.zip, model.onnx, architecture.json, metrics.json and report/ into (created if missing).</summary>
     public required string OutputDirectory { get; init; }
 
     /// <summary>Replace results already in <see cref="OutputDirectory"/>; without it such a folder is an error.</summary>
@@ -16,11 +18,13 @@ public sealed class RunOptions
     public string? Architecture { get; init; }
 
     /// <summary>
-    /// Budget of <see cref="CostTarget"/> in its budget unit (<see cref="CostModel.UnitOf"/>: millions of multiply-adds or
-    /// of parameters, despite the name); ignored when <see cref="BudgetMilliseconds"/> is set. Null: the geometric mean
-    /// of the searched space's cheapest and largest architectures (<see cref="DefaultBudget"/>).
+    /// Budget of <see cref="CostTarget"/> in its budget unit (millions of multiply-adds or of parameters, despite the
+    /// name); ignored when <see cref="BudgetMilliseconds"/> is set. Null: the geometric mean of the searched space's
+    /// cheapest and largest architectures.
     /// </summary>
     public double? BudgetMFlops { get; init; }
+
+    /// <summary>What <see cref="BudgetMFlops"/> limits: multiply-adds (default) or parameters; a <see cref="BudgetMilliseconds"/> makes it latency.</summary>
     public CostTarget CostTarget { get; init; } = CostTarget.Flops;
 
     /// <summary>When set, the search limits ONNX Runtime latency on this machine to this many milliseconds per image instead.</summary>
@@ -31,11 +35,23 @@ public sealed class RunOptions
 
     /// <summary>ONNX Runtime threads the latency budget is meant for.</summary>
     public int LatencyThreads { get; init; } = 1;
+
+    /// <summary>The search space preset (default Auto: Compact below 96 px, Photo from 96 px); see <see cref="SearchFBNetOptions.SearchSpace"/>.</summary>
     public SearchSpacePreset SearchSpace { get; init; } = SearchSpacePreset.Auto;
+
+    /// <summary>Epochs of the architecture search (default 10; the first two train only the weights, or all but one when there are fewer than three).</summary>
     public int SearchEpochs { get; init; } = 10;
+
+    /// <summary>Epochs of training the final network and each baseline from scratch (default 30).</summary>
     public int FinalEpochs { get; init; } = 30;
+
+    /// <summary>Images per training step (default 128), also the search's batch before it is fitted to memory.</summary>
     public int BatchSize { get; init; } = 128;
+
+    /// <summary>Wall-clock limit for the whole run; the search gets at most half of the fit's share, and no epoch starts after it. Null: none.</summary>
     public TimeSpan? TimeBudget { get; init; }
+
+    /// <summary>Seed of the test split, the search and the training (default 1).</summary>
     public int Seed { get; init; } = 1;
 
     /// <summary>
@@ -59,7 +75,10 @@ public sealed class RunOptions
     /// <summary>Predefined architectures trained with the same recipe for the accuracy-vs-FLOPs comparison.</summary>
     public IReadOnlyList<string> Baselines { get; init; } = [];
 
+    /// <summary>Random left-right mirroring while training (default on); turn it off for digits and text.</summary>
     public bool HorizontalFlip { get; init; } = true;
+
+    /// <summary>Receives the run's progress lines (data, budget, epochs, results); null runs quietly.</summary>
     public IProgress<string>? Log { get; init; }
 
     /// <summary>Training-recipe settings (weight decay, EMA, erasing, refit, distillation); unset ones keep the library defaults.</summary>

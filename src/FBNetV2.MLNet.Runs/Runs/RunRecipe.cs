@@ -6,23 +6,49 @@ namespace FBNetV2.MLNet.Runs;
 /// </summary>
 public sealed class RunRecipe
 {
+    /// <summary>L2 penalty on conv and linear weights (<see cref="FBNetOptions.WeightDecay"/>; null: 5e-4).</summary>
     public double? WeightDecay { get; init; }
+
+    /// <summary>Share of the target spread over the other classes (<see cref="FBNetOptions.LabelSmoothing"/>; null: 0.1).</summary>
     public double? LabelSmoothing { get; init; }
+
+    /// <summary>Dropout before the classifier (<see cref="FBNetOptions.Dropout"/>; null: 0.1).</summary>
     public double? Dropout { get; init; }
+
+    /// <summary>Epochs of linear learning-rate warm-up (<see cref="FBNetOptions.WarmupEpochs"/>; null: 1).</summary>
     public int? WarmupEpochs { get; init; }
+
+    /// <summary>Pixels of zero padding before the random crop, 0 for none (<see cref="FBNetOptions.RandomCropPadding"/>; null: 2).</summary>
     public int? RandomCropPadding { get; init; }
+
+    /// <summary>Decay of the weights' moving average, 0 for none (<see cref="FBNetOptions.EmaDecay"/>; null: 0.999).</summary>
     public double? EmaDecay { get; init; }
+
+    /// <summary>Chance of erasing a random rectangle of a training image (<see cref="FBNetOptions.RandomErasingProbability"/>; null: 0.25).</summary>
     public double? RandomErasingProbability { get; init; }
+
+    /// <summary>Smallest share of the image an erased rectangle covers (<see cref="FBNetOptions.RandomErasingMinArea"/>; null: 0.02).</summary>
     public double? RandomErasingMinArea { get; init; }
+
+    /// <summary>Largest share of the image an erased rectangle covers (<see cref="FBNetOptions.RandomErasingMaxArea"/>; null: 1/3).</summary>
     public double? RandomErasingMaxArea { get; init; }
+
+    /// <summary>Train again on training + validation images for the chosen epoch count (<see cref="FBNetOptions.RefitOnAllData"/>; null: off).</summary>
     public bool? RefitOnAllData { get; init; }
 
     /// <summary>See <see cref="FBNetOptions.Teacher"/>: an architecture trained first, or model.onnx / a run folder.</summary>
     public string? Teacher { get; init; }
+
+    /// <summary>Epochs of a teacher trained first (<see cref="FBNetOptions.TeacherEpochs"/>; null: the run's FinalEpochs).</summary>
     public int? TeacherEpochs { get; init; }
+
+    /// <summary>Weight a of the teacher's term in (1 - a) * CE + a * T^2 * KL (<see cref="FBNetOptions.DistillationWeight"/>; null: 0.5).</summary>
     public double? DistillationWeight { get; init; }
+
+    /// <summary>Temperature T of the distillation term (<see cref="FBNetOptions.DistillationTemperature"/>; null: 4).</summary>
     public double? DistillationTemperature { get; init; }
 
+    /// <summary>Copies every setting that is not null onto <paramref name="o"/>; the others keep their values there.</summary>
     public void ApplyTo(FBNetOptions o)
     {
         o.WeightDecay = WeightDecay ?? o.WeightDecay;

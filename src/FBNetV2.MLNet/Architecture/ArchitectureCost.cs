@@ -1,14 +1,14 @@
 namespace FBNetV2.MLNet.Architecture;
 
 /// <summary>Cost of one layer: multiply-adds for one image and trainable parameters.</summary>
-public readonly record struct LayerCost(string Name, long Flops, long Parameters);
+internal readonly record struct LayerCost(string Name, long Flops, long Parameters);
 
 /// <summary>
 /// Exact costs counted from the description. FLOPs are multiply-adds of convolutions and fully connected layers, as
 /// in the FBNet/FBNetV2 papers (BN, activations, additions and pooling are not counted). Parameters are everything
 /// trainable: conv and linear weights, biases, BN scale and shift.
 /// </summary>
-public sealed class ArchitectureCost
+internal sealed class ArchitectureCost
 {
     private ArchitectureCost(IReadOnlyList<LayerCost> layers) => Layers = layers;
 

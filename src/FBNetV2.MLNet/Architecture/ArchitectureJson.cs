@@ -9,6 +9,7 @@ namespace FBNetV2.MLNet.Architecture;
 /// </summary>
 public static class ArchitectureJson
 {
+    /// <summary>The <c>formatVersion</c> this library writes; files with a higher one are refused.</summary>
     public const int FormatVersion = 1;
 
     private static readonly JsonSerializerOptions Options = new()
@@ -25,6 +26,7 @@ public static class ArchitectureJson
         int FormatVersion, string? Architecture, int InputChannels, int InputSize, int Subsample, StemSpec Stem,
         List<List<BlockDto>> Stages, HeadSpec Head, int NumClasses, long? Flops, long? Parameters);
 
+    /// <summary>The JSON text of <paramref name="a"/> (indented, camelCase), as a run's architecture.json holds it.</summary>
     public static string Serialize(FBNetArchitecture a)
     {
         var dto = new ArchitectureDto(FormatVersion, a.ToString(), a.InputChannels, a.InputSize, a.Subsample, a.Stem,
@@ -33,8 +35,10 @@ public static class ArchitectureJson
         return JsonSerializer.Serialize(dto, Options);
     }
 
+    /// <summary>Reads the JSON form back; the structured fields are read, the string form and costs in the file are ignored.</summary>
     /// <param name="json">The text <see cref="Serialize"/> writes.</param>
     /// <param name="source">Named in error messages (a file path, say).</param>
+    /// <exception cref="FormatException">The text is not an architecture JSON of a known format version, or describes an invalid network.</exception>
     public static FBNetArchitecture Deserialize(string json, string source = "architecture JSON")
     {
         ArchitectureDto? dto;
@@ -61,7 +65,11 @@ public static class ArchitectureJson
         catch (ArgumentException e) { throw new FormatException($"{source}: {e.Message}", e); }
     }
 
-    /// <summary>Reads a predefined name, an architecture string, or a JSON file path.</summary>
+    /// <summary>
+    /// Reads a predefined name (<see cref="PredefinedArchitectures.Names"/>), an architecture string (it contains '|'),
+    /// or the path of a JSON file: what <see cref="TrainFBNetOptions.Architecture"/> accepts.
+    /// </summary>
+    /// <exception cref="ArgumentException">It is none of the three.</exception>
     public static FBNetArchitecture Resolve(string nameStringOrPath)
     {
         if (PredefinedArchitectures.Contains(nameStringOrPath)) return PredefinedArchitectures.Get(nameStringOrPath);

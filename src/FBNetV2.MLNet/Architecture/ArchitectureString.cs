@@ -11,7 +11,7 @@ namespace FBNetV2.MLNet.Architecture;
 /// <c>fused_k{kernel}_e{expansion}|h{hidden}_c{out}[...]</c> and <c>skip[_c{out}][_s{stride}]</c>.
 /// <c>e{x}</c> rounds in*x to a multiple of 8 as FBNet does; for <c>ir</c>, <c>e1</c> means no expansion conv.
 /// </summary>
-public static class ArchitectureString
+internal static class ArchitectureString
 {
     public static string Format(FBNetArchitecture a)
     {

@@ -7,7 +7,7 @@ namespace FBNetV2.MLNet.Architecture;
 /// descriptor, so that one class per kind holds everything about it while this layer stays at the bottom. Kinds are
 /// registered in one place (<c>Blocks/BlockCatalog</c>); a kind without a descriptor is an error, never a fallback.
 /// </summary>
-public abstract class BlockType
+internal abstract class BlockType
 {
     private static readonly Dictionary<BlockKind, BlockType> ByKind = new();
     private static readonly Dictionary<string, BlockType> ByToken = new(StringComparer.Ordinal);

@@ -11,6 +11,14 @@ public sealed class FBNetArchitecture : IEquatable<FBNetArchitecture>
     /// <summary>Largest supported width or input size; far above any mobile network, it keeps typos from allocating terabytes.</summary>
     public const int MaxWidth = 8192;
 
+    /// <summary>Describes a network and checks it; widths, kernels, strides and sizes out of range are an <see cref="ArgumentException"/> naming the block.</summary>
+    /// <param name="inputChannels">1 for gray images, 3 for RGB.</param>
+    /// <param name="inputSize">Side of the square image the pipeline feeds, in pixels.</param>
+    /// <param name="stem">The first conv.</param>
+    /// <param name="stages">The blocks, grouped in stages (a stage usually starts with a downsampling block).</param>
+    /// <param name="head">The layers between the last block and the classifier.</param>
+    /// <param name="numClasses">Classes the classifier scores; at least 2.</param>
+    /// <param name="subsample">The network works on every <paramref name="subsample"/>-th pixel of the input (1: all of them).</param>
     public FBNetArchitecture(int inputChannels, int inputSize, StemSpec stem, IEnumerable<IEnumerable<BlockSpec>> stages,
         HeadSpec head, int numClasses, int subsample = 1)
     {
@@ -43,9 +51,16 @@ public sealed class FBNetArchitecture : IEquatable<FBNetArchitecture>
     /// <summary>Size of the map the stem runs on: ceil(InputSize / Subsample).</summary>
     public int Resolution => (InputSize + Subsample - 1) / Subsample;
 
+    /// <summary>The first conv, on the (subsampled) input.</summary>
     public StemSpec Stem { get; }
+
+    /// <summary>The blocks in order, grouped in stages; each block's input is the previous block's output (the stem's for the first).</summary>
     public IReadOnlyList<IReadOnlyList<BlockSpec>> Stages { get; }
+
+    /// <summary>The optional 1x1 conv and fully connected layer before the classifier.</summary>
     public HeadSpec Head { get; }
+
+    /// <summary>Number of classes the classifier outputs.</summary>
     public int NumClasses { get; }
 
     /// <summary>All blocks in order, with the width and size of the map each one receives.</summary>
@@ -72,10 +87,12 @@ public sealed class FBNetArchitecture : IEquatable<FBNetArchitecture>
     public int ClassifierInput => Head.Features > 0 ? Head.Features : Head.Channels > 0 ? Head.Channels : BodyChannels;
 
     /// <summary>Output size of a "same"-padded conv with odd kernel: ceil(size / stride).</summary>
-    public static int ConvOut(int size, int stride) => (size + stride - 1) / stride;
+    internal static int ConvOut(int size, int stride) => (size + stride - 1) / stride;
 
+    /// <summary>The same network with a classifier for <paramref name="numClasses"/> classes (to fit a predefined network to a data set).</summary>
     public FBNetArchitecture WithClasses(int numClasses) => new(InputChannels, InputSize, Stem, Stages, Head, numClasses, Subsample);
 
+    /// <summary>The same stem, blocks and head on another input: channels (1 or 3), size in pixels and subsampling factor.</summary>
     public FBNetArchitecture WithInput(int inputChannels, int inputSize, int subsample = 1) =>
         new(inputChannels, inputSize, Stem, Stages, Head, NumClasses, subsample);
 
@@ -88,10 +105,26 @@ public sealed class FBNetArchitecture : IEquatable<FBNetArchitecture>
     /// <summary>The compact string form, e.g. <c>in_c1_s28|conv_k3_c16_s1_hs|ir_k3_e4_c24_s2,ir_k5_h96_c24_se_hs|head_c256|cls10</c>.</summary>
     public override string ToString() => ArchitectureString.Format(this);
 
+    /// <summary>
+    /// Reads the string form that <see cref="ToString"/> writes, one token per block in the style of timm / mobile-vision:
+    /// <c>in_c1_s28|conv_k3_c16_s1_hs|ir_k3_e1_c16|ir_k5_e4_c24_s2,ir_k3_h72_c24_se_hs,skip|head_c256_f0_hs|cls10</c>.
+    /// Segments are separated by '|': input (<c>in_c{channels}_s{size}[_sub{subsample}]</c>), stem
+    /// (<c>conv_k{kernel}_c{out}_s{stride}</c>), one segment per stage with its blocks separated by ',', head
+    /// (<c>head_c{channels}_f{features}</c>) and classes (<c>cls{n}</c>). Blocks: <c>ir_k{kernel}_e{expansion}_c{out}[_s{stride}][_se][_hs]</c>
+    /// (inverted residual), <c>fused_k{kernel}_e{expansion}_c{out}[...]</c> (fused MBConv) and <c>skip[_c{out}][_s{stride}]</c>;
+    /// <c>h{hidden}</c> may stand for <c>e{expansion}</c>, which rounds input width * expansion to a multiple of 8 as FBNet
+    /// does (for <c>ir</c>, <c>e1</c> means no expansion conv). <c>_hs</c> selects h-swish, <c>_relu</c> or nothing ReLU.
+    /// </summary>
+    /// <exception cref="FormatException">The text is malformed or describes an invalid network; the message names the segment and token and says what was expected.</exception>
     public static FBNetArchitecture Parse(string text) => ArchitectureString.Parse(text);
 
+    /// <summary>True when both describe the same network (their string forms are equal).</summary>
     public bool Equals(FBNetArchitecture? other) => other is not null && ToString() == other.ToString();
+
+    /// <summary>True when <paramref name="obj"/> is an architecture that describes the same network.</summary>
     public override bool Equals(object? obj) => Equals(obj as FBNetArchitecture);
+
+    /// <summary>A hash of the string form, consistent with <see cref="Equals(FBNetArchitecture?)"/>.</summary>
     public override int GetHashCode() => ToString().GetHashCode();
 
     private void Validate()

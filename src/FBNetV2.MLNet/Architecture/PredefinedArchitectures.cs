@@ -71,10 +71,14 @@ public static class PredefinedArchitectures
         ["FBNetV2-L1"] = 326.0, ["FBNetV2-L2"] = 423.9, ["MobileNetV3-Large"] = 219, ["MobileNetV3-Small"] = 56,
     };
 
+    /// <summary>The names <see cref="Get"/> knows, e.g. <c>Compact-S</c>, <c>FBNetV2-F1</c>, <c>MobileNetV3-Small</c>.</summary>
     public static IReadOnlyCollection<string> Names => Table.Keys;
 
+    /// <summary>True when <paramref name="name"/> is a predefined network (compared case-insensitively).</summary>
     public static bool Contains(string name) => Table.ContainsKey(name);
 
+    /// <summary>The network of that name, at its native input size and class count (1000 for the ImageNet ones, 10 for the 28 px ones).</summary>
+    /// <exception cref="ArgumentException">No network has that name; the message lists the known ones.</exception>
     public static FBNetArchitecture Get(string name) =>
         Table.TryGetValue(name, out var s) ? FBNetArchitecture.Parse(s)
             : throw new ArgumentException($"Unknown architecture '{name}'. Known: {string.Join(", ", Table.Keys)}.", nameof(name));

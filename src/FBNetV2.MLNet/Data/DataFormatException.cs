@@ -9,7 +9,9 @@ namespace FBNetV2.MLNet.Data;
 /// </remarks>
 public sealed class DataFormatException : IOException
 {
+    /// <summary>A data problem described by <paramref name="message"/> (name the file, what was expected and the fix).</summary>
     public DataFormatException(string message) : base(message) { }
 
+    /// <summary>A data problem found through <paramref name="innerException"/> (a decoder's or the file system's error).</summary>
     public DataFormatException(string message, Exception innerException) : base(message, innerException) { }
 }

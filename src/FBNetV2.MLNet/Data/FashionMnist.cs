@@ -4,7 +4,7 @@ namespace FBNetV2.MLNet.Data;
 /// Fashion-MNIST (Zalando, MIT licence, https://github.com/zalandoresearch/fashion-mnist): 28 x 28 gray images of
 /// 10 clothing classes, 60000 for training and 10000 for testing, in IDX files (gzipped or raw).
 /// </summary>
-public static class FashionMnist
+internal static class FashionMnist
 {
     /// <summary>Where the Debian package dataset-fashion-mnist installs the files.</summary>
     public const string DefaultDirectory = "/usr/share/datasets/fashion-mnist";

@@ -7,7 +7,7 @@ namespace FBNetV2.MLNet.Data;
 /// Reads IDX files, the format of MNIST and Fashion-MNIST (http://yann.lecun.com/exdb/mnist/), raw or gzipped.
 /// Gzip is detected from the magic bytes 1f 8b, so the file name does not matter.
 /// </summary>
-public static class IdxFile
+internal static class IdxFile
 {
     /// <summary>Magic of an unsigned-byte, 3-dimensional file (images).</summary>
     public const int ImagesMagic = 0x00000803;

@@ -5,4 +5,4 @@ namespace FBNetV2.MLNet.Data;
 /// <param name="Rows">Image height in pixels.</param>
 /// <param name="Cols">Image width in pixels.</param>
 /// <param name="Pixels">Count * Rows * Cols bytes, one image after another, 0 = background.</param>
-public sealed record IdxImages(int Count, int Rows, int Cols, byte[] Pixels);
+internal sealed record IdxImages(int Count, int Rows, int Cols, byte[] Pixels);

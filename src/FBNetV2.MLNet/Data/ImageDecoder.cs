@@ -6,7 +6,7 @@ namespace FBNetV2.MLNet.Data;
 /// Decodes the images of an <see cref="ImageFolder"/> with SkiaSharp into a <see cref="LabeledImages"/>: planar CHW
 /// floats in [0, 1], gray (1 channel) or RGB (3 channels). Transparent pixels come out composited on black.
 /// </summary>
-public static class ImageDecoder
+internal static class ImageDecoder
 {
     // JPEG rounding can leave gray pixels a level or two off R = G = B; that is not colour.
     private const int ColourTolerance = 2;

@@ -5,7 +5,7 @@ namespace FBNetV2.MLNet.Data;
 /// <see cref="Channels"/> x <see cref="Height"/> x <see cref="Width"/> floats in [0, 1], stored planar (CHW) one image
 /// after another, with a class index per image.
 /// </summary>
-public sealed class LabeledImages
+internal sealed class LabeledImages
 {
     /// <summary>Creates a dataset after checking that sizes agree, labels are in range and pixels are in [0, 1].</summary>
     /// <param name="pixels">Count * channels * height * width values in [0, 1], planar CHW per image.</param>

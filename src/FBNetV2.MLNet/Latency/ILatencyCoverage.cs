@@ -4,8 +4,9 @@ namespace FBNetV2.MLNet.Latency;
 
 /// <summary>
 /// What a latency table has to cover: the layer families (with width grids and fragment builders) and a few whole
-/// networks that fix the per-call overhead. A search space implements it, so that this layer needs nothing from the
-/// search (the search depends on latency, not the other way round).
+/// networks that fix the per-call overhead. <see cref="Search.SearchSpace"/> implements it: pass a search space to
+/// <see cref="LatencyProfiler"/> to build the table it needs. Its members are internal, so that this layer needs nothing
+/// from the search (the search depends on latency, not the other way round).
 /// </summary>
 public interface ILatencyCoverage
 {
@@ -13,5 +14,5 @@ public interface ILatencyCoverage
     internal IEnumerable<LatencyFragments.Plan> LatencyNeeds(int gridPoints);
 
     /// <summary>Seeded whole networks of the space whose timings fix the per-call overhead.</summary>
-    IEnumerable<FBNetArchitecture> CalibrationNetworks();
+    internal IEnumerable<FBNetArchitecture> CalibrationNetworks();
 }

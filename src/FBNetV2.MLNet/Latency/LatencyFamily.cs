@@ -9,13 +9,16 @@ namespace FBNetV2.MLNet.Latency;
 /// interpolated multilinearly, beyond the outermost points extrapolated from the edge cell, so every width of a
 /// search space gets a value and the expected widths of the search (fractional) get a differentiable one.
 /// </summary>
+/// <param name="Key">The layer type, its options and its input size, e.g. <c>ir|k3|se0|relu|st2|s28</c>.</param>
+/// <param name="Axes">The measured widths of each axis, strictly increasing.</param>
+/// <param name="Milliseconds">Median milliseconds per call at every grid point, row-major over <paramref name="Axes"/> (the last axis varies fastest).</param>
 public sealed record LatencyFamily(string Key, int[][] Axes, double[] Milliseconds)
 {
     /// <summary>Number of grid points (the product of the axis lengths).</summary>
-    public static int GridSize(int[][] axes) => axes.Aggregate(1, (n, a) => n * a.Length);
+    internal static int GridSize(int[][] axes) => axes.Aggregate(1, (n, a) => n * a.Length);
 
     /// <summary>The grid point with the given index per axis, in the row-major order of <see cref="Milliseconds"/>.</summary>
-    public static IEnumerable<int[]> GridPoints(int[][] axes)
+    internal static IEnumerable<int[]> GridPoints(int[][] axes)
     {
         int n = GridSize(axes);
         for (int flat = 0; flat < n; flat++)
@@ -27,7 +30,7 @@ public sealed record LatencyFamily(string Key, int[][] Axes, double[] Millisecon
         }
     }
 
-    /// <summary>Latency at the given widths (one per axis).</summary>
+    /// <summary>Milliseconds per call at the given widths (one per axis), interpolated between the grid points.</summary>
     public double At(params double[] widths)
     {
         CheckArity(widths.Length);
@@ -44,7 +47,7 @@ public sealed record LatencyFamily(string Key, int[][] Axes, double[] Millisecon
     }
 
     /// <summary>Latency at fractional widths given as float64 scalars; differentiable in them, equal to the double version.</summary>
-    public Tensor At(params Tensor[] widths)
+    internal Tensor At(params Tensor[] widths)
     {
         CheckArity(widths.Length);
         var cells = widths.Select((w, a) => Cell(Axes[a], w.item<double>())).ToArray();

@@ -7,7 +7,7 @@ namespace FBNetV2.MLNet.Latency;
 /// latencies, each less the per-call overhead that its own measurement included (and at least zero), plus that
 /// overhead once.
 /// </summary>
-public static class LatencyModel
+internal static class LatencyModel
 {
     public static double Predict(LatencyTable table, FBNetArchitecture a)
     {

@@ -15,17 +15,22 @@ public sealed class LatencyProfileOptions
     /// <summary>Timed calls; the median is recorded.</summary>
     public int Repeats { get; set; } = 50;
 
-    /// <summary>Spaced passes over all models; each keeps its median over the passes (see <see cref="OnnxLatencyMeter.Typical"/>).</summary>
+    /// <summary>
+    /// Passes over all models, at least 3 s apart; each model keeps its median over the passes, because the speed of a
+    /// shared machine changes in stretches longer than one measurement.
+    /// </summary>
     public int Rounds { get; set; } = 3;
 
     /// <summary>Cpu, or Cuda (needs the app to reference Microsoft.ML.OnnxRuntime.Gpu).</summary>
     public LatencyDevice ExecutionProvider { get; set; } = LatencyDevice.Cpu;
 
+    /// <summary>CUDA device the latencies are measured on when <see cref="ExecutionProvider"/> is Cuda (default 0).</summary>
     public int GpuDeviceId { get; set; }
 
     /// <summary>Most widths measured per width axis (evenly spread over the options, ends included); the rest are interpolated.</summary>
     public int GridPoints { get; set; } = 3;
 
+    /// <summary>Called as measurements finish (what is done, of how many, and the family being measured); null reports nothing.</summary>
     public IProgress<LatencyProfileProgress>? Progress { get; set; }
 
     // Tables store the provider as "cpu"/"cuda" (the format predates the enum; existing tables stay valid).

@@ -6,8 +6,9 @@ namespace FBNetV2.MLNet.Latency;
 
 /// <summary>
 /// Builds and refreshes latency tables: exports every layer family a search space needs at each point of its width
-/// grid, times it in ONNX Runtime on this machine (<see cref="OnnxLatencyMeter"/>) and records the medians. Families
-/// a table already holds at the needed widths are not measured again.
+/// grid, times it in ONNX Runtime on this machine (warm-up calls, then the median of timed calls, over spaced passes;
+/// see <see cref="LatencyProfileOptions"/>) and records the medians. Families a table already holds at the needed widths
+/// are not measured again. <c>fbnet profile</c> does the same from the command line.
 /// </summary>
 public static class LatencyProfiler
 {
@@ -61,7 +62,7 @@ public static class LatencyProfiler
     }
 
     /// <summary>The reference network (<see cref="LatencyReference.DefaultArchitecture"/>) exported for timing at <paramref name="batch"/>.</summary>
-    public static (byte[] Model, long[] InputShape) ReferenceModel(int batch) =>
+    internal static (byte[] Model, long[] InputShape) ReferenceModel(int batch) =>
         OnnxLatencyMeter.QuietTorch(() => ExportForTiming(FBNetArchitecture.Parse(LatencyReference.DefaultArchitecture), batch));
 
     /// <summary>

@@ -9,6 +9,7 @@ namespace FBNetV2.MLNet.Latency;
 /// </summary>
 public sealed class LatencyTable
 {
+    /// <summary>The JSON format version this library reads and writes; a table of another version is refused (profile again).</summary>
     public const int FormatVersion = 1;
 
     private static readonly JsonSerializerOptions Json = new() { WriteIndented = true, PropertyNamingPolicy = JsonNamingPolicy.CamelCase };
@@ -19,7 +20,7 @@ public sealed class LatencyTable
     private readonly IReadOnlyDictionary<string, LatencyFamily> _measured;
     private readonly double _measuredOverhead;
 
-    public LatencyTable(LatencyTableIdentity identity, double overheadMilliseconds, IEnumerable<LatencyFamily> families, LatencyReference? reference = null)
+    internal LatencyTable(LatencyTableIdentity identity, double overheadMilliseconds, IEnumerable<LatencyFamily> families, LatencyReference? reference = null)
     {
         Identity = identity;
         _measuredOverhead = overheadMilliseconds;
@@ -31,6 +32,7 @@ public sealed class LatencyTable
         Families = scale == 1 ? _measured : _measured.Values.ToDictionary(f => f.Key, f => f with { Milliseconds = f.Milliseconds.Select(m => m * scale).ToArray() });
     }
 
+    /// <summary>The machine, runtime and settings the table was measured with; it predicts latency only for the same ones.</summary>
     public LatencyTableIdentity Identity { get; }
 
     /// <summary>
@@ -53,7 +55,7 @@ public sealed class LatencyTable
     public IReadOnlyDictionary<string, LatencyFamily> Families { get; }
 
     /// <summary>This table with the reference network's time now: predictions are scaled by now / at build.</summary>
-    public LatencyTable WithReferenceNow(double milliseconds)
+    internal LatencyTable WithReferenceNow(double milliseconds)
     {
         if (Reference is null)
             throw new InvalidOperationException("This latency table has no reference network timing (it predates drift correction); rebuild it (`fbnet profile --rebuild`).");
@@ -68,7 +70,7 @@ public sealed class LatencyTable
             "(LatencyProfiler.LoadOrBuild, or `fbnet profile`) so that the table covers it.");
 
     /// <summary>This table with <paramref name="measured"/> added (replacing families of the same key).</summary>
-    public LatencyTable With(IEnumerable<LatencyFamily> measured) =>
+    internal LatencyTable With(IEnumerable<LatencyFamily> measured) =>
         new(Identity, _measuredOverhead, _measured.Values.Where(f => !measured.Any(m => m.Key == f.Key)).Concat(measured), Reference);
 
     /// <summary>This table as measured (no drift scale), with <paramref name="reference"/> and <paramref name="overheadMilliseconds"/>.</summary>
@@ -102,6 +104,9 @@ public sealed class LatencyTable
         }
     }
 
+    /// <summary>Reads a table that <see cref="Save"/> wrote; whether it fits this machine is checked where it is used (<see cref="EnsureMatches"/>).</summary>
+    /// <exception cref="FileNotFoundException">There is no file at <paramref name="path"/>.</exception>
+    /// <exception cref="FormatException">The file is not a latency table of this format version, or its measurements are malformed.</exception>
     public static LatencyTable Load(string path)
     {
         if (!File.Exists(path)) throw new FileNotFoundException($"Latency table '{path}' does not exist. Build it with `fbnet profile --out {path}`.", path);

@@ -7,6 +7,14 @@ namespace FBNetV2.MLNet.Latency;
 /// Where and how a latency table was measured. A table only predicts latency for the same machine, ONNX Runtime
 /// version, execution provider, thread count and batch size; anything else is a foreign table.
 /// </summary>
+/// <param name="Machine">Host name.</param>
+/// <param name="Cpu">CPU model (from /proc/cpuinfo, else the processor architecture).</param>
+/// <param name="LogicalCores">Logical processors the process sees.</param>
+/// <param name="Os">Operating system description.</param>
+/// <param name="Runtime">ONNX Runtime and its version, e.g. <c>onnxruntime 1.31.1</c>.</param>
+/// <param name="ExecutionProvider"><c>cpu</c> or <c>cuda</c>.</param>
+/// <param name="Threads">ONNX Runtime intra-op threads of the measurements.</param>
+/// <param name="Batch">Images per inference call of the measurements.</param>
 public sealed record LatencyTableIdentity(string Machine, string Cpu, int LogicalCores, string Os, string Runtime,
     string ExecutionProvider, int Threads, int Batch)
 {
@@ -28,6 +36,7 @@ public sealed record LatencyTableIdentity(string Machine, string Cpu, int Logica
         return diff.Field is null ? null : $"{diff.Field} is '{diff.Have}' in the table but '{diff.Want}' here";
     }
 
+    /// <summary>One line for messages, e.g. <c>host (CPU model, 16 cores), onnxruntime 1.31.1 cpu, 1 thread(s), batch 1</c>.</summary>
     public override string ToString() => $"{Machine} ({Cpu}, {LogicalCores} cores), {Runtime} {ExecutionProvider}, {Threads} thread(s), batch {Batch}";
 
     private static string CpuModel()

@@ -5,8 +5,9 @@ using Microsoft.ML.Runtime;
 namespace FBNetV2.MLNet;
 
 /// <summary>
-/// <c>mlContext.MulticlassClassification.Trainers.TrainFBNet(...)</c>, shaped like ML.NET's TorchSharp trainers: a
-/// simple overload and one taking <see cref="TrainFBNetOptions"/>.
+/// <c>mlContext.MulticlassClassification.Trainers.TrainFBNet(...)</c> and <c>.SearchFBNet(...)</c>, shaped like ML.NET's
+/// TorchSharp trainers: for each, a simple overload and one taking its options (<see cref="TrainFBNetOptions"/>,
+/// <see cref="SearchFBNetOptions"/>).
 /// </summary>
 public static class FBNetCatalog
 {
@@ -33,6 +34,9 @@ public static class FBNetCatalog
             ValidationSet = validationSet,
         });
 
+    /// <summary>Trains one given architecture with every option of <see cref="TrainFBNetOptions"/> (recipe, device, time budget, callbacks).</summary>
+    /// <param name="catalog">ML.NET's multiclass trainers catalog.</param>
+    /// <param name="options">Columns, the architecture and the training recipe.</param>
     public static FBNetTrainer TrainFBNet(this MulticlassClassificationCatalog.MulticlassClassificationTrainers catalog, TrainFBNetOptions options)
     {
         ArgumentNullException.ThrowIfNull(catalog);
@@ -67,6 +71,12 @@ public static class FBNetCatalog
             ValidationSet = validationSet,
         });
 
+    /// <summary>
+    /// Searches an architecture under a cost budget, then trains it from scratch, with every option of
+    /// <see cref="SearchFBNetOptions"/> (search space, cost target, budget, search schedule, recipe, device, time budget).
+    /// </summary>
+    /// <param name="catalog">ML.NET's multiclass trainers catalog.</param>
+    /// <param name="options">Columns, the search and the training recipe.</param>
     public static FBNetTrainer SearchFBNet(this MulticlassClassificationCatalog.MulticlassClassificationTrainers catalog, SearchFBNetOptions options)
     {
         ArgumentNullException.ThrowIfNull(catalog);

@@ -68,22 +68,29 @@ public sealed class FBNetModel : ITransformer, IDisposable
     /// </summary>
     public byte[] GetOnnxModel() => (byte[])_onnx.Clone();
 
+    /// <summary>Writes the batched ONNX model (<see cref="GetOnnxModel"/>) to <paramref name="path"/>.</summary>
     public void SaveOnnx(string path) => File.WriteAllBytes(path, _onnx);
 
+    /// <summary>Whether rows can be scored one at a time, as a PredictionEngine does (the ONNX scoring chain can).</summary>
     public bool IsRowToRowMapper => ((ITransformer)_scoring).IsRowToRowMapper;
 
+    /// <summary>The schema after scoring: the input's columns plus the score and predicted label columns.</summary>
+    /// <exception cref="ArgumentException">The feature column is missing or not a float vector of the trained size.</exception>
     public DataViewSchema GetOutputSchema(DataViewSchema inputSchema)
     {
         _columns.CheckScoring(inputSchema, _featureColumnName);
         return _scoring.GetOutputSchema(inputSchema);
     }
 
+    /// <summary>The row mapper ML.NET's PredictionEngine uses; checks the feature column as <see cref="Transform"/> does.</summary>
     public IRowToRowMapper GetRowToRowMapper(DataViewSchema inputSchema)
     {
         _columns.CheckScoring(inputSchema, _featureColumnName);
         return ((ITransformer)_scoring).GetRowToRowMapper(inputSchema);
     }
 
+    /// <summary>Scores <paramref name="input"/> lazily through ONNX Runtime: adds the per-class Score and the PredictedLabel key.</summary>
+    /// <exception cref="ArgumentException">The feature column is missing or not a float vector of the trained size.</exception>
     public IDataView Transform(IDataView input)
     {
         _columns.CheckScoring(input.Schema, _featureColumnName);

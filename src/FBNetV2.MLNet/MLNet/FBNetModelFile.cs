@@ -10,6 +10,13 @@ namespace FBNetV2.MLNet;
 /// </summary>
 public static class FBNetModelFile
 {
+    /// <summary>
+    /// <c>mlContext.Model.Load</c> with checks first: the file must exist and be a whole zip, and a failure to load is
+    /// reported as what it is (a damaged file, or a package the app does not reference).
+    /// </summary>
+    /// <param name="mlContext">The context to load into.</param>
+    /// <param name="path">A model.zip written by a run or by <c>mlContext.Model.Save</c>.</param>
+    /// <param name="inputSchema">The schema the pipeline was saved with (its ImagePath and Label columns, for a run's model).</param>
     /// <exception cref="FileNotFoundException">There is no file at <paramref name="path"/>.</exception>
     /// <exception cref="InvalidDataException">The file is not a complete ML.NET model zip (truncated, damaged or another kind of file).</exception>
     /// <exception cref="InvalidOperationException">The zip is whole but a component it names cannot be loaded in this app (a package is not referenced).</exception>

@@ -15,21 +15,28 @@ public abstract class FBNetOptions
     /// <summary>Known-size float vector of planar pixels, as ExtractPixels writes with the default interleavePixelColors: false.</summary>
     public string FeatureColumnName = "Features";
 
+    /// <summary>Column the model adds: a float vector of class probabilities, in the label's key order.</summary>
     public string ScoreColumnName = "Score";
+
+    /// <summary>Column the model adds: the most probable class, as a key of the label's type (MapKeyToValue turns it back into the label).</summary>
     public string PredictedLabelColumnName = "PredictedLabel";
 
+    /// <summary>Images per training step (default 128); the learning rate is scaled with it.</summary>
     public int BatchSize = 128;
+
+    /// <summary>Epochs of training the final network (default 30); a <see cref="TimeBudget"/> may plan fewer, never more.</summary>
     public int MaxEpochs = 30;
 
-    /// <summary>Peak learning rate for a batch of 128 (scaled linearly with <see cref="BatchSize"/>).</summary>
+    /// <summary>Peak learning rate for a batch of 128 (default 0.1; scaled linearly with <see cref="BatchSize"/>).</summary>
     public double LearningRate = 0.1;
 
-    /// <summary>Validation data with the same columns; when null, <see cref="ValidationSetFraction"/> of the training data is held out.</summary>
+    /// <summary>Validation data with the same columns; when null, <see cref="ValidationSetFraction"/> of the training data is held out (default null).</summary>
     public IDataView? ValidationSet;
 
-    /// <summary>Share of each class held out for validation when <see cref="ValidationSet"/> is null; 0 trains on everything and keeps the last epoch.</summary>
+    /// <summary>Share of each class held out for validation when <see cref="ValidationSet"/> is null (default 0.1); 0 trains on everything and keeps the last epoch.</summary>
     public double ValidationSetFraction = 0.1;
 
+    /// <summary>Seed of the validation split, weight initialisation, data order, augmentation and search sampling (default 1); on the CPU the same seed gives the same model (one Fit at a time per process: Torch's generator is process-wide).</summary>
     public int Seed = 1;
 
     /// <summary>{channels, height, width} of the feature vector; null reads the dimensions ExtractPixels attaches to the column type.</summary>
@@ -41,10 +48,10 @@ public abstract class FBNetOptions
     /// </summary>
     public float? PixelScale;
 
-    /// <summary>Random left-right mirroring while training; turn off for digits, text and other handed images.</summary>
+    /// <summary>Random left-right mirroring while training (default on); turn it off for digits, text and other handed images.</summary>
     public bool HorizontalFlip = true;
 
-    /// <summary>Torch device for training (and searching); Cuda needs the TorchSharp CUDA natives in the app.</summary>
+    /// <summary>Torch device for training (and searching), default Cpu; Cuda needs the TorchSharp CUDA natives in the app.</summary>
     public TrainingDevice TrainingDevice = TrainingDevice.Cpu;
 
     /// <summary>CUDA device for ONNX Runtime scoring; used only when the app references the GPU runtime, else scoring stays on the CPU with a log message.</summary>
@@ -53,9 +60,10 @@ public abstract class FBNetOptions
     /// <summary>Score on the CPU when the GPU cannot be used (otherwise that is an error).</summary>
     public bool FallbackToCpu = true;
 
-    /// <summary>Wall-clock limit for Fit. SearchFBNet gives the search at most half of it; no new epoch starts after it.</summary>
+    /// <summary>Wall-clock limit for Fit. SearchFBNet gives the search at most half of it; no new epoch starts after it. Null (the default): no limit.</summary>
     public TimeSpan? TimeBudget;
 
+    /// <summary>Stops the search and training between steps; Fit then throws <see cref="OperationCanceledException"/>.</summary>
     public CancellationToken CancellationToken;
 
     /// <summary>Called after every epoch; each epoch is also written to MLContext.Log.</summary>
@@ -63,37 +71,37 @@ public abstract class FBNetOptions
 
     // ---- Training recipe (issue 16). Defaults are TrainingOptions' (measured: docs/benchmarks.md, "Training recipe").
 
-    /// <summary>L2 penalty on conv and linear weights (not on BN parameters or biases).</summary>
+    /// <summary>L2 penalty on conv and linear weights, not on BN parameters or biases (default 5e-4).</summary>
     public double WeightDecay = RecipeDefaults.WeightDecay;
 
-    /// <summary>Share of the target spread over the other classes (0 trains on one-hot labels).</summary>
+    /// <summary>Share of the target spread over the other classes (default 0.1; 0 trains on one-hot labels).</summary>
     public double LabelSmoothing = RecipeDefaults.LabelSmoothing;
 
-    /// <summary>Dropout before the classifier.</summary>
+    /// <summary>Dropout probability before the classifier (default 0.1).</summary>
     public double Dropout = RecipeDefaults.Dropout;
 
-    /// <summary>Epochs of linear learning-rate warm-up before the cosine decay.</summary>
+    /// <summary>Epochs of linear learning-rate warm-up before the cosine decay (default 1).</summary>
     public int WarmupEpochs = RecipeDefaults.WarmupEpochs;
 
-    /// <summary>Random crop after zero padding of this many pixels (0 turns it off).</summary>
+    /// <summary>Random crop after zero padding of this many pixels (default 2; 0 turns it off).</summary>
     public int RandomCropPadding = RecipeDefaults.RandomCropPadding;
 
-    /// <summary>Exponential moving average of the weights (decay warmed up over the first steps); the average is validated and exported. 0 turns it off.</summary>
+    /// <summary>Exponential moving average of the weights (decay warmed up over the first steps); the average is validated and exported. Default 0.999; 0 turns it off.</summary>
     public double EmaDecay = RecipeDefaults.EmaDecay;
 
-    /// <summary>Chance that a training image gets one random rectangle replaced by noise (timm's RandomErasing); 0 turns it off.</summary>
+    /// <summary>Chance that a training image gets one random rectangle replaced by noise (timm's RandomErasing); default 0.25, 0 turns it off.</summary>
     public double RandomErasingProbability = RecipeDefaults.RandomErasingProbability;
 
-    /// <summary>Smallest share of the image an erased rectangle covers.</summary>
+    /// <summary>Smallest share of the image an erased rectangle covers (default 0.02).</summary>
     public double RandomErasingMinArea = RecipeDefaults.RandomErasingMinArea;
 
-    /// <summary>Largest share of the image an erased rectangle covers.</summary>
+    /// <summary>Largest share of the image an erased rectangle covers (default 1/3).</summary>
     public double RandomErasingMaxArea = RecipeDefaults.RandomErasingMaxArea;
 
     /// <summary>
     /// Once validation has chosen the epoch count, train again from scratch on the training and validation images
     /// together for that many epochs and keep that network. Needs validation data; with a TimeBudget the first run
-    /// plans for its share of the time.
+    /// plans for its share of the time. Off by default.
     /// </summary>
     public bool RefitOnAllData = RecipeDefaults.RefitOnAllData;
 
@@ -107,10 +115,10 @@ public abstract class FBNetOptions
     /// <summary>Epochs of a teacher trained first; null uses <see cref="MaxEpochs"/>.</summary>
     public int? TeacherEpochs;
 
-    /// <summary>Weight a of the teacher's term: loss = (1 - a) * CE + a * T^2 * KL(teacher || student).</summary>
+    /// <summary>Weight a of the teacher's term: loss = (1 - a) * CE + a * T^2 * KL(teacher || student) (default 0.5).</summary>
     public double DistillationWeight = RecipeDefaults.DistillationWeight;
 
-    /// <summary>Temperature T softening teacher and student in the distillation term.</summary>
+    /// <summary>Temperature T softening teacher and student in the distillation term (default 4).</summary>
     public double DistillationTemperature = RecipeDefaults.DistillationTemperature;
 
     private static readonly TrainingOptions RecipeDefaults = new();

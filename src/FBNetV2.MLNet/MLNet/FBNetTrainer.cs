@@ -13,7 +13,8 @@ namespace FBNetV2.MLNet;
 /// <summary>
 /// Trains an FBNet image classifier on a keyed label and a pixel vector (LoadImages, ResizeImages, ExtractPixels,
 /// MapValueToKey), then exports it to ONNX and returns an <see cref="FBNetModel"/> that scores with ML.NET's own ONNX
-/// transformer. Create it with <c>mlContext.MulticlassClassification.Trainers.TrainFBNet(...)</c>.
+/// transformer. Create it with <c>mlContext.MulticlassClassification.Trainers.TrainFBNet(...)</c> (a given
+/// architecture, <see cref="TrainFBNetOptions"/>) or <c>SearchFBNet(...)</c> (searched first, <see cref="SearchFBNetOptions"/>).
 /// </summary>
 public sealed class FBNetTrainer : IEstimator<FBNetModel>
 {
@@ -60,6 +61,13 @@ public sealed class FBNetTrainer : IEstimator<FBNetModel>
             .GetOutputSchema(inputSchema);
     }
 
+    /// <summary>
+    /// Reads the images, searches an architecture (SearchFBNet) or resolves the given one (TrainFBNet), trains it from
+    /// scratch, exports it to ONNX and returns the scoring model. Progress goes to MLContext.Log and the options'
+    /// progress callbacks; <see cref="FBNetOptions.CancellationToken"/> stops it with an <see cref="OperationCanceledException"/>.
+    /// </summary>
+    /// <param name="input">Rows with the label (a key, MapValueToKey) and feature (ExtractPixels) columns the options name.</param>
+    /// <exception cref="ArgumentException">A column is missing or of the wrong type, or an option does not fit the data; the message says which and how to fix it.</exception>
     public FBNetModel Fit(IDataView input)
     {
         ArgumentNullException.ThrowIfNull(input);

@@ -26,7 +26,7 @@ public sealed class SearchFBNetOptions : FBNetOptions
     /// Budget in millions of the target's unit (e.g. 5 = at most 5 M multiply-adds), or in milliseconds per call for
     /// <see cref="CostTarget.Latency"/>. The chosen architecture's exact cost (for latency: as the table predicts it) is at or under it.
     /// Null (the default) takes the geometric mean of the cheapest and the largest architecture of the space searched
-    /// (<see cref="DefaultBudget"/>), which fits any space and input size; the value used is written to the log.
+    /// of the space searched, which fits any space and input size; the value used is written to the log.
     /// </summary>
     public double? Budget;
 
@@ -39,6 +39,10 @@ public sealed class SearchFBNetOptions : FBNetOptions
     /// <summary>ONNX Runtime intra-op threads the latency is measured for: the setting the model will be served with.</summary>
     public int LatencyThreads = 1;
 
+    /// <summary>
+    /// Epochs of the supernet search (default 10), <see cref="SearchWarmupEpochs"/> included; each epoch trains the weights
+    /// on 80 % of the training rows and the architecture on the other 20 %. A <see cref="FBNetOptions.TimeBudget"/> may plan fewer.
+    /// </summary>
     public int SearchEpochs = 10;
 
     /// <summary>Search epochs that train only the supernet's weights before the architecture starts to move.</summary>
@@ -66,14 +70,16 @@ public sealed class SearchFBNetOptions : FBNetOptions
     public const long DefaultSearchMemoryLimit = 1_500_000_000;
 
     /// <summary>Adam's learning rate for the architecture logits; null (the default) sizes it to the number of
-    /// architecture steps (<see cref="Search.SearchOptions.ArchitectureTravel"/>). FBNet used 0.01.</summary>
+    /// architecture steps, so that a logit with a consistent gradient moves by about 6 over the search whatever the
+    /// data set's size. FBNet used 0.01.</summary>
     public double? ArchitectureLearningRate;
 
     /// <summary>Architectures sampled from the learned distribution besides the argmax, each fitted to the budget.</summary>
     public int SampledCandidates = 4;
 
-    /// <summary>The best candidates by inherited weights that are trained from scratch for a short proxy
-    /// (<see cref="Search.SearchOptions.ProxySteps"/>) to rank them; 0 or 1 ranks by inherited weights only.</summary>
+    /// <summary>The best candidates by inherited weights that are trained from scratch for a short proxy (300
+    /// optimizer steps at most, never more than the search made on the weights) to rank them; 0 or 1 ranks by
+    /// inherited weights only. Default 3.</summary>
     public int ProxyCandidates = 3;
 
     /// <summary>Folder for the search checkpoint (resumed when Fit runs again with the same data and options); null keeps none.</summary>
@@ -85,7 +91,11 @@ public sealed class SearchFBNetOptions : FBNetOptions
     /// <summary>The preset names <see cref="SearchSpace"/> accepts.</summary>
     internal static string PresetList => string.Join(", ", Enum.GetNames<SearchSpacePreset>());
 
-    /// <summary>The search space these options resolve to for a given input.</summary>
+    /// <summary>
+    /// The search space these options resolve to for an input of <paramref name="channels"/> x <paramref name="size"/> x
+    /// <paramref name="size"/> pixels and <paramref name="classes"/> classes: <see cref="CustomSearchSpace"/> when set, else
+    /// the <see cref="SearchSpace"/> preset built for that input (for profiling its latency table ahead of the search, say).
+    /// </summary>
     public SearchSpace ResolveSpace(int channels, int size, int classes) => CustomSearchSpace ?? SearchSpace switch
     {
         SearchSpacePreset.Auto => Search.SearchSpace.Auto(channels, size, classes),

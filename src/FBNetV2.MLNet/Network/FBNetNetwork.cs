@@ -21,6 +21,11 @@ public sealed class FBNetNetwork : nn.Module<Tensor, Tensor>
     private readonly Tensor mean;
     private readonly Tensor std;
 
+    /// <summary>Builds the module for <paramref name="arch"/> with freshly initialised weights.</summary>
+    /// <param name="arch">The network to build.</param>
+    /// <param name="mean">Per-channel mean subtracted from the [0, 1] pixels inside the module; null: 0 for every channel.</param>
+    /// <param name="std">Per-channel std the centred pixels are divided by (positive); null: 1 for every channel.</param>
+    /// <param name="dropout">Dropout probability before the classifier while training (0: none).</param>
     public FBNetNetwork(FBNetArchitecture arch, float[]? mean = null, float[]? std = null, double dropout = 0.0)
         : base(nameof(FBNetNetwork))
     {
@@ -45,11 +50,17 @@ public sealed class FBNetNetwork : nn.Module<Tensor, Tensor>
         RegisterComponents(); // also registers mean and std as buffers, so they follow .to(device) and the state dict
     }
 
+    /// <summary>The description this module was built from.</summary>
     public FBNetArchitecture Architecture { get; }
 
+    /// <summary>The per-channel mean the module subtracts from its [0, 1] input (a copy).</summary>
     public float[] Mean => mean.data<float>().ToArray();
+
+    /// <summary>The per-channel std the module divides the centred input by (a copy).</summary>
     public float[] Std => std.data<float>().ToArray();
 
+    /// <summary>Class logits [N, classes] for pixels [N, C, InputSize, InputSize] in [0, 1].</summary>
+    /// <exception cref="ArgumentException">The input does not have the architecture's shape.</exception>
     public override Tensor forward(Tensor x)
     {
         using var scope = NewDisposeScope();

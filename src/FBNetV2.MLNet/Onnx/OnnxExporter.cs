@@ -20,17 +20,24 @@ namespace FBNetV2.MLNet.Onnx;
 /// </summary>
 public static class OnnxExporter
 {
+    /// <summary>Default name of the pixel input [batch, C, S, S] (<see cref="OnnxExportOptions.InputName"/> sets another).</summary>
     public const string InputName = "input";
+
+    /// <summary>Default name of the class-probabilities output [batch, classes] (<see cref="OnnxExportOptions.OutputName"/> sets another).</summary>
     public const string OutputName = "probabilities";
 
     /// <summary>Symbolic name of the first (batch) dimension of input and output.</summary>
     public const string BatchDimension = "batch";
 
+    /// <summary>The <c>producer_name</c> written into every exported model.</summary>
     public const string ProducerName = "FBNetV2.MLNet";
 
     /// <summary>IR version 8: read by ONNX Runtime 1.31 and by onnx 1.12's checker, and enough for opsets up to 18.</summary>
     public const long IrVersion = 8;
 
+    /// <summary>The ONNX model of <paramref name="net"/> as bytes, ready for an ONNX Runtime <c>InferenceSession</c>.</summary>
+    /// <param name="net">The network; its weights and BN running statistics are read, its training mode is ignored.</param>
+    /// <param name="options">Names, opset, pixel scale and metadata; null uses the defaults.</param>
     public static byte[] Export(FBNetNetwork net, OnnxExportOptions? options = null) => BuildModel(net, options ?? new()).ToByteArray();
 
     /// <summary>Writes the model through a temporary file in the same folder, so an existing file is replaced whole or not at all.</summary>

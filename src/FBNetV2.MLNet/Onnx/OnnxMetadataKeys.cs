@@ -3,7 +3,7 @@ namespace FBNetV2.MLNet.Onnx;
 /// <summary>Keys of the model metadata_props an exported model carries, so scoring code can rebuild its pipeline from the file alone.</summary>
 public static class OnnxMetadataKeys
 {
-    /// <summary>Compact architecture string (<see cref="FBNetV2.MLNet.Architecture.ArchitectureString"/>).</summary>
+    /// <summary>Compact architecture string (<see cref="FBNetV2.MLNet.Architecture.FBNetArchitecture.ToString"/>; read back with <see cref="FBNetV2.MLNet.Architecture.FBNetArchitecture.Parse"/>).</summary>
     public const string Architecture = "fbnet.architecture";
 
     /// <summary>JSON array of class labels, one per output column.</summary>

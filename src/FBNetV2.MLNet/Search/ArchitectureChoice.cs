@@ -6,7 +6,7 @@ namespace FBNetV2.MLNet.Search;
 /// One point of a <see cref="SearchSpace"/>: an option index for every decision of <see cref="SearchSpace.Decisions"/>.
 /// Op index Ops.Length means "skip".
 /// </summary>
-public sealed record ArchitectureChoice(int Resolution, int Stem, int[] StageWidth, int[][] Op, int[][] Hidden)
+internal sealed record ArchitectureChoice(int Resolution, int Stem, int[] StageWidth, int[][] Op, int[][] Hidden)
 {
     /// <summary>The architecture this choice stands for; skipped layers are left out.</summary>
     public FBNetArchitecture Derive(SearchSpace space)

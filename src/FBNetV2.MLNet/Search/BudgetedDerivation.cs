@@ -16,7 +16,7 @@ namespace FBNetV2.MLNet.Search;
 /// Costs are monotone in each decision's options, so trimming ends, at worst at the cheapest architecture of the kept
 /// resolution, whose cost is checked before the search starts.
 /// </summary>
-public static class BudgetedDerivation
+internal static class BudgetedDerivation
 {
     /// <summary>The share of the budget a derived architecture is grown to when the space allows.</summary>
     public const double FillFraction = 0.9;

@@ -10,7 +10,7 @@ namespace FBNetV2.MLNet.Search;
 /// One subclass per <see cref="CostTarget"/>, registered in <see cref="Targets"/>; the search, the derivation, the
 /// estimator, the CLI and the reports go through it rather than through the enum.
 /// </summary>
-public abstract class CostModel
+internal abstract class CostModel
 {
     public static CostModel Flops { get; } = new FlopsCost();
     public static CostModel Parameters { get; } = new ParameterCost();

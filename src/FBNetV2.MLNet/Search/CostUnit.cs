@@ -9,7 +9,7 @@ namespace FBNetV2.MLNet.Search;
 /// <param name="BudgetScale">Raw units per budget unit: 1e6 when budgets are in millions, 1 for milliseconds.</param>
 /// <param name="BudgetUnit">Budget unit in words, for messages, e.g. <c>millions of multiply-adds</c>.</param>
 /// <param name="Digits">Decimals shown.</param>
-public sealed record CostUnit(string Quantity, string Symbol, double BudgetScale, string BudgetUnit, int Digits)
+internal sealed record CostUnit(string Quantity, string Symbol, double BudgetScale, string BudgetUnit, int Digits)
 {
     /// <summary>A raw cost (as <see cref="CostModel.Of"/> returns it) in budget units with its symbol, e.g. <c>4.213 MFLOPs</c>.</summary>
     public string Format(double rawCost) => $"{InBudgetUnits(rawCost).ToString($"F{Digits}")} {Symbol}";

@@ -16,7 +16,7 @@ namespace FBNetV2.MLNet.Search;
 /// the architecture split; the best wins. Inherited weights rank candidates in seconds, where a short training of each
 /// would cost minutes; the winner is then trained from scratch by the caller.
 /// </summary>
-public static class DMaskingSearch
+internal static class DMaskingSearch
 {
     /// <summary>Weight steps between trims of the C heap (see NativeHeap: without them resident memory crept up step by step).</summary>
     private const int TrimEvery = 4;

@@ -5,7 +5,7 @@ namespace FBNetV2.MLNet.Search;
 /// the space being searched, so that it always lies inside the space (a fixed figure is below the cheapest member of
 /// one space and above the largest of another) and sits as many times above the cheapest as below the largest.
 /// </summary>
-public static class DefaultBudget
+internal static class DefaultBudget
 {
     /// <summary>The default budget, with the two costs it comes from.</summary>
     public static (double Budget, double Cheapest, double Largest) For(SearchSpace space, CostModel cost)

@@ -12,7 +12,7 @@ namespace FBNetV2.MLNet.Search;
 /// <see cref="ArchitectureCost"/> of the derived architecture. Computed in float64 so that the equality is exact. The
 /// decisions are looked up by role in <see cref="SearchSpace.Decisions"/>; block costs come from each kind's exact count.
 /// </summary>
-public static class ExpectedCost
+internal static class ExpectedCost
 {
     /// <param name="space">The space the weights belong to.</param>
     /// <param name="weights">One probability vector per decision, in <see cref="SearchSpace.Decisions"/> order.</param>

@@ -12,7 +12,7 @@ namespace FBNetV2.MLNet.Search;
 /// input and output widths agree. At one-hot weights it equals <see cref="LatencyModel.Predict"/> of the derived
 /// architecture. Float64, as <see cref="ExpectedCost"/>.
 /// </summary>
-public static class ExpectedLatency
+internal static class ExpectedLatency
 {
     /// <param name="space">The space the decisions belong to.</param>
     /// <param name="weights">One probability vector per decision, in <see cref="SearchSpace.Decisions"/> order.</param>

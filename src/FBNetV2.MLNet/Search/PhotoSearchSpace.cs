@@ -29,6 +29,10 @@ public static class PhotoSearchSpace
         return [r, 2 * r];
     }
 
+    /// <summary>The photo space for an input of <paramref name="inputSize"/> px (at least 8): the preset <see cref="SearchSpacePreset.Photo"/> selects.</summary>
+    /// <param name="inputChannels">1 for gray images, 3 for RGB.</param>
+    /// <param name="inputSize">Side of the square image the pipeline feeds, in pixels.</param>
+    /// <param name="numClasses">Classes of the data.</param>
     public static SearchSpace Create(int inputChannels = 3, int inputSize = 224, int numClasses = 10) => new(
         inputChannels, inputSize, numClasses, Subsamples(inputSize), StageSpace.Range(8, 16), 2,
         [

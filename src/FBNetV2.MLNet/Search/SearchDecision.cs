@@ -31,7 +31,7 @@ public enum DecisionRole
 /// <param name="Name">Short stable name, e.g. <c>s2.b1.op</c>.</param>
 /// <param name="Label">Readable label, e.g. <c>stage 2 block 1 type</c>.</param>
 /// <param name="Options">One label per option, e.g. <c>ir_k3</c>, <c>skip</c>, <c>24</c>, <c>14px</c>.</param>
-public sealed record SearchDecision(int Index, DecisionRole Role, int Stage, int Block, string Name, string Label, IReadOnlyList<string> Options)
+internal sealed record SearchDecision(int Index, DecisionRole Role, int Stage, int Block, string Name, string Label, IReadOnlyList<string> Options)
 {
     public int Count => Options.Count;
 }

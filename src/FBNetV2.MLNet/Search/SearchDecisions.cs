@@ -5,7 +5,7 @@ namespace FBNetV2.MLNet.Search;
 /// <see cref="ArchitectureChoice"/>'s flat form, expected costs, distributions, reports, checkpoints). Built here and
 /// nowhere else: a new kind of decision is one more entry in <see cref="Build"/>, and consumers find it by role.
 /// </summary>
-public sealed class SearchDecisions : IReadOnlyList<SearchDecision>
+internal sealed class SearchDecisions : IReadOnlyList<SearchDecision>
 {
     private readonly SearchDecision[] items;
     private readonly Dictionary<(DecisionRole, int, int), int> index = new();

@@ -1,7 +1,7 @@
 namespace FBNetV2.MLNet.Search;
 
 /// <summary>Settings of the differentiable search. Defaults follow FBNet/FBNetV2 where reported.</summary>
-public sealed class SearchOptions
+internal sealed class SearchOptions
 {
     public CostTarget CostTarget { get; set; } = CostTarget.Flops;
 

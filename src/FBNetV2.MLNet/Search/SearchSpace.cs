@@ -10,6 +10,21 @@ namespace FBNetV2.MLNet.Search;
 /// </summary>
 public sealed partial class SearchSpace : ILatencyCoverage
 {
+    /// <summary>
+    /// A space of your own (<see cref="SearchFBNetOptions.CustomSearchSpace"/>); the presets <see cref="Compact"/>,
+    /// <see cref="PhotoSearchSpace.Create"/> and <see cref="ImageNet"/> are starting points. Option lists are sorted and
+    /// deduplicated; an impossible space (a stride that shrinks a 1x1 map, no options, a block kind that cannot be
+    /// searched) is an <see cref="ArgumentException"/> naming the stage.
+    /// </summary>
+    /// <param name="inputChannels">1 for gray images, 3 for RGB.</param>
+    /// <param name="inputSize">Side of the square image the pipeline feeds, in pixels.</param>
+    /// <param name="numClasses">Classes of the data.</param>
+    /// <param name="subsamples">Resolution options as subsampling factors of the input: 1 is full resolution, 2 every second pixel.</param>
+    /// <param name="stemWidths">Width options of the stem conv.</param>
+    /// <param name="stemStride">Stride of the stem conv: 1 for small inputs, 2 for photos.</param>
+    /// <param name="stages">The stages in order, each with its own options.</param>
+    /// <param name="head">The fixed head after the last stage.</param>
+    /// <param name="stemActivation">Non-linearity of the stem.</param>
     public SearchSpace(int inputChannels, int inputSize, int numClasses, int[] subsamples, int[] stemWidths, int stemStride,
         IReadOnlyList<StageSpace> stages, HeadSpec head, Activation stemActivation = Activation.HSwish)
     {
@@ -24,23 +39,40 @@ public sealed partial class SearchSpace : ILatencyCoverage
     }
 
     /// <summary>The labelled decisions of this space, in the order the supernet, costs, choices and reports share.</summary>
-    public SearchDecisions Decisions { get; }
+    internal SearchDecisions Decisions { get; }
 
     /// <summary>Kernel of the stem conv (the stem's width is searched, its kernel is not).</summary>
     public int StemKernel => 3;
 
+    /// <summary>Channels of the input image: 1 gray, 3 RGB.</summary>
     public int InputChannels { get; }
+
+    /// <summary>Side of the square input image in pixels, as the pipeline feeds it.</summary>
     public int InputSize { get; }
+
+    /// <summary>Classes the searched networks score.</summary>
     public int NumClasses { get; }
+
+    /// <summary>Resolution options as subsampling factors of the input (1 = full resolution), ascending.</summary>
     public int[] Subsamples { get; }
+
+    /// <summary>Width options of the stem conv, ascending.</summary>
     public int[] StemWidths { get; }
+
+    /// <summary>Stride of the stem conv (not searched).</summary>
     public int StemStride { get; }
+
+    /// <summary>Non-linearity of the stem (not searched).</summary>
     public Activation StemActivation { get; }
+
+    /// <summary>The stages and their options, with widths sorted and deduplicated.</summary>
     public IReadOnlyList<StageSpace> Stages { get; }
+
+    /// <summary>The head every architecture of the space ends with (not searched).</summary>
     public HeadSpec Head { get; }
 
     /// <summary>Size of the map entering each stage for a given resolution (pooling) factor.</summary>
-    public int StageInputSize(int stage, int subsample)
+    internal int StageInputSize(int stage, int subsample)
     {
         int size = FBNetArchitecture.ConvOut(FBNetArchitecture.ConvOut(InputSize, subsample), StemStride);
         for (int s = 0; s < stage; s++) size = FBNetArchitecture.ConvOut(size, Stages[s].Stride);

@@ -6,6 +6,8 @@ namespace FBNetV2.MLNet.Search;
 /// <summary>What a latency table must hold for this space (see <see cref="ILatencyCoverage"/>).</summary>
 public sealed partial class SearchSpace
 {
+    IEnumerable<FBNetArchitecture> ILatencyCoverage.CalibrationNetworks() => CalibrationNetworks();
+
     IEnumerable<LatencyFragments.Plan> ILatencyCoverage.LatencyNeeds(int gridPoints)
     {
         int[] G(int[] options) => LatencyFragments.Grid(options, gridPoints);
@@ -44,7 +46,7 @@ public sealed partial class SearchSpace
         new(LatencyKey(op, stride, inSize), axes, (w, batch) => LatencyFragments.Block(op.ToSpec(w[1], w[2], stride), w[0], inSize, batch));
 
     /// <summary>Whole networks whose timings fix the per-call overhead; seeded so that a table is reproducible, and drawn apart from any benchmark's.</summary>
-    public IEnumerable<FBNetArchitecture> CalibrationNetworks()
+    internal IEnumerable<FBNetArchitecture> CalibrationNetworks()
     {
         var random = new Random(20200405);
         return Enumerable.Range(0, 8).Select(_ => ArchitectureChoice.Random(this, random).Derive(this)).ToList();

@@ -4,6 +4,12 @@ namespace FBNetV2.MLNet.Search;
 /// Choices for one stage: output widths (one choice shared by the stage's blocks so that residual adds stay
 /// consistent), hidden widths of each block, block types, and depth (blocks after the first may be skipped).
 /// </summary>
+/// <param name="Widths">Output width options of the stage's blocks (one choice for the whole stage).</param>
+/// <param name="Stride">Stride of the stage's first block; the others keep the size.</param>
+/// <param name="MaxBlocks">Blocks of the deepest option; with <paramref name="AllowSkip"/> each block after the first may be skipped.</param>
+/// <param name="HiddenWidths">Hidden (expansion) width options, chosen per block.</param>
+/// <param name="Ops">Candidate block types, chosen per block.</param>
+/// <param name="AllowSkip">Whether depth is searched (skip is an option of every block but the first).</param>
 public sealed record StageSpace(int[] Widths, int Stride, int MaxBlocks, int[] HiddenWidths, CandidateOp[] Ops, bool AllowSkip = true)
 {
     /// <summary>Widths min..max in steps of step (multiples of 8 by default).</summary>

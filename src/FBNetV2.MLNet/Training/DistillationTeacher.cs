@@ -9,7 +9,7 @@ namespace FBNetV2.MLNet.Training;
 /// <see cref="TrainingOptions.Teacher"/>): a network trained in this process (<see cref="FromNetwork"/>) or an ONNX model
 /// this tool exported (<see cref="FromOnnx"/>). It sees the same augmented batch as the student.
 /// </summary>
-public abstract class DistillationTeacher : IDisposable
+internal abstract class DistillationTeacher : IDisposable
 {
     /// <summary>What the teacher is, for logs, metrics.json and the report.</summary>
     public abstract string Description { get; }

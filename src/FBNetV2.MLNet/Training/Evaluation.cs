@@ -6,7 +6,7 @@ using static TorchSharp.torch;
 namespace FBNetV2.MLNet.Training;
 
 /// <summary>Inference over an in-memory dataset in eval mode.</summary>
-public static class Evaluation
+internal static class Evaluation
 {
     /// <summary>Share of images whose highest-scoring class is the label.</summary>
     public static double Accuracy(nn.Module<Tensor, Tensor> net, LabeledImages data, int batchSize = 256)

@@ -14,7 +14,7 @@ namespace FBNetV2.MLNet.Training;
 /// and erasing, EMA of the weights, optional distillation from a teacher, validation every epoch keeping the best
 /// weights, early stopping, and an optional refit on all images for the chosen epoch count. Reproducible from the seed on CPU.
 /// </summary>
-public static class NetworkTrainer
+internal static class NetworkTrainer
 {
     public static TrainingResult Train(FBNetArchitecture arch, LabeledImages train, LabeledImages? validation,
         TrainingOptions options, CancellationToken cancellationToken = default)

@@ -1,6 +1,6 @@
 namespace FBNetV2.MLNet.Training;
 
-public enum OptimizerKind
+internal enum OptimizerKind
 {
     /// <summary>SGD with Nesterov momentum: the recipe of MobileNet/FBNet final training.</summary>
     SgdNesterov,

@@ -1,7 +1,7 @@
 namespace FBNetV2.MLNet.Training;
 
 /// <summary>Recipe for training a fixed architecture from scratch.</summary>
-public sealed class TrainingOptions
+internal sealed class TrainingOptions
 {
     public int Epochs { get; set; } = 30;
     public int BatchSize { get; set; } = 128;

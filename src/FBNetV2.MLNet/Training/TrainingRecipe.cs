@@ -8,30 +8,73 @@ namespace FBNetV2.MLNet.Training;
 /// </summary>
 public sealed record TrainingRecipe
 {
+    /// <summary>Epochs the training was set up for (MaxEpochs, or fewer when the time budget's plan allowed fewer).</summary>
     public int Epochs { get; init; }
+
+    /// <summary>Epochs the cosine schedule was finally planned for, after the time budget reshaped it (equal to <see cref="Epochs"/> without one).</summary>
     public int PlannedEpochs { get; init; }
+
+    /// <summary>The epoch whose network was kept (best validation accuracy; the last without validation data), from 1.</summary>
     public int BestEpoch { get; init; }
+
+    /// <summary>Epochs of the refit on training + validation images; null without a refit.</summary>
     public int? RefitEpochs { get; init; }
+
+    /// <summary>Images per training step.</summary>
     public int BatchSize { get; init; }
+
+    /// <summary>The optimizer: <c>SgdNesterov</c> (SGD with Nesterov momentum 0.9) or <c>AdamW</c>.</summary>
     public string Optimizer { get; init; } = "";
+
+    /// <summary>Peak learning rate for a batch of 128 (the rate used is scaled linearly with <see cref="BatchSize"/>).</summary>
     public double LearningRate { get; init; }
+
+    /// <summary>Epochs of linear learning-rate warm-up before the cosine decay.</summary>
     public int WarmupEpochs { get; init; }
+
+    /// <summary>L2 penalty on conv and linear weights.</summary>
     public double WeightDecay { get; init; }
+
+    /// <summary>Share of the target spread over the other classes.</summary>
     public double LabelSmoothing { get; init; }
+
+    /// <summary>Dropout probability before the classifier.</summary>
     public double Dropout { get; init; }
+
+    /// <summary>Pixels of zero padding before the random crop; 0: no cropping.</summary>
     public int RandomCropPadding { get; init; }
+
+    /// <summary>Whether images were mirrored left-right at random.</summary>
     public bool HorizontalFlip { get; init; }
+
+    /// <summary>Decay of the weights' exponential moving average (the average is what was validated and exported); 0: off.</summary>
     public double EmaDecay { get; init; }
+
+    /// <summary>Chance that a training image got one random rectangle replaced by noise; 0: off.</summary>
     public double RandomErasingProbability { get; init; }
+
+    /// <summary>Smallest share of the image an erased rectangle covered.</summary>
     public double RandomErasingMinArea { get; init; }
+
+    /// <summary>Largest share of the image an erased rectangle covered.</summary>
     public double RandomErasingMaxArea { get; init; }
+
+    /// <summary>Whether a refit on training + validation images was asked for.</summary>
     public bool RefitOnAllData { get; init; }
+
+    /// <summary>The distillation teacher as described when it was loaded or trained; null without distillation.</summary>
     public string? Teacher { get; init; }
+
+    /// <summary>Weight a of the teacher's term in (1 - a) * CE + a * T^2 * KL; null without distillation.</summary>
     public double? DistillationWeight { get; init; }
+
+    /// <summary>Temperature T of the distillation term; null without distillation.</summary>
     public double? DistillationTemperature { get; init; }
+
+    /// <summary>Seed of the weight initialisation, data order and augmentation.</summary>
     public int Seed { get; init; }
 
-    public static TrainingRecipe From(TrainingOptions o, TrainingResult r) => new()
+    internal static TrainingRecipe From(TrainingOptions o, TrainingResult r) => new()
     {
         Epochs = o.Epochs,
         PlannedEpochs = r.PlannedEpochs,
@@ -58,14 +101,14 @@ public sealed record TrainingRecipe
     };
 
     /// <summary>Name and value of every setting, in declaration order, names camelCased as in metrics.json.</summary>
-    public IReadOnlyList<KeyValuePair<string, object?>> Fields() =>
+    internal IReadOnlyList<KeyValuePair<string, object?>> Fields() =>
         typeof(TrainingRecipe).GetProperties()
             .Where(p => p.GetIndexParameters().Length == 0 && p.Name != nameof(EqualityContract))
             .Select(p => new KeyValuePair<string, object?>(char.ToLowerInvariant(p.Name[0]) + p.Name[1..], p.GetValue(this)))
             .ToList();
 
     /// <summary>The settings as report facts ("off" for unset values).</summary>
-    public IReadOnlyList<KeyValuePair<string, string>> Facts() =>
+    internal IReadOnlyList<KeyValuePair<string, string>> Facts() =>
         Fields().Select(f => new KeyValuePair<string, string>(f.Key, f.Value switch
         {
             null => "off",
