@@ -77,6 +77,30 @@ internal sealed class LabeledImages
     /// <summary>Values per image: Channels * Height * Width.</summary>
     public int ImageSize => Channels * Height * Width;
 
+    private readonly object viewsLock = new();
+    private (TorchSharp.torch.Tensor Pixels, TorchSharp.torch.Tensor Labels)? views;
+
+    /// <summary>
+    /// The data set as tensors, made once per data set and shared by every batch source over it: the pixels are a
+    /// view of <see cref="Pixels"/> itself (from_array pins the array and copies nothing), the labels int64. They live
+    /// as long as this object (released with it by the finalizer), so that batches can be index_selects into native
+    /// memory rather than fresh managed arrays (see BatchSource).
+    /// </summary>
+    internal (TorchSharp.torch.Tensor Pixels, TorchSharp.torch.Tensor Labels) TensorViews()
+    {
+        lock (viewsLock)
+        {
+            if (views is null)
+            {
+                using var flat = TorchSharp.torch.from_array(Pixels);
+                var pixels = flat.view(Count, Channels, Height, Width).DetachFromDisposeScope();
+                var labels = TorchSharp.torch.tensor(Labels.Select(l => (long)l).ToArray()).DetachFromDisposeScope();
+                views = (pixels, labels);
+            }
+            return views.Value;
+        }
+    }
+
     /// <summary>The images at <paramref name="indices"/>, in that order (repeats allowed); class names are kept.</summary>
     public LabeledImages Subset(int[] indices)
     {

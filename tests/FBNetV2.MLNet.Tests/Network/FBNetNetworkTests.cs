@@ -29,11 +29,17 @@ public class FBNetNetworkTests
         using var x = rand(5, 1, 28, 28);
         using var y = net.forward(x);
         Assert.Equal(new long[] { 5, 10 }, y.shape);
-        // Subsampling by 2 means odd rows and columns are never read.
+        // Resolution 2 averages each 2x2 block (pooling, not slicing): swapping the two rows of every block leaves the
+        // output unchanged, while new values in the odd rows (read by pooling, skipped by a strided slice) change it.
+        using var swapped = x.clone();
+        swapped[.., .., TensorIndex.Slice(0, null, 2), ..] = x[.., .., TensorIndex.Slice(1, null, 2), ..];
+        swapped[.., .., TensorIndex.Slice(1, null, 2), ..] = x[.., .., TensorIndex.Slice(0, null, 2), ..];
+        using var ySwapped = net.forward(swapped);
+        Assert.True(allclose(y, ySwapped, rtol: 1e-4, atol: 1e-5));
         using var x2 = x.clone();
         x2[.., .., TensorIndex.Slice(1, null, 2), ..] = rand(5, 1, 14, 28);
         using var y2 = net.forward(x2);
-        Assert.True(allclose(y, y2));
+        Assert.False(allclose(y, y2));
     }
 
     [Fact]
