@@ -68,17 +68,20 @@ public sealed class ArchitectureFuzzer(int seed)
             : new CaseResult(index, Generate(index), Outcome.Failed, $"hang: still running after {CaseTimeLimit.TotalSeconds} s", 0, CaseTimeLimit);
     }
 
-    /// <summary>The method that raised <paramref name="e"/>, skipping throw helpers (ArgumentException.ThrowIf..., ThrowHelper).</summary>
-    internal static System.Reflection.MethodBase? Thrower(Exception e)
+    /// <summary>
+    /// Null when <paramref name="e"/>, raised while parsing, is a clean rejection: a FormatException or ArgumentException
+    /// with a message, thrown by the library's own validation. Otherwise why it is a failure: the same exception type
+    /// thrown from inside .NET (a dictionary's duplicate key, an index out of range in a list) is a bug that happens to
+    /// share it.
+    /// </summary>
+    internal static string? RejectionFault(Exception e)
     {
-        foreach (var frame in new StackTrace(e, fNeedFileInfo: false).GetFrames())
-        {
-            var method = frame.GetMethod();
-            if (method is null) continue;
-            bool helper = method.Name.StartsWith("Throw", StringComparison.Ordinal) || (method.DeclaringType?.Name.Contains("ThrowHelper", StringComparison.Ordinal) ?? false);
-            if (!helper) return method;
-        }
-        return null;
+        if (e is not (FormatException or ArgumentException)) return $"parse threw {e.GetType().FullName}: {e.Message}";
+        var thrower = ExceptionOrigin.Thrower(e);
+        if (thrower?.DeclaringType?.Assembly != typeof(FBNetArchitecture).Assembly)
+            return $"{e.GetType().Name} thrown by {ExceptionOrigin.Describe(thrower)}, not by the parser's validation: {e.Message}";
+        return string.IsNullOrWhiteSpace(e.Message) || e.Message.StartsWith("Exception of type", StringComparison.Ordinal)
+            ? $"{e.GetType().Name} without a message" : null;
     }
 
     /// <summary>Parses, round-trips and, for a valid architecture that is small enough, checks ONNX Runtime parity.</summary>
@@ -93,20 +96,9 @@ public sealed class ArchitectureFuzzer(int seed)
         {
             a = FBNetArchitecture.Parse(text);
         }
-        catch (Exception e) when (e is FormatException or ArgumentException)
-        {
-            // A clean rejection is one the parser's own validation raised; the same exception type thrown from inside
-            // .NET (a dictionary's duplicate key, an index out of range in a list) is a bug that happens to share it.
-            var thrower = Thrower(e);
-            if (thrower?.DeclaringType?.Assembly != typeof(FBNetArchitecture).Assembly)
-                return Result(Outcome.Failed, $"{e.GetType().Name} thrown by {thrower?.DeclaringType?.FullName}.{thrower?.Name}, not by the parser's validation: {e.Message}");
-            return string.IsNullOrWhiteSpace(e.Message) || e.Message.StartsWith("Exception of type", StringComparison.Ordinal)
-                ? Result(Outcome.Failed, $"{e.GetType().Name} without a message")
-                : Result(Outcome.RejectedCleanly, $"{e.GetType().Name}: {e.Message}");
-        }
         catch (Exception e)
         {
-            return Result(Outcome.Failed, $"parse threw {e.GetType().FullName}: {e.Message}");
+            return RejectionFault(e) is { } fault ? Result(Outcome.Failed, fault) : Result(Outcome.RejectedCleanly, $"{e.GetType().Name}: {e.Message}");
         }
 
         try

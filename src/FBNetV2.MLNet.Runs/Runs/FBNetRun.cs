@@ -18,6 +18,20 @@ namespace FBNetV2.MLNet.Runs;
 /// </summary>
 public static class FBNetRun
 {
+    /// <summary>The run's own numbers (the rest are checked by the estimators): before anything is read or written.</summary>
+    private static void CheckOptions(RunOptions o)
+    {
+        OptionCheck.Finite(o.TestFraction, nameof(o.TestFraction), "strictly between 0 and 1", 0.2);
+        if (o.TestFraction is <= 0 or >= 1)
+            throw new ArgumentOutOfRangeException(nameof(o.TestFraction), $"TestFraction must be strictly between 0 and 1, got {OptionCheck.Show(o.TestFraction)}; 0.2 (the default) holds out a fifth of each class.");
+        foreach (var (value, name) in new[] { (o.BudgetMFlops, nameof(o.BudgetMFlops)), (o.BudgetMilliseconds, nameof(o.BudgetMilliseconds)) })
+        {
+            OptionCheck.Finite(value, name, "greater than 0", "a positive number, or null (the default) for the geometric mean of the space's cheapest and largest architectures");
+            if (value <= 0)
+                throw new ArgumentOutOfRangeException(name, $"{name} must be greater than 0, got {OptionCheck.Show(value.Value)}; leave it null for the space's default budget.");
+        }
+    }
+
     /// <summary>
     /// Runs it: loads the data, searches (or takes <see cref="RunOptions.Architecture"/>) and trains, evaluates on the test
     /// images, trains the <see cref="RunOptions.Baselines"/>, and writes the files and the report into
@@ -30,6 +44,7 @@ public static class FBNetRun
     public static RunResult Run(RunOptions o, CancellationToken cancellationToken = default)
     {
         var clock = Stopwatch.StartNew();
+        CheckOptions(o);
         string outDir = Path.GetFullPath(o.OutputDirectory);
         RunArtifacts.Prepare(outDir, o.Force);
         var data = RunData.Load(o);

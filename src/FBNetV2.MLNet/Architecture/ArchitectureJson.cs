@@ -75,6 +75,9 @@ public static class ArchitectureJson
         if (PredefinedArchitectures.Contains(nameStringOrPath)) return PredefinedArchitectures.Get(nameStringOrPath);
         if (nameStringOrPath.Contains('|')) return FBNetArchitecture.Parse(nameStringOrPath);
         if (File.Exists(nameStringOrPath)) return Deserialize(File.ReadAllText(nameStringOrPath), nameStringOrPath);
+        if (nameStringOrPath.EndsWith(".json", StringComparison.OrdinalIgnoreCase) || nameStringOrPath.Contains('/') || nameStringOrPath.Contains(Path.DirectorySeparatorChar))
+            throw new ArgumentException($"Architecture file '{nameStringOrPath}' does not exist (looked for {Path.GetFullPath(nameStringOrPath)}). " +
+                $"Check the path (an architecture.json of a run folder), or give a predefined architecture ({string.Join(", ", PredefinedArchitectures.Names)}) or an architecture string.");
         throw new ArgumentException($"'{nameStringOrPath}' is neither a predefined architecture ({string.Join(", ", PredefinedArchitectures.Names)}), " +
             "an architecture string (segments separated by '|'), nor an existing JSON file.");
     }

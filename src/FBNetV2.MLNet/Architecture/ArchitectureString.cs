@@ -92,6 +92,9 @@ internal static class ArchitectureString
         foreach (var item in items.Skip(1))
         {
             string key = item is "se" or "hs" or "relu" ? item : new string(item.TakeWhile(char.IsLetter).ToArray());
+            // A number spelt in letters (eNaN, cInfinity) belongs to the field it starts with, whose reader then says
+            // what is wrong with the value, rather than "unknown field 'eNaN'".
+            if (!allowed.Contains(key) && SpeltNumberField(item, allowed) is { } field) key = field;
             if (key.Length == 0 || !d.TryAdd(key, item[key.Length..]))
                 throw new FormatException($"{where}: '{token}' has an unknown or repeated field '{item}'.");
             if (!allowed.Contains(key))
@@ -103,6 +106,12 @@ internal static class ArchitectureString
             throw new FormatException($"{where}: '{token}' asks for both 'hs' and 'relu'; give one activation.");
         return d;
     }
+
+    /// <summary>The value field (not a flag) that <paramref name="item"/> starts with when the rest parses as a number (NaN, Infinity), or null.</summary>
+    private static string? SpeltNumberField(string item, IReadOnlyList<string> allowed) =>
+        allowed.Where(k => k is not ("se" or "hs" or "relu") && item.Length > k.Length && item.StartsWith(k, StringComparison.Ordinal)
+                           && double.TryParse(item.AsSpan(k.Length), NumberStyles.Float, CultureInfo.InvariantCulture, out _))
+            .OrderByDescending(k => k.Length).FirstOrDefault();
 
     private static int Int(Dictionary<string, string> f, string key, string token, int? fallback = null)
     {

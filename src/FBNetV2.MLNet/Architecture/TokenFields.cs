@@ -31,8 +31,12 @@ internal sealed class TokenFields(string token, string where, Dictionary<string,
         if (fields.TryGetValue("h", out var h)) return (ParseInt(h, "h", Token), null);
         if (fields.TryGetValue("e", out var e))
         {
-            if (!double.TryParse(e, NumberStyles.Float, CultureInfo.InvariantCulture, out double x) || !double.IsFinite(x) || x <= 0 || x > 64)
-                throw new FormatException($"{Where}: '{Token}' has expansion 'e{e}'; expected a positive number up to 64, e.g. e4.");
+            bool number = double.TryParse(e, NumberStyles.Float, CultureInfo.InvariantCulture, out double x);
+            if (!number || !double.IsFinite(x) || x <= 0 || x > 64)
+            {
+                string what = !number || double.IsNaN(x) ? $", and '{e}' is not a number" : double.IsInfinity(x) ? $", and '{e}' is infinite" : "";
+                throw new FormatException($"{Where}: '{Token}' has expansion 'e{e}'{what}; expected a positive number up to 64 after 'e', e.g. e4.");
+            }
             return (Divisible.Round(inChannels * x, 8), x);
         }
         throw new FormatException($"{Where}: '{Token}' needs an expansion (e.g. e4) or a hidden width (e.g. h96).");

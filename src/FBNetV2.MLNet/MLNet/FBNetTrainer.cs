@@ -255,6 +255,16 @@ public sealed class FBNetTrainer : IEstimator<FBNetModel>
             Check(!string.IsNullOrWhiteSpace(value), name, $"{name} must name a column.");
         Check(new[] { o.FeatureColumnName, o.ScoreColumnName, o.PredictedLabelColumnName }.Distinct().Count() == 3, nameof(o.ScoreColumnName),
             "FeatureColumnName, ScoreColumnName and PredictedLabelColumnName must differ.");
+        // NaN and infinities first, with a message that says so (a range check alone reads "must be positive, got ∞").
+        OptionCheck.Finite(o.LearningRate, nameof(o.LearningRate), "greater than 0", 0.1);
+        OptionCheck.Finite(o.ValidationSetFraction, nameof(o.ValidationSetFraction), "in [0, 1)", 0.1);
+        if (o.PixelScale is { } pixelScale) ImageDataReader.CheckScale(pixelScale);
+        if (o is SearchFBNetOptions so)
+        {
+            OptionCheck.Finite(so.Budget, nameof(so.Budget), "greater than 0",
+                $"a positive number of {CostModel.UnitOf(so.CostTarget).BudgetUnit}, or null (the default) for the geometric mean of the space's cheapest and largest architectures");
+            OptionCheck.Finite(so.ArchitectureLearningRate, nameof(so.ArchitectureLearningRate), "greater than 0", "a positive number, or null (the default) to derive it from the search length");
+        }
         Check(o.MaxEpochs >= 1, nameof(o.MaxEpochs), $"MaxEpochs must be at least 1, got {o.MaxEpochs}.");
         Check(o.BatchSize >= 1, nameof(o.BatchSize), $"BatchSize must be at least 1, got {o.BatchSize}.");
         Check(o.LearningRate > 0 && double.IsFinite(o.LearningRate), nameof(o.LearningRate), $"LearningRate must be positive, got {o.LearningRate}.");

@@ -86,11 +86,19 @@ internal static class ImageDataReader
     {
         if (o.PixelScale is { } s)
         {
-            if (!(s > 0 && float.IsFinite(s)))
-                throw new ArgumentOutOfRangeException(nameof(o.PixelScale), $"PixelScale must be positive and finite, got {s}.");
+            CheckScale(s);
             return s;
         }
         return trainingPixels.Max() > 1f ? 1f / 255f : 1f;
+    }
+
+    /// <summary>Throws unless <see cref="FBNetOptions.PixelScale"/> is a finite number greater than 0.</summary>
+    public static void CheckScale(float scale)
+    {
+        const string fix = "the factor that maps the feature values to [0, 1] (1/255 for ExtractPixels' bytes), or null to choose it from the data";
+        OptionCheck.Finite(scale, nameof(FBNetOptions.PixelScale), "greater than 0", fix);
+        if (!(scale > 0))
+            throw new ArgumentOutOfRangeException(nameof(FBNetOptions.PixelScale), $"PixelScale must be greater than 0, got {OptionCheck.Show(scale)}. Set PixelScale to {fix}.");
     }
 
     /// <summary>Scales the pixels into [0, 1] (in place) and wraps them for the trainer.</summary>

@@ -34,7 +34,9 @@ public sealed class FBNetNetwork : nn.Module<Tensor, Tensor>
         var s = std ?? Enumerable.Repeat(1f, arch.InputChannels).ToArray();
         if (m.Length != arch.InputChannels || s.Length != arch.InputChannels)
             throw new ArgumentException($"Normalisation needs {arch.InputChannels} mean and std values, got {m.Length} and {s.Length}.");
-        if (s.Any(v => !(v > 0))) throw new ArgumentException("Normalisation std values must be positive.");
+        if (m.Any(v => !float.IsFinite(v)) || s.Any(v => !(v > 0 && float.IsFinite(v))))
+            throw new ArgumentException($"Normalisation mean values must be finite numbers and std values finite numbers greater than 0, got mean [{string.Join(", ", m.Select(v => OptionCheck.Show(v)))}] " +
+                $"and std [{string.Join(", ", s.Select(v => OptionCheck.Show(v)))}]. Give the per-channel mean and standard deviation of the training pixels in [0, 1], or null for 0 and 1.");
         this.mean = tensor(m).reshape(1, arch.InputChannels, 1, 1);
         this.std = tensor(s).reshape(1, arch.InputChannels, 1, 1);
 

@@ -70,7 +70,8 @@ public static class OnnxExporter
         var g = new OnnxGraphBuilder();
         g.Graph.Name = "FBNetV2";
         if (!(options.PixelScale > 0 && float.IsFinite(options.PixelScale)))
-            throw new ArgumentException($"PixelScale must be positive and finite, got {options.PixelScale}.", nameof(options));
+            throw new ArgumentException($"PixelScale must be a finite number greater than 0, got {OptionCheck.Show(options.PixelScale)}. " +
+                "Set it to the factor that maps the model's input to [0, 1]: 1 (the default) for pixels already in [0, 1], 1/255 for bytes.", nameof(options));
         string input = options.InputName, output = options.OutputName;
         if (string.IsNullOrEmpty(input) || string.IsNullOrEmpty(output) || input == output || options.PredictedIndexName is { } n && (n.Length == 0 || n == input || n == output))
             throw new ArgumentException($"Input, output and predicted-index names must be distinct and non-empty, got '{input}', '{output}', '{options.PredictedIndexName}'.", nameof(options));

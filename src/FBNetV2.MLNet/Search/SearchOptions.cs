@@ -167,15 +167,36 @@ internal sealed class SearchOptions
         ];
     }
 
+    private static readonly SearchOptions Defaults = new();
+
     internal void Validate()
     {
         static void Check(bool ok, string option, string message) { if (!ok) throw new ArgumentOutOfRangeException(option, message); }
+        // NaN and infinities first, with a message that says so (a range check alone reads "must be positive, got ∞").
+        var d = Defaults;
+        OptionCheck.Finite(Budget, nameof(Budget), "greater than 0", $"a positive number in the cost's unit (multiply-adds for CostTarget.Flops), e.g. {OptionCheck.Show(d.Budget)} (the default)");
+        OptionCheck.Finite(WeightSplit, nameof(WeightSplit), "strictly between 0 and 1", d.WeightSplit);
+        OptionCheck.Finite(WeightLearningRate, nameof(WeightLearningRate), "greater than 0", d.WeightLearningRate);
+        OptionCheck.Finite(WeightMomentum, nameof(WeightMomentum), "in [0, 1)", d.WeightMomentum);
+        OptionCheck.Finite(WeightDecay, nameof(WeightDecay), "of at least 0", d.WeightDecay);
+        OptionCheck.Finite(ArchitectureLearningRate, nameof(ArchitectureLearningRate), "greater than 0",
+            "a positive number, or null (the default) to derive it from ArchitectureTravel");
+        OptionCheck.Finite(ArchitectureTravel, nameof(ArchitectureTravel), "greater than 0", d.ArchitectureTravel);
+        OptionCheck.Finite(ArchitectureWeightDecay, nameof(ArchitectureWeightDecay), "of at least 0", d.ArchitectureWeightDecay);
+        OptionCheck.Finite(EntropyWeight, nameof(EntropyWeight), "of at least 0", d.EntropyWeight);
+        OptionCheck.Finite(CostAlpha, nameof(CostAlpha), "greater than 0", d.CostAlpha);
+        OptionCheck.Finite(CostBeta, nameof(CostBeta), "greater than 0", d.CostBeta);
+        OptionCheck.Finite(InitialTemperature, nameof(InitialTemperature), "greater than 0", d.InitialTemperature);
+        OptionCheck.Finite(FinalTemperature, nameof(FinalTemperature), "greater than 0 and at most InitialTemperature", d.FinalTemperature);
+        OptionCheck.Finite(TemperatureDecay, nameof(TemperatureDecay), "in (0, 1]", "a factor in (0, 1], or null (the default) to fall from InitialTemperature to FinalTemperature over the architecture steps");
         Check(Budget > 0 && double.IsFinite(Budget), nameof(Budget), $"Budget must be positive, got {Budget}.");
         Check(Epochs >= 1, nameof(Epochs), $"Epochs must be at least 1, got {Epochs}.");
         Check(WarmupEpochs >= 0 && WarmupEpochs < Epochs, nameof(WarmupEpochs), $"WarmupEpochs must be in [0, Epochs), got {WarmupEpochs} (Epochs {Epochs}).");
         Check(BatchSize >= 2, nameof(BatchSize), $"BatchSize must be at least 2, got {BatchSize}.");
         Check(WeightSplit is > 0 and < 1, nameof(WeightSplit), $"WeightSplit must be strictly between 0 and 1, got {WeightSplit}.");
         Check(WeightLearningRate > 0 && double.IsFinite(WeightLearningRate), nameof(WeightLearningRate), $"WeightLearningRate must be a positive number, got {WeightLearningRate}.");
+        Check(WeightMomentum is >= 0 and < 1, nameof(WeightMomentum), $"WeightMomentum must be in [0, 1), got {WeightMomentum}.");
+        Check(WeightDecay >= 0, nameof(WeightDecay), $"WeightDecay must not be negative, got {WeightDecay}.");
         Check(ArchitectureLearningRate is null or (> 0 and < double.PositiveInfinity), nameof(ArchitectureLearningRate), $"ArchitectureLearningRate must be a positive number or null, got {ArchitectureLearningRate}.");
         Check(ArchitectureTravel > 0 && double.IsFinite(ArchitectureTravel), nameof(ArchitectureTravel), $"ArchitectureTravel must be a positive number, got {ArchitectureTravel}.");
         Check(ArchitectureWeightDecay >= 0 && double.IsFinite(ArchitectureWeightDecay), nameof(ArchitectureWeightDecay), $"ArchitectureWeightDecay must not be negative, got {ArchitectureWeightDecay}.");

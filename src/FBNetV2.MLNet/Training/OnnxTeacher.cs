@@ -41,7 +41,8 @@ internal sealed class OnnxTeacher : DistillationTeacher
         try { session = new InferenceSession(file, new SessionOptions { InterOpNumThreads = 1 }); }
         catch (OnnxRuntimeException e)
         {
-            throw new ArgumentException($"Teacher '{file}' is not an ONNX model ONNX Runtime can load ({e.Message}).", e);
+            throw new ArgumentException($"Teacher '{file}' cannot be loaded by ONNX Runtime: the file is truncated, damaged or not an ONNX model ({e.Message}). " +
+                "Copy the model.onnx again from its run folder, or write it again with 'fbnet export --model RUN_FOLDER_OR_ZIP --onnx FILE'.", e);
         }
         try
         {
@@ -64,9 +65,13 @@ internal sealed class OnnxTeacher : DistillationTeacher
 
     public override void CheckFits(int channels, int height, int width, int classes)
     {
-        if (this.channels != channels || size != height || size != width || this.classes != classes)
+        bool shape = this.channels == channels && size == height && size == width;
+        if (!shape || this.classes != classes)
             throw new ArgumentException($"The teacher {Description} takes {this.channels}x{size}x{size} images and predicts {this.classes} classes, " +
-                $"but the data has {channels}x{height}x{width} images and {classes} classes.");
+                $"but the data has {channels}x{height}x{width} images and {classes} classes. " +
+                (shape
+                    ? $"Use a teacher trained on these {classes} classes."
+                    : $"Resize the training images to the teacher's {size}x{size} (ResizeImages, or --size {size} in fbnet){(this.channels != channels ? $" with {this.channels} channel(s)" : "")}, or use a teacher trained on {channels}x{height}x{width} images."));
     }
 
     public override Tensor Logits(Tensor images)

@@ -83,9 +83,24 @@ internal sealed class TrainingOptions
     /// <summary>Test hook: runs at every cancellation check (each step), just before the token is checked.</summary>
     internal Action? OnCancellationCheck { get; set; }
 
+    private static readonly TrainingOptions Defaults = new();
+
     internal void Validate()
     {
         static void Check(bool ok, string option, string message) { if (!ok) throw new ArgumentOutOfRangeException(option, message); }
+        // NaN and infinities first, with a message that says so (a range check alone reads "must be positive, got ∞").
+        var d = Defaults;
+        OptionCheck.Finite(LearningRate, nameof(LearningRate), "greater than 0", d.LearningRate);
+        OptionCheck.Finite(Momentum, nameof(Momentum), "in [0, 1)", d.Momentum);
+        OptionCheck.Finite(WeightDecay, nameof(WeightDecay), "of at least 0", d.WeightDecay);
+        OptionCheck.Finite(LabelSmoothing, nameof(LabelSmoothing), "in [0, 1)", d.LabelSmoothing);
+        OptionCheck.Finite(Dropout, nameof(Dropout), "in [0, 1)", d.Dropout);
+        OptionCheck.Finite(EmaDecay, nameof(EmaDecay), "in [0, 1)", d.EmaDecay);
+        OptionCheck.Finite(RandomErasingProbability, nameof(RandomErasingProbability), "in [0, 1]", d.RandomErasingProbability);
+        OptionCheck.Finite(RandomErasingMinArea, nameof(RandomErasingMinArea), "in (0, RandomErasingMaxArea]", d.RandomErasingMinArea);
+        OptionCheck.Finite(RandomErasingMaxArea, nameof(RandomErasingMaxArea), "in [RandomErasingMinArea, 1)", d.RandomErasingMaxArea);
+        OptionCheck.Finite(DistillationWeight, nameof(DistillationWeight), "in [0, 1]", d.DistillationWeight);
+        OptionCheck.Finite(DistillationTemperature, nameof(DistillationTemperature), "greater than 0", d.DistillationTemperature);
         Check(Epochs >= 1, nameof(Epochs), $"Epochs must be at least 1, got {Epochs}.");
         Check(BatchSize >= 1, nameof(BatchSize), $"BatchSize must be at least 1, got {BatchSize}.");
         Check(LearningRate > 0 && double.IsFinite(LearningRate), nameof(LearningRate), $"LearningRate must be positive, got {LearningRate}.");

@@ -114,10 +114,14 @@ public sealed class BadInputTests
     }
 
     [Fact]
-    public void Unknown_architecture()
+    public void Architecture_json_file_that_does_not_exist()
     {
-        var e = Assert.Throws<ArgumentException>(() => Trainer(new TrainFBNetOptions { Architecture = "Compact-XXL" }).Fit(Keyed(Data([Row("a"), Row("b")]))));
-        Assert.Contains("Architecture", e.Message);
+        // An unknown name ("Compact-XXL") is catalogue case 22; this is a path to a JSON file that is not there.
+        string missing = Path.Combine(Path.GetTempPath(), $"fbnet-missing-{Guid.NewGuid():N}", "architecture.json");
+        var e = Assert.Throws<ArgumentException>(() => Trainer(new TrainFBNetOptions { Architecture = missing }).Fit(Keyed(Data([Row("a"), Row("b")]))));
+        Assert.Equal(nameof(TrainFBNetOptions.Architecture), e.ParamName);
+        Assert.Contains($"Architecture: Architecture file '{missing}' does not exist", e.Message);
+        Assert.Contains("Check the path", e.Message);
         Assert.Contains("Compact-S", e.Message);
     }
 

@@ -30,4 +30,27 @@ public sealed class ArchitectureFuzzTests(ITestOutputHelper output)
         Assert.Equal(Enumerable.Range(0, 200).Select(a.Generate), Enumerable.Range(0, 200).Select(b.Generate));
         Assert.NotEqual(Enumerable.Range(0, 20).Select(a.Generate), Enumerable.Range(0, 20).Select(new ArchitectureFuzzer(8).Generate));
     }
+
+    [Fact]
+    public void A_rejection_counts_as_clean_only_when_the_library_threw_it()
+    {
+        // The parser's own validation: a clean rejection.
+        var parse = Assert.Throws<FormatException>(() => FBNetV2.MLNet.Architecture.FBNetArchitecture.Parse("in_c1_s28|conv_k4_c8_s1|ir_k3_e1_c8|head_c0|cls2"));
+        Assert.Null(ArchitectureFuzzer.RejectionFault(parse));
+        // The same exception type raised inside .NET (a duplicate dictionary key; ArgumentException.ThrowIf... helpers
+        // are skipped to their caller, here this test): a failure that names the thrower.
+        var duplicate = Assert.Throws<ArgumentException>(() => new Dictionary<int, int> { { 1, 1 }, { 1, 2 } });
+        Assert.Contains("thrown by System.Collections.Generic.Dictionary", ArchitectureFuzzer.RejectionFault(duplicate));
+        var helper = Assert.Throws<ArgumentException>(() => ArgumentException.ThrowIfNullOrEmpty(""));
+        Assert.Contains($"thrown by {typeof(ArchitectureFuzzTests).FullName}", ArchitectureFuzzer.RejectionFault(helper));
+        // Another exception type is a failure whoever threw it.
+        Assert.Contains("parse threw System.NullReferenceException", ArchitectureFuzzer.RejectionFault(Catch(() => throw new NullReferenceException())));
+    }
+
+    private static Exception Catch(Action act)
+    {
+        try { act(); }
+        catch (Exception e) { return e; }
+        throw new InvalidOperationException("nothing was thrown");
+    }
 }

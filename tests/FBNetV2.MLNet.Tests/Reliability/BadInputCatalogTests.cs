@@ -39,7 +39,7 @@ public sealed class BadInputCatalogTests
         { "in_c1_s28|conv_k3_c99999999999_s1|ir_k3_e4_c24|head_c0|cls10", "'c99999999999' is not a whole number up to 8192", "conv_k3" },
         { "in_c1_s28|conv_k3_c-1_s1|ir_k3_e4_c24|head_c0|cls10", "'c-1' is not a whole number", "conv_k3_c-1_s1" },
         { "in_c1_s28|conv_k3_c16_s1|ir_k3_e1e5_c24|head_c0|cls10", "expansion 'e1e5'", "positive number up to 64" },
-        { "in_c1_s28|conv_k3_c16_s1|ir_k3_eNaN_c24|head_c0|cls10", "unknown field 'eNaN'", "'ir' tokens take: k, e, h" },
+        { "in_c1_s28|conv_k3_c16_s1|ir_k3_eNaN_c24|head_c0|cls10", "expansion 'eNaN', and 'NaN' is not a number", "expected a positive number up to 64 after 'e', e.g. e4" },
         { "in_c1_s28|conv_k3_c16_s1|ir_k3_c24|head_c0|cls10", "needs an expansion (e.g. e4) or a hidden width", "ir_k3_c24" },
         { "in_c1_s28|conv_k3_c16_s1|ir_k3_e4_h64_c24|head_c0|cls10", "both an expansion and a hidden width", "keep one" },
         { "in_c1_s28|conv_k3_c16_s1||head_c0|cls10", "Stage 1 is empty", "remove the segment" },
@@ -52,6 +52,8 @@ public sealed class BadInputCatalogTests
         { "in_c1_s28_k3|conv_k3_c16_s1|ir_k3_e4_c24|head_c0|cls10", "unknown field 'k3'", "'in' tokens take: c, s, sub" },
         { "in_c1_s28|conv_k3_c16_s1_hs_relu|ir_k3_e4_c24|head_c0|cls10", "both 'hs' and 'relu'", "one activation" },
         { "in_c1_s28_sub40|conv_k3_c16_s1|ir_k3_e4_c24|head_c0|cls10", "Subsample must be between 1 and the input size 28", "got 40" },
+        { "in_c1_s28|conv_k3_c16_s1|ir_k3_eInfinity_c24|head_c0|cls10", "expansion 'eInfinity', and 'Infinity' is infinite", "positive number up to 64 after 'e', e.g. e4" },
+        { "in_c1_s28|conv_k3_cNaN_s1|ir_k3_e4_c24|head_c0|cls10", "'cNaN' is not a whole number up to 8192", "conv_k3_cNaN_s1" },
     };
 
     [Theory]
@@ -128,7 +130,8 @@ public sealed class BadInputCatalogTests
     public void Search_budget_that_is_not_a_number()
     {
         var o = new SearchOptions { Budget = double.NaN };
-        Clear<ArgumentOutOfRangeException>(() => DMaskingSearch.Run(DMaskingSearchTests.TinySpace(), DMaskingSearchTests.TinyData(4), o), "Budget must be positive", "NaN");
+        Clear<ArgumentOutOfRangeException>(() => DMaskingSearch.Run(DMaskingSearchTests.TinySpace(), DMaskingSearchTests.TinyData(4), o),
+            "Budget must be a finite number greater than 0, got NaN (not a number)", "Set Budget to a positive number in the cost's unit");
     }
 
     [Fact]
@@ -155,7 +158,54 @@ public sealed class BadInputCatalogTests
 
     [Fact]
     public void Training_learning_rate_infinite() =>
-        Clear<ArgumentOutOfRangeException>(() => NetworkTrainer.Train(TinyArch, TinyImages(), null, new TrainingOptions { LearningRate = double.PositiveInfinity }), "LearningRate must be positive");
+        Clear<ArgumentOutOfRangeException>(() => NetworkTrainer.Train(TinyArch, TinyImages(), null, new TrainingOptions { LearningRate = double.PositiveInfinity }),
+            "LearningRate must be a finite number greater than 0, got infinity", "Set LearningRate to a value greater than 0 such as 0.1 (the default)");
+
+    /// <summary>
+    /// Every double option of every options class, found by reflection so that a new option cannot skip the check:
+    /// NaN and both infinities are refused with the option's name, "must be a finite number", the value in words and a
+    /// fix, never a range message such as "must be positive, got ∞".
+    /// </summary>
+    [Fact]
+    public void Non_finite_values_of_every_double_option_name_the_option_and_the_fix()
+    {
+        var checkedOptions = new List<string>();
+        void Each(Type type, Func<object> create, Action<object> validate)
+        {
+            var members = type.GetProperties().Where(p => p.CanWrite).Select(p => (p.Name, p.PropertyType, Set: (Action<object, object?>)p.SetValue))
+                .Concat(type.GetFields().Where(f => !f.IsInitOnly && !f.IsStatic).Select(f => (f.Name, PropertyType: f.FieldType, Set: (Action<object, object?>)f.SetValue)))
+                .Where(m => m.PropertyType == typeof(double) || m.PropertyType == typeof(double?) || m.PropertyType == typeof(float) || m.PropertyType == typeof(float?));
+            foreach (var (name, memberType, set) in members)
+            {
+                foreach (double bad in new[] { double.NaN, double.PositiveInfinity, double.NegativeInfinity })
+                {
+                    var o = create();
+                    bool single = memberType == typeof(float) || memberType == typeof(float?);
+                    set(o, single ? (object)(float)bad : bad);
+                    string words = double.IsNaN(bad) ? "NaN (not a number)" : bad > 0 ? "infinity" : "negative infinity";
+                    var e = Assert.Throws<ArgumentOutOfRangeException>(() => validate(o));
+                    Assert.Equal(name, e.ParamName);
+                    Assert.Contains($"{name} must be a finite number", e.Message);
+                    Assert.Contains($"got {words}. Set {name} to ", e.Message);
+                    Assert.DoesNotContain("∞", e.Message);
+                }
+                checkedOptions.Add($"{type.Name}.{name}");
+            }
+        }
+        Each(typeof(TrainingOptions), () => new TrainingOptions(), o => ((TrainingOptions)o).Validate());
+        Each(typeof(SearchOptions), () => new SearchOptions(), o => ((SearchOptions)o).Validate());
+        Each(typeof(TrainFBNetOptions), () => new TrainFBNetOptions(), o => new MLContext(1).MulticlassClassification.Trainers.TrainFBNet((TrainFBNetOptions)o));
+        Each(typeof(SearchFBNetOptions), () => new SearchFBNetOptions(), o => new MLContext(1).MulticlassClassification.Trainers.SearchFBNet((SearchFBNetOptions)o));
+        Each(typeof(FBNetV2.MLNet.Runs.RunOptions), () => new FBNetV2.MLNet.Runs.RunOptions { DataPath = "unused", OutputDirectory = "unused" },
+            o => FBNetRun.Run((FBNetV2.MLNet.Runs.RunOptions)o));
+        // The options the validators were written for, so that a reflection miss (a renamed type) cannot pass empty.
+        Assert.Contains("TrainingOptions.LearningRate", checkedOptions);
+        Assert.Contains("SearchOptions.TemperatureDecay", checkedOptions);
+        Assert.Contains("SearchFBNetOptions.Budget", checkedOptions);
+        Assert.Contains("TrainFBNetOptions.PixelScale", checkedOptions);
+        Assert.Contains("RunOptions.TestFraction", checkedOptions);
+        Assert.True(checkedOptions.Count >= 54, checkedOptions.Count + ": " + string.Join(", ", checkedOptions)); // 54 when written
+    }
 
     [Fact]
     public void Training_images_of_another_size()
@@ -185,6 +235,18 @@ public sealed class BadInputCatalogTests
     public void Estimator_negative_gpu_id() =>
         Clear<ArgumentOutOfRangeException>(() => new MLContext(1).MulticlassClassification.Trainers.TrainFBNet(new TrainFBNetOptions { GpuDeviceId = -1 }),
             "GpuDeviceId must not be negative");
+
+    /// <summary>The two numeric arguments outside options classes: the export's pixel scale and the network's normalisation.</summary>
+    [Fact]
+    public void Non_finite_export_scale_and_normalisation()
+    {
+        using (var net = new FBNetNetwork(TinyArch))
+            Clear<ArgumentException>(() => OnnxExporter.Export(net, new OnnxExportOptions { PixelScale = float.NaN }),
+                "PixelScale must be a finite number greater than 0, got NaN (not a number)", "1 (the default) for pixels already in [0, 1], 1/255 for bytes");
+        Clear<ArgumentException>(() => new FBNetNetwork(TinyArch, [float.NaN], [float.PositiveInfinity]).Dispose(),
+            "mean values must be finite numbers and std values finite numbers greater than 0, got mean [NaN (not a number)] and std [infinity]",
+            "per-channel mean and standard deviation of the training pixels");
+    }
 
     [Fact]
     public void Export_opset_too_old()
@@ -444,26 +506,44 @@ public sealed class BadInputCatalogTests
         Assert.Contains("Input shape mismatch", e.Message);
     }
 
+    /// <summary>
+    /// A model.onnx of 8x8 images as the distillation teacher of 10x10 training images. Fed to ONNX Runtime directly,
+    /// such a file fails inside the run with ONNX Runtime's "Got invalid dimensions for input"; through the library
+    /// (DistillationTeacher.FromOnnx, fbnet --teacher) it is refused before training with both shapes and the fix.
+    /// </summary>
     [Fact]
-    public void Onnx_file_fed_the_wrong_input_shape()
+    public void Onnx_teacher_for_images_of_another_size()
     {
-        using var net = new FBNetNetwork(TinyArch);
-        using var session = new InferenceSession(OnnxExporter.Export(net));
-        var pixels = new float[2 * 1 * 10 * 10];
-        using var input = OrtValue.CreateTensorValueFromMemory(pixels, [2, 1, 10, 10]);
-        using var run = new Microsoft.ML.OnnxRuntime.RunOptions();
-        var e = Assert.Throws<OnnxRuntimeException>(() => session.Run(run, [OnnxExporter.InputName], [input], [OnnxExporter.OutputName]).Dispose());
-        Assert.Contains("invalid dimensions", e.Message);
-        Assert.Contains("Expected: 8", e.Message);
+        using var dir = new TempDirectory();
+        string file = Path.Combine(dir.Path, "model.onnx");
+        using (var net = new FBNetNetwork(TinyArch)) File.WriteAllBytes(file, OnnxExporter.Export(net));
+        using var teacher = DistillationTeacher.FromOnnx(file);
+        var arch10 = TinyArch.WithInput(1, 10, 1);
+        var images = new LabeledImages(new float[2 * 100], [0, 1], 1, 10, 10, ["a", "b"]);
+        Clear<ArgumentException>(() => NetworkTrainer.Train(arch10, images, null, new TrainingOptions { Teacher = teacher, Epochs = 1 }),
+            "takes 1x8x8 images", "the data has 1x10x10 images", "Resize the training images to the teacher's 8x8 (ResizeImages, or --size 8 in fbnet)",
+            "or use a teacher trained on 1x10x10 images");
     }
 
+    /// <summary>
+    /// A model.onnx cut in half. ONNX Runtime alone says "[ErrorCode:InvalidProtobuf] Failed to load model"; the library
+    /// names the file, says it is truncated or damaged and how to get it again. The file is left as it was.
+    /// </summary>
     [Fact]
-    public void Truncated_onnx_file()
+    public void Truncated_onnx_file_as_teacher()
     {
-        using var net = new FBNetNetwork(TinyArch);
-        var bytes = OnnxExporter.Export(net);
-        var e = Assert.Throws<OnnxRuntimeException>(() => new InferenceSession(bytes[..(bytes.Length / 2)]).Dispose());
-        Assert.Contains("InvalidProtobuf", e.Message);
+        using var dir = new TempDirectory();
+        string file = Path.Combine(dir.Path, "model.onnx");
+        using (var net = new FBNetNetwork(TinyArch))
+        {
+            var bytes = OnnxExporter.Export(net);
+            File.WriteAllBytes(file, bytes[..(bytes.Length / 2)]);
+        }
+        var before = File.ReadAllBytes(file);
+        var e = Clear<ArgumentException>(() => DistillationTeacher.FromOnnx(file), $"Teacher '{file}' cannot be loaded by ONNX Runtime",
+            "truncated, damaged or not an ONNX model", "Copy the model.onnx again from its run folder", "fbnet export --model");
+        Assert.IsType<OnnxRuntimeException>(e.InnerException);
+        Assert.Equal(before, File.ReadAllBytes(file));
     }
 
     // ---------------- helpers ----------------
