@@ -42,9 +42,9 @@ public sealed class FBNetArchitecture : IEquatable<FBNetArchitecture>
     /// Resolution factor r (token <c>_sub{r}</c>), as searched by DMaskingNAS's resolution choice: the network first
     /// averages the input over r x r windows with stride r (the last window of a size not divisible by r averages the
     /// pixels it covers), so the stem runs on a <see cref="Resolution"/>-sized map. Average pooling rather than picking
-    /// every r-th pixel, which aliased pixel noise and fine detail (docs/benchmarks.md, "Pooled resolution option").
-    /// Architecture strings and model.zip files saved when r &gt; 1 meant that strided pick load with the pooled meaning;
-    /// an ONNX model exported then keeps its strided Slice node and so its old function.
+    /// every r-th pixel, which aliased fine detail (docs/benchmarks.md, "Pooled resolution option"). Architecture strings
+    /// and JSON saved when r &gt; 1 meant that strided pick now build the pooled network; an ONNX model or model.zip
+    /// exported then keeps its strided Slice node (the graph carries its operator) and so its old function.
     /// </summary>
     public int Subsample { get; }
 

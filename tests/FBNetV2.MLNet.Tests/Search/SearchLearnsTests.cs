@@ -18,9 +18,9 @@ public class SearchLearnsTests(ITestOutputHelper output)
         [new StageSpace([8, 16], 2, 1, [16, 32], Ops)], new HeadSpec(0));
 
     /// <summary>
-    /// Vertical against horizontal stripes of period 2 with a random phase and noise. At half resolution every
-    /// second row and column is dropped, so both classes become flat images: only the full resolution can tell them
-    /// apart, although the half resolution is four times cheaper and the budget admits both.
+    /// Vertical against horizontal stripes of period 2 with a random phase and noise. At half resolution every 2x2
+    /// average holds one bright and one dark line, so both classes become flat grey images: only the full resolution
+    /// can tell them apart, although the half resolution is four times cheaper and the budget admits both.
     /// </summary>
     internal static LabeledImages Stripes(int perClass, int seed)
     {
