@@ -67,7 +67,7 @@ internal static class RunCommands
             LatencyThreads = (architecture is null ? p.GetValue(o.LatencyThreads) : null) ?? 1,
             SearchSpace = p.GetValue(o.Preset) ?? SearchSpacePreset.Auto,
             SearchEpochs = p.GetValue(o.SearchEpochs) ?? 10,
-            FinalEpochs = p.GetValue(o.Epochs) ?? 30,
+            FinalEpochs = p.GetValue(o.Epochs),
             BatchSize = p.GetValue(o.BatchSize) ?? 128,
             TimeBudget = p.GetValue(o.TimeBudget),
             Seed = p.GetValue(o.Seed) ?? 1,
@@ -78,8 +78,8 @@ internal static class RunCommands
             Recipe = o.Recipe.Read(p),
         };
         log.Report(architecture is null
-            ? $"Searching under {(budgetMs is { } ms ? $"{ms.ToString(CultureInfo.InvariantCulture)} ms" : options.BudgetMFlops is { } mf ? $"{mf.ToString(CultureInfo.InvariantCulture)} MFLOPs" : "the space's default budget")} ({options.SearchSpace} space, {options.SearchEpochs} search + {options.FinalEpochs} final epochs) on {data}; writing to {Path.GetFullPath(output)}"
-            : $"Training {architecture} for {options.FinalEpochs} epochs on {data}; writing to {Path.GetFullPath(output)}");
+            ? $"Searching under {(budgetMs is { } ms ? $"{ms.ToString(CultureInfo.InvariantCulture)} ms" : options.BudgetMFlops is { } mf ? $"{mf.ToString(CultureInfo.InvariantCulture)} MFLOPs" : "the space's default budget")} ({options.SearchSpace} space, {options.SearchEpochs} search + {FinalEpochsText(options)} final epochs) on {data}; writing to {Path.GetFullPath(output)}"
+            : $"Training {architecture} for {FinalEpochsText(options)} epochs on {data}; writing to {Path.GetFullPath(output)}");
         var result = FBNetRun.Run(options, io.Cancel);
         if (json)
         {
@@ -121,7 +121,7 @@ internal static class RunCommands
         public readonly Option<TimeSpan?> TimeBudget = CliOptions.Duration("--time-budget", "Wall-clock limit for the whole run: search and training epochs are planned from measured step times to end within it, the cosine schedule is shortened to end in time, and no new epoch starts after it");
         public readonly Option<SearchSpacePreset?> Preset = CliOptions.Preset();
         public readonly Option<int?> SearchEpochs = CliOptions.Int("--search-epochs", "Supernet search epochs", 1, 1000, "10");
-        public readonly Option<int?> Epochs = CliOptions.Int("--epochs", "Training epochs of the final network and the baselines", 1, 10000, "30");
+        public readonly Option<int?> Epochs = CliOptions.Int("--epochs", "Training epochs of the final network and the baselines", 1, 10000, $"{FBNetOptions.DefaultMaxEpochs}; with --time-budget as many as fit, at most {FBNetOptions.TimeBudgetMaxEpochs}");
         public readonly Option<int?> BatchSize = CliOptions.Int("--batch-size", "Images per training and search batch (the search batch is lowered to what fits half the available memory, measured)", 1, 4096, "128");
         public readonly Option<int?> Size = CliOptions.Int("--size", "Square size the images are resized to; default: the first image's size, at most 96 (photos are worked on at 96 px on a CPU; the ImageNet preset keeps the full size)", 8, 1024);
         public readonly Option<int?> Channels = CliOptions.Channels();
@@ -151,4 +151,7 @@ internal static class RunCommands
             Recipe.AddTo(command);
         }
     }
+
+    private static string FinalEpochsText(RunOptions o) => o.FinalEpochs is { } e ? $"{e}"
+        : o.TimeBudget is null ? $"{FBNetOptions.DefaultMaxEpochs}" : "as many as fit";
 }

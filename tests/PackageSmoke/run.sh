@@ -43,8 +43,14 @@ public_home="https://github.com/fbnetv2-mlnet/FBNetV2.MLNet"
   && git -c user.name=smoke -c user.email=smoke@localhost -c commit.gpgsign=false commit -qm "package smoke copy") || fail "git init of the copy"
 commit="$(git -C "$src" rev-parse HEAD)"
 log "packing $version into $feed (a copy of $repo, as CI packs it: CI=true)"
-CI=true dotnet pack "$src/FBNetV2.MLNet.sln" -c Release -p:Version="$version" -nologo -v:q > "$work/pack.log" 2>&1 \
-  || { tail -40 "$work/pack.log"; fail "dotnet pack"; }
+# The three packable projects only: packing the solution also built the tests and examples, each bin folder with its
+# own copy of libtorch (about 0.85 GB apiece), and a CI machine with little free disk ran out of space later on.
+for project in src/FBNetV2.MLNet src/FBNetV2.MLNet.Runs src/FBNetV2.MLNet.Cli; do
+  CI=true dotnet pack "$src/$project" -c Release -p:Version="$version" -nologo -v:q >> "$work/pack.log" 2>&1 \
+    || { tail -40 "$work/pack.log"; fail "dotnet pack $project"; }
+done
+# The copy's build outputs are not needed after packing.
+find "$src" -type d \( -name bin -o -name obj \) -prune -exec rm -rf {} +
 lib="$feed/FBNetV2.MLNet.$version.nupkg"
 runs="$feed/FBNetV2.MLNet.Runs.$version.nupkg"
 cli="$feed/FBNetV2.MLNet.Cli.$version.nupkg"
@@ -220,7 +226,9 @@ cp "$src/examples/ImageFolder/Program.cs" "$readme_app/Program.cs"
 grep -E "Searched architecture|MFLOPs|predicted" "$work/readme.out" | sed 's/^/    /'
 [ -f "$work/readme-model.zip" ] && grep -q "predicted" "$work/readme.out" || fail "the README sample saved no model or predicted nothing"
 
-log "installing the fbnet tool $version into a tool path"
+# Each app's bin folder holds a copy of libtorch: drop them before the tool brings its own.
+rm -rf "$app/bin" "$readme_app/bin" "$readme_app/obj"
+log "installing the fbnet tool $version into a tool path (free disk under $work: $(df -h --output=avail "$work" | tail -1 | tr -d ' '))"
 tools="$work/tools"
 dotnet tool install FBNetV2.MLNet.Cli --tool-path "$tools" --add-source "$feed" --version "$version" > "$work/tool.log" 2>&1 \
   || { cat "$work/tool.log"; fail "dotnet tool install"; }

@@ -117,7 +117,7 @@ public static class FBNetRun
     }
 
     private static (ITransformer Model, FBNetModel FBNet) Fit(MLContext ml, RunData data, IDataView train, RunOptions o, string? architecture,
-        int epochs, double? budget, TimeSpan? timeBudget, CancellationToken cancellationToken, bool quiet = false)
+        int? epochs, double? budget, TimeSpan? timeBudget, CancellationToken cancellationToken, bool quiet = false)
     {
         var log = quiet ? null : o.Log;
         FBNetOptions options = architecture is null

@@ -42,8 +42,11 @@ public sealed class RunOptions
     /// <summary>Epochs of the architecture search (default 10; the first two train only the weights, or all but one when there are fewer than three).</summary>
     public int SearchEpochs { get; init; } = 10;
 
-    /// <summary>Epochs of training the final network and each baseline from scratch (default 30).</summary>
-    public int FinalEpochs { get; init; } = 30;
+    /// <summary>
+    /// Epochs of training the final network and each baseline from scratch (<see cref="FBNetOptions.MaxEpochs"/>): null,
+    /// the default, trains 30 without a <see cref="TimeBudget"/> and as many as fit with one.
+    /// </summary>
+    public int? FinalEpochs { get; init; }
 
     /// <summary>Images per training step (default 128), also the search's batch before it is fitted to memory.</summary>
     public int BatchSize { get; init; } = 128;

@@ -3,7 +3,9 @@ namespace FBNetV2.MLNet.Data;
 /// <summary>
 /// An in-memory image classification dataset: <see cref="Count"/> images of
 /// <see cref="Channels"/> x <see cref="Height"/> x <see cref="Width"/> floats in [0, 1], stored planar (CHW) one image
-/// after another, with a class index per image.
+/// after another, with a class index per image. A subset or split is a view: it keeps the row numbers of its images in
+/// the set the pixels were read into and shares that set's pixels, so a fit holds the data once however often it is
+/// split (at 224 px, 2,000 RGB images are 1.2 GB; copying splits held it three times).
 /// </summary>
 internal sealed class LabeledImages
 {
@@ -45,13 +47,42 @@ internal sealed class LabeledImages
                 throw new ArgumentException($"Pixel value {pixels[i]} of image {i / (channels * height * width)} is outside [0, 1]; scale pixels to [0, 1] (e.g. divide bytes by 255).", nameof(pixels));
         }
 
-        Pixels = pixels;
+        store = pixels;
         Labels = labels;
         Channels = channels;
         Height = height;
         Width = width;
         ClassNames = classNames;
+        root = this;
     }
+
+    /// <summary>A view of <paramref name="of"/>'s root: the images at root rows <paramref name="rootRows"/> (checked by the caller).</summary>
+    private LabeledImages(LabeledImages of, int[] rootRows)
+    {
+        root = of.root;
+        store = root.store;
+        rows = rootRows;
+        Labels = rootRows.Select(r => root.Labels[r]).ToArray();
+        Channels = of.Channels; Height = of.Height; Width = of.Width; ClassNames = of.ClassNames;
+    }
+
+    /// <summary>The set whose array holds the pixels (this one unless it is a view).</summary>
+    private readonly LabeledImages root;
+
+    /// <summary>The pixels of <see cref="root"/>.</summary>
+    private readonly float[] store;
+
+    /// <summary>Row in <see cref="root"/> of each image; null when this set is the root.</summary>
+    private readonly int[]? rows;
+
+    /// <summary>Row in the root set (whose pixels <see cref="TensorViews"/> holds) of image <paramref name="i"/>.</summary>
+    internal int RootRow(int i) => rows is null ? i : rows[i];
+
+    /// <summary>Whether this set is a view that shares another set's pixels.</summary>
+    internal bool IsView => rows is not null;
+
+    /// <summary>The Channels * Height * Width values of image <paramref name="i"/>, without copying.</summary>
+    public ReadOnlySpan<float> Image(int i) => store.AsSpan((int)((long)RootRow(i) * ImageSize), ImageSize);
 
     /// <summary>Number of images.</summary>
     public int Count => Labels.Length;
@@ -65,8 +96,21 @@ internal sealed class LabeledImages
     /// <summary>Image width in pixels.</summary>
     public int Width { get; }
 
-    /// <summary>Count * Channels * Height * Width values in [0, 1], planar CHW per image.</summary>
-    public float[] Pixels { get; }
+    /// <summary>
+    /// Count * Channels * Height * Width values in [0, 1], planar CHW per image: the array itself for a set that was
+    /// read, a fresh copy for a view (the training code reads views through <see cref="Image"/> and
+    /// <see cref="TensorViews"/> instead).
+    /// </summary>
+    public float[] Pixels
+    {
+        get
+        {
+            if (rows is null) return store;
+            var copy = new float[(long)Count * ImageSize];
+            for (int i = 0; i < Count; i++) Image(i).CopyTo(copy.AsSpan((int)((long)i * ImageSize), ImageSize));
+            return copy;
+        }
+    }
 
     /// <summary>Class index of each image.</summary>
     public int[] Labels { get; }
@@ -81,18 +125,19 @@ internal sealed class LabeledImages
     private (TorchSharp.torch.Tensor Pixels, TorchSharp.torch.Tensor Labels)? views;
 
     /// <summary>
-    /// The data set as tensors, made once per data set and shared by every batch source over it: the pixels are a
-    /// view of <see cref="Pixels"/> itself (from_array pins the array and copies nothing), the labels int64. They live
-    /// as long as this object (released with it by the finalizer), so that batches can be index_selects into native
-    /// memory rather than fresh managed arrays (see BatchSource).
+    /// The root set as tensors, indexed by <see cref="RootRow"/>, made once per root and shared by every batch source
+    /// over it and its views: the pixels are a view of the root's array itself (from_array pins the array and copies
+    /// nothing), the labels int64. They live as long as the root (released with it by the finalizer), so that batches
+    /// can be index_selects into native memory rather than fresh managed arrays (see BatchSource).
     /// </summary>
     internal (TorchSharp.torch.Tensor Pixels, TorchSharp.torch.Tensor Labels) TensorViews()
     {
+        if (!ReferenceEquals(root, this)) return root.TensorViews();
         lock (viewsLock)
         {
             if (views is null)
             {
-                using var flat = TorchSharp.torch.from_array(Pixels);
+                using var flat = TorchSharp.torch.from_array(store);
                 var pixels = flat.view(Count, Channels, Height, Width).DetachFromDisposeScope();
                 var labels = TorchSharp.torch.tensor(Labels.Select(l => (long)l).ToArray()).DetachFromDisposeScope();
                 views = (pixels, labels);
@@ -101,22 +146,40 @@ internal sealed class LabeledImages
         }
     }
 
-    /// <summary>The images at <paramref name="indices"/>, in that order (repeats allowed); class names are kept.</summary>
+    /// <summary>
+    /// The images at <paramref name="indices"/>, in that order (repeats allowed); class names are kept. A view: it
+    /// shares this set's pixels (nothing is copied).
+    /// </summary>
     public LabeledImages Subset(int[] indices)
     {
         ArgumentNullException.ThrowIfNull(indices);
-        int size = ImageSize;
-        var pixels = new float[(long)indices.Length * size];
-        var labels = new int[indices.Length];
+        var rootRows = new int[indices.Length];
         for (int i = 0; i < indices.Length; i++)
         {
             int j = indices[i];
             if ((uint)j >= (uint)Count)
                 throw new ArgumentOutOfRangeException(nameof(indices), $"Index {j} at position {i} is outside [0, {Count - 1}].");
-            Array.Copy(Pixels, (long)j * size, pixels, (long)i * size, size);
-            labels[i] = Labels[j];
+            rootRows[i] = RootRow(j);
         }
-        return new LabeledImages(pixels, labels, Channels, Height, Width, ClassNames);
+        return new LabeledImages(this, rootRows);
+    }
+
+    /// <summary>
+    /// This set's images followed by <paramref name="other"/>'s: a view when both share one root (a training set and
+    /// its validation split), otherwise a copy.
+    /// </summary>
+    public LabeledImages Concat(LabeledImages other)
+    {
+        ArgumentNullException.ThrowIfNull(other);
+        if (other.Channels != Channels || other.Height != Height || other.Width != Width || !other.ClassNames.SequenceEqual(ClassNames))
+            throw new ArgumentException($"Cannot join a {other.Channels}x{other.Height}x{other.Width} set of {other.ClassNames.Length} classes " +
+                $"to a {Channels}x{Height}x{Width} set of {ClassNames.Length} classes.", nameof(other));
+        if (ReferenceEquals(root, other.root))
+            return new LabeledImages(this, [.. Enumerable.Range(0, Count).Select(RootRow), .. Enumerable.Range(0, other.Count).Select(other.RootRow)]);
+        var pixels = new float[(long)(Count + other.Count) * ImageSize];
+        for (int i = 0; i < Count; i++) Image(i).CopyTo(pixels.AsSpan((int)((long)i * ImageSize), ImageSize));
+        for (int i = 0; i < other.Count; i++) other.Image(i).CopyTo(pixels.AsSpan((int)((long)(Count + i) * ImageSize), ImageSize));
+        return new LabeledImages(pixels, [.. Labels, .. other.Labels], Channels, Height, Width, ClassNames);
     }
 
     /// <summary>

@@ -24,8 +24,22 @@ public abstract class FBNetOptions
     /// <summary>Images per training step (default 128); the learning rate is scaled with it.</summary>
     public int BatchSize = 128;
 
-    /// <summary>Epochs of training the final network (default 30); a <see cref="TimeBudget"/> may plan fewer, never more.</summary>
-    public int MaxEpochs = 30;
+    /// <summary>
+    /// Epochs of training the final network. Null (the default): <see cref="DefaultMaxEpochs"/> without a
+    /// <see cref="TimeBudget"/>; with one, as many as fit the time left after the search (planned from a measured step
+    /// time, so that the schedule runs to its end), at most <see cref="TimeBudgetMaxEpochs"/>. Set: at most that many
+    /// (a time budget may plan fewer, never more).
+    /// </summary>
+    public int? MaxEpochs;
+
+    /// <summary>Epochs the final training runs when neither <see cref="MaxEpochs"/> nor <see cref="TimeBudget"/> is set.</summary>
+    public const int DefaultMaxEpochs = 30;
+
+    /// <summary>
+    /// Most epochs a <see cref="TimeBudget"/> plans when <see cref="MaxEpochs"/> is null (a bound for tiny data sets,
+    /// where thousands of epochs would fit).
+    /// </summary>
+    public const int TimeBudgetMaxEpochs = 300;
 
     /// <summary>Peak learning rate for a batch of 128 (default 0.1; scaled linearly with <see cref="BatchSize"/>).</summary>
     public double LearningRate = 0.1;
@@ -112,7 +126,7 @@ public abstract class FBNetOptions
     /// </summary>
     public string? Teacher;
 
-    /// <summary>Epochs of a teacher trained first; null uses <see cref="MaxEpochs"/>.</summary>
+    /// <summary>Epochs of a teacher trained first; null uses <see cref="MaxEpochs"/> (or <see cref="DefaultMaxEpochs"/>).</summary>
     public int? TeacherEpochs;
 
     /// <summary>Weight a of the teacher's term: loss = (1 - a) * CE + a * T^2 * KL(teacher || student) (default 0.5).</summary>

@@ -28,7 +28,7 @@ internal static class RecipeSettings
     /// <summary>Fails at construction, with the option's own name, rather than after the data is read.</summary>
     public static void Check(FBNetOptions o)
     {
-        var t = new TrainingOptions { Epochs = o.MaxEpochs, BatchSize = o.BatchSize, LearningRate = o.LearningRate };
+        var t = new TrainingOptions { Epochs = o.MaxEpochs ?? FBNetOptions.DefaultMaxEpochs, BatchSize = o.BatchSize, LearningRate = o.LearningRate };
         Apply(o, t);
         t.Validate();
         if (o.Teacher is not null && string.IsNullOrWhiteSpace(o.Teacher))
@@ -63,7 +63,7 @@ internal static class RecipeSettings
             var now = DateTime.UtcNow;
             var options = new TrainingOptions
             {
-                Epochs = o.TeacherEpochs ?? o.MaxEpochs, BatchSize = recipe.BatchSize, LearningRate = recipe.LearningRate,
+                Epochs = o.TeacherEpochs ?? o.MaxEpochs ?? FBNetOptions.DefaultMaxEpochs, BatchSize = recipe.BatchSize, LearningRate = recipe.LearningRate,
                 HorizontalFlip = recipe.HorizontalFlip, Seed = recipe.Seed, Device = recipe.Device, Progress = recipe.Progress,
                 Deadline = deadline is { } end ? now + (end - now) / 2 : null,
             };

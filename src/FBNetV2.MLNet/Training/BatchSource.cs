@@ -28,7 +28,8 @@ internal sealed class BatchSource(LabeledImages data, int batchSize, Device devi
         {
             int n = Math.Min(batchSize, order.Length - start);
             Tensor x, y;
-            using (var index = tensor(order.AsSpan(start, n).ToArray().Select(i => (long)i).ToArray()))
+            // Row numbers in the root set: a split or subset is a view that shares its root's pixels.
+            using (var index = tensor(order.AsSpan(start, n).ToArray().Select(i => (long)data.RootRow(i)).ToArray()))
             {
                 x = all.index_select(0, index);
                 y = allLabels.index_select(0, index);

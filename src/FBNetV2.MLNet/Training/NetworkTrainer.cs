@@ -32,7 +32,7 @@ internal static class NetworkTrainer
             ? now + (end - now) * ((double)train.Count / (2 * train.Count + validation.Count)) : null;
         var first = TrainOnce(arch, train, validation, options, options.Epochs, firstDeadline, refit: false, cancellationToken);
         first.Network.Dispose();
-        var all = Concat(train, validation);
+        var all = train.Concat(validation); // a view when both are splits of one set
         var second = TrainOnce(arch, all, null, options, first.BestEpoch, options.Deadline, refit: true, cancellationToken);
         return new TrainingResult(second.Network, first.History, first.BestEpoch, first.BestValidationAccuracy)
         {
@@ -155,11 +155,14 @@ internal static class NetworkTrainer
         int c = data.Channels, hw = data.Height * data.Width;
         var sum = new double[c]; var sq = new double[c];
         for (int i = 0; i < data.Count; i++)
+        {
+            var image = data.Image(i);
             for (int ch = 0; ch < c; ch++)
             {
-                long offset = ((long)i * c + ch) * hw;
-                for (int p = 0; p < hw; p++) { double v = data.Pixels[offset + p]; sum[ch] += v; sq[ch] += v * v; }
+                var plane = image.Slice(ch * hw, hw);
+                for (int p = 0; p < hw; p++) { double v = plane[p]; sum[ch] += v; sq[ch] += v * v; }
             }
+        }
         double n = (double)data.Count * hw;
         var mean = sum.Select(s => (float)(s / n)).ToArray();
         var std = sq.Select((s, ch) => (float)Math.Max(1e-3, Math.Sqrt(Math.Max(0, s / n - mean[ch] * (double)mean[ch])))).ToArray();
@@ -190,15 +193,6 @@ internal static class NetworkTrainer
                 $"{arch.InputChannels}x{arch.InputSize}x{arch.InputSize}. Resize the images or adapt the architecture with WithInput.");
         if (data.ClassNames.Length != arch.NumClasses)
             throw new ArgumentException($"The {role} set has {data.ClassNames.Length} classes but the architecture has {arch.NumClasses}; use WithClasses.");
-    }
-
-    /// <summary>Training and validation images as one set, for the refit.</summary>
-    private static LabeledImages Concat(LabeledImages a, LabeledImages b)
-    {
-        var pixels = new float[a.Pixels.LongLength + b.Pixels.LongLength];
-        a.Pixels.CopyTo(pixels, 0);
-        b.Pixels.CopyTo(pixels, a.Pixels.LongLength);
-        return new LabeledImages(pixels, [.. a.Labels, .. b.Labels], a.Channels, a.Height, a.Width, a.ClassNames);
     }
 
     private static void DisposeState(Dictionary<string, Tensor>? state)

@@ -23,7 +23,7 @@ public class LabeledImagesTests
     }
 
     [Fact]
-    public void SubsetCopiesImagesAndLabels()
+    public void SubsetSelectsImagesAndLabels()
     {
         var data = Make([0, 1, 2, 1]);
 
@@ -33,6 +33,42 @@ public class LabeledImagesTests
         Assert.Equal([0.003f, 0.5f, 0f, 0.5f, 0.003f, 0.5f], subset.Pixels);
         Assert.Same(data.ClassNames, subset.ClassNames);
         Assert.Throws<ArgumentOutOfRangeException>(() => data.Subset([4]));
+    }
+
+    [Fact]
+    public void SplitsAndSubsetsShareTheReadPixelsAndBatchFromThem()
+    {
+        var data = Make([0, 1, 2, 1, 0, 2, 2, 1]);
+        var (a, b) = data.Split(0.5, 3);
+        var nested = b.Subset([2, 0]);
+
+        // Views: every row maps to the read set's row, and their batches are index_selects of its tensor.
+        Assert.False(data.IsView);
+        Assert.True(a.IsView && b.IsView && nested.IsView);
+        Assert.Same(data.TensorViews().Pixels, nested.TensorViews().Pixels);
+        for (int i = 0; i < nested.Count; i++)
+        {
+            int row = nested.RootRow(i);
+            Assert.Equal(data.Labels[row], nested.Labels[i]);
+            Assert.Equal(row / 1000f, nested.Image(i)[0]);
+        }
+        Assert.Equal(b.RootRow(2), nested.RootRow(0));
+
+        // Joined again, the two splits hold every image once (a view as well); a set of another root is copied.
+        var joined = a.Concat(b);
+        Assert.True(joined.IsView);
+        Assert.Equal(Enumerable.Range(0, data.Count), Enumerable.Range(0, joined.Count).Select(joined.RootRow).Order());
+        var copied = a.Concat(Make([2]));
+        Assert.False(copied.IsView);
+        Assert.Equal([.. a.Pixels, 0f, 0.5f], copied.Pixels);
+
+        var source = new FBNetV2.MLNet.Training.BatchSource(nested, 8, TorchSharp.torch.CPU);
+        var (x, y) = source.Batches(null).Single();
+        using (x) using (y)
+        {
+            Assert.Equal(nested.Labels.Select(l => (long)l), y.data<long>().ToArray());
+            Assert.Equal(nested.Pixels, x.data<float>().ToArray());
+        }
     }
 
     [Fact]

@@ -56,4 +56,27 @@ public class FitPlanTests
         Assert.True(step.BytesAt(47) <= 2e9 && step.BytesAt(48) > 2e9);
         Assert.Equal(0, step.LargestBatchWithin(50e6));
     }
+
+    /// <summary>
+    /// A time budget shapes the training schedule: with MaxEpochs unset it plans as many epochs as the measured step
+    /// time fits (here a tiny network on 40 images and an hour: the cap), with MaxEpochs set at most that, and without
+    /// a budget the default 30.
+    /// </summary>
+    [Fact]
+    public void ATimeBudgetPlansTheEpochsThatFitUnlessMaxEpochsIsSet()
+    {
+        var arch = PredefinedArchitectures.Get("Compact-S");
+        var env = new Microsoft.ML.MLContext(1);
+        using var channel = ((Microsoft.ML.Runtime.IChannelProvider)env).Start("test");
+        var hour = DateTime.UtcNow.AddHours(1);
+
+        Assert.Equal(FBNetOptions.DefaultMaxEpochs, FitPlan.Training(arch, new TrainFBNetOptions(), 40, 4, null, channel).Epochs);
+        Assert.Equal(7, FitPlan.Training(arch, new TrainFBNetOptions { MaxEpochs = 7 }, 40, 4, null, channel).Epochs);
+        Assert.Equal(FBNetOptions.TimeBudgetMaxEpochs, FitPlan.Training(arch, new TrainFBNetOptions(), 40, 4, hour, channel).Epochs);
+        Assert.Equal(7, FitPlan.Training(arch, new TrainFBNetOptions { MaxEpochs = 7 }, 40, 4, hour, channel).Epochs);
+        // Three seconds for 40 images of a network that takes about 1 ms per image (measured: about 60 epochs): fewer
+        // than the cap, at least one.
+        int planned = FitPlan.Training(arch, new TrainFBNetOptions(), 40, 4, DateTime.UtcNow.AddSeconds(3), channel).Epochs;
+        Assert.InRange(planned, 1, FBNetOptions.TimeBudgetMaxEpochs - 1);
+    }
 }
