@@ -126,6 +126,7 @@ public static class FBNetRun
                 Budget = budget, CostTarget = o.BudgetMilliseconds is null ? o.CostTarget : CostTarget.Latency,
                 LatencyTablePath = o.LatencyTablePath, LatencyThreads = o.LatencyThreads, SearchSpace = o.SearchSpace, SearchEpochs = o.SearchEpochs,
                 SearchWarmupEpochs = Math.Min(2, o.SearchEpochs - 1),
+                SearchBatchSize = o.SearchBatchSize,
             }
             : new TrainFBNetOptions { Architecture = architecture };
         options.MaxEpochs = epochs;

@@ -51,6 +51,13 @@ public sealed class RunOptions
     /// <summary>Images per training step (default 128), also the search's batch before it is fitted to memory.</summary>
     public int BatchSize { get; init; } = 128;
 
+    /// <summary>
+    /// Images per search step (<see cref="SearchFBNetOptions.SearchBatchSize"/>); null: <see cref="BatchSize"/>. The
+    /// search is still lowered to what fits its memory limit, measured. A search step holds every candidate's
+    /// activations, so it dominates a run's peak memory: a smaller search batch lowers the peak.
+    /// </summary>
+    public int? SearchBatchSize { get; init; }
+
     /// <summary>Wall-clock limit for the whole run; the search gets at most half of the fit's share, and no epoch starts after it. Null: none.</summary>
     public TimeSpan? TimeBudget { get; init; }
 

@@ -104,15 +104,41 @@ public class DMaskingSearchTests
         Assert.Contains("no block types", e4.Message);
     }
 
+    /// <summary>
+    /// The default two-sided term: alpha * (1 + |ln(E / budget)|)^beta, computed by hand; alpha at the budget, the same
+    /// at budget * k and budget / k, its slope pulling the expected cost towards the budget from either side.
+    /// </summary>
+    [Theory]
+    [InlineData(0.25)]
+    [InlineData(0.5)]
+    [InlineData(1.0)]
+    [InlineData(2.0)]
+    [InlineData(4.0)]
+    public void TwoSidedCostFactorPullsTheExpectedCostTowardsTheBudget(double ofBudget)
+    {
+        var o = new SearchOptions { Budget = 4e6 };
+        Assert.True(o.TwoSidedCost);
+        using var scope = TorchSharp.torch.NewDisposeScope();
+        var cost = TorchSharp.torch.tensor(ofBudget * o.Budget, TorchSharp.torch.ScalarType.Float64).requires_grad_();
+        var factor = DMaskingSearch.CostFactor(cost, o);
+        Assert.Equal(0.2 * Math.Pow(1 + Math.Abs(Math.Log(ofBudget)), 0.6), factor.item<double>(), 12);
+        var mirrored = DMaskingSearch.CostFactor(TorchSharp.torch.tensor(o.Budget / ofBudget, TorchSharp.torch.ScalarType.Float64), o);
+        Assert.Equal(factor.item<double>(), mirrored.item<double>(), 12);
+        factor.backward();
+        double slope = cost.grad!.item<double>();
+        if (ofBudget < 1) Assert.True(slope < 0, $"slope {slope} below the budget");
+        if (ofBudget > 1) Assert.True(slope > 0, $"slope {slope} above the budget");
+    }
+
     [Theory]
     [InlineData(0.25, 0.2)]
     [InlineData(0.999, 0.2)]
     [InlineData(1.0, 0.2)]
     [InlineData(2.0, -1)]
     [InlineData(10.0, -1)]
-    public void CostFactorIsFBNetsAlphaUpToTheBudgetAndGrowsAsFBNetAboveIt(double ofBudget, double expected)
+    public void OneSidedCostFactorIsFBNetsAlphaUpToTheBudgetAndGrowsAsFBNetAboveIt(double ofBudget, double expected)
     {
-        var o = new SearchOptions { Budget = 4e6 };
+        var o = new SearchOptions { Budget = 4e6, TwoSidedCost = false };
         using var scope = TorchSharp.torch.NewDisposeScope();
         var cost = TorchSharp.torch.tensor(ofBudget * o.Budget, TorchSharp.torch.ScalarType.Float64).requires_grad_();
         var factor = DMaskingSearch.CostFactor(cost, o);
