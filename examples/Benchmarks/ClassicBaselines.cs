@@ -31,6 +31,7 @@ internal static class ClassicBaselines
         int seed = int.Parse(a.GetValueOrDefault("seed", "1"));
         int threads = int.Parse(a.GetValueOrDefault("threads", "0"));
         int? lgbmIterations = a.TryGetValue("lgbm-iterations", out var it) ? int.Parse(it) : null;
+        int? sdcaIterations = a.TryGetValue("sdca-iterations", out var si) ? int.Parse(si) : null;
         var trainers = a.GetValueOrDefault("trainers", "lightgbm,sdca")
             .Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
             .Select(t => t.ToLowerInvariant()).ToArray();
@@ -49,7 +50,7 @@ internal static class ClassicBaselines
         var rows = new List<string>();
         foreach (var name in trainers)
         {
-            var trainer = name == "lightgbm" ? LightGbm(ml, threads, lgbmIterations) : Sdca(ml, threads);
+            var trainer = name == "lightgbm" ? LightGbm(ml, threads, lgbmIterations) : Sdca(ml, threads, sdcaIterations);
             var pipeline = ml.Transforms.Conversion.MapValueToKey("Label", keyOrdinality: Microsoft.ML.Transforms.ValueToKeyMappingEstimator.KeyOrdinality.ByValue)
                 .AppendCacheCheckpoint(ml)
                 .Append(trainer.Estimator);
@@ -83,11 +84,13 @@ internal static class ClassicBaselines
             $"LightGBM ({options.NumberOfIterations} iterations{(iterations is null ? ", ML.NET default" : "")})");
     }
 
-    private static (IEstimator<ITransformer> Estimator, string Description) Sdca(MLContext ml, int threads)
+    private static (IEstimator<ITransformer> Estimator, string Description) Sdca(MLContext ml, int threads, int? iterations)
     {
         var options = new SdcaMaximumEntropyMulticlassTrainer.Options();
         if (threads > 0) options.NumberOfThreads = threads;
-        return (ml.MulticlassClassification.Trainers.SdcaMaximumEntropy(options), "SDCA maximum entropy (ML.NET defaults)");
+        if (iterations is int n) options.MaximumNumberOfIterations = n;
+        return (ml.MulticlassClassification.Trainers.SdcaMaximumEntropy(options),
+            iterations is null ? "SDCA maximum entropy (ML.NET defaults)" : $"SDCA maximum entropy ({iterations} passes)");
     }
 
     /// <summary>One row per image: the 784 pixels in [0, 1] as the Features vector, the class index as Label.</summary>

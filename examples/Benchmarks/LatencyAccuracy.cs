@@ -17,13 +17,8 @@ internal static class LatencyAccuracy
     {
         int count = int.Parse(a.GetValueOrDefault("networks", "20"));
         int seed = int.Parse(a.GetValueOrDefault("seed", "1"));
-        var options = new LatencyProfileOptions
-        {
-            Threads = int.Parse(a.GetValueOrDefault("threads", "1")),
-            Repeats = int.Parse(a.GetValueOrDefault("repeats", "50")),
-            Rounds = int.Parse(a.GetValueOrDefault("rounds", "3")),
-            Progress = new Progress<LatencyProfileProgress>(p => Console.Error.WriteLine("  " + p)),
-        };
+        var options = ProfileOptions(a);
+        options.Progress = new Progress<LatencyProfileProgress>(p => Console.Error.WriteLine("  " + p));
         // By default a fresh table, so that layers and whole networks are timed in one sitting: this machine's speed
         // drifts between stretches of minutes (see latency-noise), and a table from another stretch would carry that drift.
         string path = a.GetValueOrDefault("table", Path.Combine(Path.GetTempPath(), $"fbnet-latency-{Guid.NewGuid():N}.json"));
@@ -43,18 +38,25 @@ internal static class LatencyAccuracy
         // Whole networks are timed with the protocol the table was built with (spaced passes, median over them), twice:
         // the agreement of the two measurements with each other is the ceiling for any prediction on this machine.
         // --network-rounds: more passes for the 20 networks than for the thousands of table entries steadies the reference.
-        var networkOptions = new LatencyProfileOptions { Threads = options.Threads, Repeats = options.Repeats, Rounds = int.Parse(a.GetValueOrDefault("network-rounds", options.Rounds.ToString())) };
-        // The table's reference network is timed in the same passes as the networks: its time now against its time
-        // among the table's layers is the machine's speed drift since the table was measured, and scales the predictions.
-        models.Add(LatencyProfiler.ReferenceModel(options.Batch));
+        var networkOptions = new LatencyProfileOptions { Threads = options.Threads, Repeats = options.Repeats, WarmupRuns = options.WarmupRuns, Rounds = int.Parse(a.GetValueOrDefault("network-rounds", options.Rounds.ToString())) };
+        // The table's reference networks (its calibration networks) are timed in the same passes as the networks: their
+        // times now against their times among the table's layers measure the machine's speed drift since the table was
+        // measured; the median ratio scales the predictions.
+        var references = LatencyProfiler.ReferenceModels(table, options.Batch);
+        models.AddRange(references);
         var measuredAll = OnnxLatencyMeter.Typical(models, networkOptions);
         var againAll = OnnxLatencyMeter.Typical(models, networkOptions);
         var measured = measuredAll[..count];
         var again = againAll[..count];
         var raw = table;
-        if (table.Reference is not null) table = table.WithReferenceNow(measuredAll[count]);
-        Console.WriteLine($"reference network: {table.Reference?.Milliseconds:F4} ms with the table, {measuredAll[count]:F4} ms now (and {againAll[count]:F4} ms in the second measurement): " +
-            $"drift scale {table.DriftScale:F3}; {table.Reference?.Architecture}");
+        if (references.Count > 0)
+        {
+            table = raw.WithReferencesNow(measuredAll[count..]);
+            var second = raw.WithReferencesNow(againAll[count..]);
+            Console.WriteLine($"drift scale {table.DriftScale:F3} (median of {references.Count} calibration networks, now / with the table; {second.DriftScale:F3} from the second measurement); " +
+                "per network: " + string.Join(", ", table.References.Select(r => $"{r.NowMilliseconds:F4}/{r.Milliseconds:F4}")));
+        }
+        else Console.WriteLine("drift scale 1 (the table holds no reference networks: no drift correction)");
         var rows = archs.Select((arch, i) => (Predicted: LatencyModel.Predict(table, arch), Measured: measured[i])).ToList();
         var uncorrected = archs.Select((arch, i) => (Predicted: LatencyModel.Predict(raw, arch), Measured: measured[i])).ToList();
         Console.WriteLine($"{"#",3} {"MFLOPs",7} {"predicted ms",12} {"measured ms",11} {"error",7} {"again ms",8}  architecture");
@@ -71,6 +73,19 @@ internal static class LatencyAccuracy
         Console.WriteLine($"measured vs measured: Kendall tau {KendallTau(repeat):F3}, mean relative difference {repeat.Average(r => Math.Abs(r.First - r.Second) / r.First):P1} (the same networks timed twice: the noise floor)");
         if (!a.ContainsKey("table")) File.Delete(path);
     }
+
+    /// <summary>
+    /// The table's protocol from the command line: --threads 1, --repeats 50, --rounds 3, --warmup 10 and --grid-points 3
+    /// (the library's defaults; the smoke test passes small ones so that a table builds in seconds).
+    /// </summary>
+    public static LatencyProfileOptions ProfileOptions(Dictionary<string, string> a) => new()
+    {
+        Threads = int.Parse(a.GetValueOrDefault("threads", "1")),
+        Repeats = int.Parse(a.GetValueOrDefault("repeats", "50")),
+        Rounds = int.Parse(a.GetValueOrDefault("rounds", "3")),
+        WarmupRuns = int.Parse(a.GetValueOrDefault("warmup", "10")),
+        GridPoints = int.Parse(a.GetValueOrDefault("grid-points", "3")),
+    };
 
     /// <summary>Kendall's tau-b between the two columns.</summary>
     public static double KendallTau(IReadOnlyList<(double X, double Y)> rows)

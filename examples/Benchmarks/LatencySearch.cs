@@ -20,7 +20,7 @@ internal static class LatencySearch
         int epochs = int.Parse(a.GetValueOrDefault("search-epochs", "3"));
         int trainEpochs = int.Parse(a.GetValueOrDefault("train-epochs", "1"));
         int seed = int.Parse(a.GetValueOrDefault("seed", "1"));
-        var profile = new LatencyProfileOptions { Threads = int.Parse(a.GetValueOrDefault("threads", "1")) };
+        var profile = LatencyAccuracy.ProfileOptions(a);
         string path = a.GetValueOrDefault("table", Path.Combine(Path.GetTempPath(), "fbnet-latency-compact28.json"));
         var space = SearchSpace.Compact(1, 28, 10);
         var table = LatencyProfiler.LoadOrBuild(path, space, profile);

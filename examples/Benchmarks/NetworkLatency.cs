@@ -18,11 +18,7 @@ internal static class NetworkLatency
         // Entries separated by ';' (architecture strings contain ',' and '|'): a predefined name, "Name@MFLOPs" for a
         // name width-scaled to that many multiply-adds, or an architecture string.
         var entries = a.GetValueOrDefault("archs", "Compact-S;Compact-M").Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
-        var options = new LatencyProfileOptions
-        {
-            Threads = int.Parse(a.GetValueOrDefault("threads", "1")),
-            Rounds = int.Parse(a.GetValueOrDefault("rounds", "5")),
-        };
+        var options = LatencyAccuracy.ProfileOptions(new Dictionary<string, string>(a) { ["rounds"] = a.GetValueOrDefault("rounds", "5") });
         var archs = entries.Select(Resolve).ToList();
         var models = archs.Select(arch =>
         {

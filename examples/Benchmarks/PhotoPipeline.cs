@@ -16,6 +16,8 @@ public static class PhotoPipeline
         string data = o.GetValueOrDefault("data") ?? throw new ArgumentException("--data DIR (with train/ and test/) is required.");
         int size = int.Parse(o.GetValueOrDefault("size", "224"));
         var time = TimeSpan.FromMinutes(double.Parse(o.GetValueOrDefault("minutes", "15"), System.Globalization.CultureInfo.InvariantCulture));
+        // --threads N: libtorch's intra-op threads for the fit (its default otherwise: one per core).
+        if (o.TryGetValue("threads", out var threads)) TorchSharp.torch.set_num_threads(int.Parse(threads));
         var clock = Stopwatch.StartNew();
         var (train, test) = ImageFolder.ScanTrainTest(data);
         var ml = new MLContext(seed: 1);

@@ -25,6 +25,9 @@ internal static class RecipeAblation
             ["digits-epochs"] = a.GetValueOrDefault("digits-epochs", "30"),
             ["seed"] = a.GetValueOrDefault("seed", "1"), ["threads"] = a.GetValueOrDefault("threads", "1"),
         };
+        // --data: the Fashion-MNIST IDX folder; --digits-data: the second data set's image folder (each its loader's default otherwise).
+        if (a.TryGetValue("data", out var fashionData)) common["fashion-data"] = fashionData;
+        if (a.TryGetValue("digits-data", out var digitsData)) common["digits-data"] = digitsData;
         Console.WriteLine($"Recipe ablation: {arch}, {images} training images (class-balanced subsample), fixed {epochs}-epoch schedule, one seed per row.");
         var table = new List<string>();
         FashionTraining.Outcome Row(string dataset, string row, Dictionary<string, string> flags)
@@ -32,6 +35,7 @@ internal static class RecipeAblation
             var f = new Dictionary<string, string>(common) { ["dataset"] = dataset };
             // The digits folder is small (1260 training images): it gets its whole training set and a longer schedule.
             if (dataset == "digits") { f.Remove("train-images"); f["epochs"] = f["digits-epochs"]; }
+            if (f.TryGetValue(dataset + "-data", out var folder)) f["data"] = folder;
             foreach (var kv in flags) f[kv.Key] = kv.Value;
             Console.WriteLine($"== {dataset}: {row}");
             var o = FashionTraining.RunOne(f);

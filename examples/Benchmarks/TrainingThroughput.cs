@@ -20,7 +20,11 @@ internal static class TrainingThroughput
     {
         string? csv = a.GetValueOrDefault("csv");
         int rounds = int.Parse(a.GetValueOrDefault("rounds", "1"));
-        Console.WriteLine($"Training throughput, batch {Batch}, 1x28x28, {get_num_threads()} threads, median of {Steps} steps (forward + backward + SGD step), {rounds} round(s)");
+        int steps = int.Parse(a.GetValueOrDefault("steps", Steps.ToString()));
+        int batch = int.Parse(a.GetValueOrDefault("batch", Batch.ToString()));
+        // --only "Compact-S;supernet": the networks whose names contain one of the entries (case-insensitive); all by default.
+        var only = a.GetValueOrDefault("only")?.Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        Console.WriteLine($"Training throughput, batch {batch}, 1x28x28, {get_num_threads()} threads, median of {steps} steps (forward + backward + SGD step), {rounds} round(s)");
         Console.WriteLine($"{"network",-28} {"MFLOPs",8} {"round",5} | {"NCHW ms",8} {"img/s",6} | {"NHWC ms",8} {"img/s",6} | {"NHWC x",6}");
         var space = SearchSpace.Compact(1, 28, 10);
         var widest = WidestChoice(space).Derive(space);
@@ -32,13 +36,15 @@ internal static class TrainingThroughput
         }
         cases.Add(("plain at max widths", widest.Flops / 1e6, () => new FBNetNetwork(widest)));
         cases.Add(("masked supernet (soft)", double.NaN, () => new Supernet(space, [0.3f], [0.35f])));
+        if (only is not null) cases.RemoveAll(c => !only.Any(o => c.Name.Contains(o, StringComparison.OrdinalIgnoreCase)));
+        if (cases.Count == 0) throw new ArgumentException($"--only {a["only"]} matches none of the networks.");
         for (int round = 1; round <= rounds; round++)
             foreach (var (name, mflops, make) in cases)
             {
                 double nchw, nhwc;
-                using (var net = make()) nchw = Measure(net, channelsLast: false);
-                using (var net = make()) nhwc = Measure(net, channelsLast: true);
-                Console.WriteLine($"{name,-28} {(double.IsNaN(mflops) ? "-" : mflops.ToString("F2")),8} {round,5} | {nchw,8:F1} {Batch * 1000 / nchw,6:F0} | {nhwc,8:F1} {Batch * 1000 / nhwc,6:F0} | {nchw / nhwc,6:F2}");
+                using (var net = make()) nchw = Measure(net, channelsLast: false, steps, batch);
+                using (var net = make()) nhwc = Measure(net, channelsLast: true, steps, batch);
+                Console.WriteLine($"{name,-28} {(double.IsNaN(mflops) ? "-" : mflops.ToString("F2")),8} {round,5} | {nchw,8:F1} {batch * 1000 / nchw,6:F0} | {nhwc,8:F1} {batch * 1000 / nhwc,6:F0} | {nchw / nhwc,6:F2}");
                 ResultCsv.Append(csv, "network,mflops,round,nchw_ms,nhwc_ms", name, double.IsNaN(mflops) ? "" : mflops.ToString("F2"), round, nchw.ToString("F1"), nhwc.ToString("F1"));
             }
     }
@@ -56,15 +62,15 @@ internal static class TrainingThroughput
     /// are converted once, as the trainer does; the strides are checked after the steps so that a layout silently
     /// lost (a gradient or an optimizer step that returns NCHW) fails the benchmark instead of being timed.
     /// </summary>
-    public static double Measure(nn.Module<Tensor, Tensor> net, bool channelsLast, int steps = Steps)
+    public static double Measure(nn.Module<Tensor, Tensor> net, bool channelsLast, int steps = Steps, int batch = Batch)
     {
         manual_seed(1);
         net.train();
         if (channelsLast) ChannelsLast.Apply(net);
         using var optimizer = optim.SGD(net.parameters(), 0.05, 0.9, nesterov: true);
-        using var raw = rand(Batch, 1, 28, 28);
+        using var raw = rand(batch, 1, 28, 28);
         using var x = channelsLast ? ChannelsLast.Of(raw) : raw.alias();
-        using var y = randint(0, 10, [Batch]);
+        using var y = randint(0, 10, [batch]);
         var times = new List<double>();
         for (int i = 0; i < steps + 2; i++)
         {

@@ -17,9 +17,19 @@ public static class LatencyProfiler
     /// returns the completed table. An existing table must come from this configuration.
     /// </summary>
     public static LatencyTable Profile(ILatencyCoverage space, LatencyTable? existing, LatencyProfileOptions options, CancellationToken cancellationToken = default) =>
-        OnnxLatencyMeter.QuietTorch(() => ProfileQuietly(space, existing, options, cancellationToken));
+        Profile(space, existing, options, OnnxLatencyMeter.Typical, cancellationToken);
 
-    private static LatencyTable ProfileQuietly(ILatencyCoverage space, LatencyTable? existing, LatencyProfileOptions options, CancellationToken cancellationToken)
+    /// <summary>
+    /// Times models for the table: each model's typical milliseconds per call with the options' protocol
+    /// (<see cref="OnnxLatencyMeter.Typical"/>; tests pass a fake). Progress: (done, total, index of the model just timed, elapsed).
+    /// </summary>
+    internal delegate double[] Meter(IReadOnlyList<(byte[] Model, long[] InputShape)> models, LatencyProfileOptions options,
+        Action<int, int, int, TimeSpan>? progress, CancellationToken cancellationToken);
+
+    internal static LatencyTable Profile(ILatencyCoverage space, LatencyTable? existing, LatencyProfileOptions options, Meter meter, CancellationToken cancellationToken = default) =>
+        OnnxLatencyMeter.QuietTorch(() => ProfileQuietly(space, existing, options, meter, cancellationToken));
+
+    private static LatencyTable ProfileQuietly(ILatencyCoverage space, LatencyTable? existing, LatencyProfileOptions options, Meter meter, CancellationToken cancellationToken)
     {
         options.Validate();
         var identity = options.Identity();
@@ -32,12 +42,11 @@ public static class LatencyProfiler
         if (existing is not null && missing.Count == 0) return existing;
 
         // Every model is built once, then all are timed in passes (see LatencyProfileOptions.Rounds). A new table also
-        // times a few whole networks of the space, to learn the per-call overhead that each layer's own timing included.
-        // The reference network is timed in the same passes (and so at the same speed of the machine) as the layers.
-        var calibration = existing is null ? space.CalibrationNetworks().ToList() : [];
-        bool timeReference = existing?.Reference is null;
+        // times a few whole networks of the space (its calibration networks), to learn the per-call overhead that each
+        // layer's own timing included. They are timed in the same passes (and so at the same speed of the machine) as
+        // the layers and kept as the table's references: timed again when the table is used, they measure the drift.
+        var calibration = existing is null || existing.References.Count == 0 ? space.CalibrationNetworks().ToList() : [];
         var models = calibration.Select(a => ExportForTiming(a, options.Batch)).ToList();
-        if (timeReference) models.Add(ReferenceModel(options.Batch));
         int firstLayer = models.Count;
         var owners = new List<int>();
         for (int i = 0; i < missing.Count; i++)
@@ -46,7 +55,7 @@ public static class LatencyProfiler
                 models.Add(missing[i].Build(widths, options.Batch));
                 owners.Add(i);
             }
-        var times = OnnxLatencyMeter.Typical(models, options, (done, total, index, elapsed) => options.Progress?.Report(new LatencyProfileProgress(
+        var times = meter(models, options, (done, total, index, elapsed) => options.Progress?.Report(new LatencyProfileProgress(
             done, total, index < firstLayer ? "whole networks" : missing[owners[index - firstLayer]].Key, elapsed)), cancellationToken);
 
         var layerTimes = times.Skip(firstLayer).ToArray();
@@ -56,27 +65,37 @@ public static class LatencyProfiler
             measured.Add(new LatencyFamily(missing[i].Key, missing[i].Axes, layerTimes[offset..(offset + LatencyFamily.GridSize(missing[i].Axes))]));
         var raw = (existing ?? new LatencyTable(identity, 0, [])).With(measured);
         double overhead = existing?.MeasuredOverheadMilliseconds ?? Overhead(raw, calibration, times);
-        // A table completed now keeps its old families at the old speed; one without a reference gets one now.
-        var reference = timeReference ? new LatencyReference(LatencyReference.DefaultArchitecture, times[firstLayer - 1]) : existing!.Reference;
-        return raw.AsMeasured(overhead, reference);
+        // A table completed now keeps its old families at the old speed (and its references); one without references
+        // gets them now.
+        var references = calibration.Count > 0
+            ? calibration.Select((a, k) => new LatencyReference(ArchitectureString.Format(a), times[k])).ToList()
+            : existing!.References;
+        return raw.AsMeasured(overhead, references);
     }
 
-    /// <summary>The reference network (<see cref="LatencyReference.DefaultArchitecture"/>) exported for timing at <paramref name="batch"/>.</summary>
-    internal static (byte[] Model, long[] InputShape) ReferenceModel(int batch) =>
-        OnnxLatencyMeter.QuietTorch(() => ExportForTiming(FBNetArchitecture.Parse(LatencyReference.DefaultArchitecture), batch));
+    /// <summary>The table's reference networks exported for timing at <paramref name="batch"/>, in the order of <see cref="LatencyTable.References"/>.</summary>
+    internal static List<(byte[] Model, long[] InputShape)> ReferenceModels(LatencyTable table, int batch) =>
+        OnnxLatencyMeter.QuietTorch(() => table.References.Select(r => ExportForTiming(FBNetArchitecture.Parse(r.Architecture), batch)).ToList());
 
     /// <summary>
-    /// The table with the reference network timed again now (with the table's protocol), so that its predictions are
-    /// scaled by the machine's speed now against its speed when the table was measured. A table without a reference
-    /// is returned as it is.
+    /// The table with its reference networks (the calibration networks timed with it) timed again now with the
+    /// table's protocol, each its median over <see cref="LatencyProfileOptions.Rounds"/> spaced passes, so that its
+    /// predictions are scaled by the median over the networks of now / at build (<see cref="LatencyTable.DriftScale"/>).
+    /// A table without references (measured before drift correction) is returned as it is. The options must describe
+    /// the table's configuration (threads, batch, execution provider).
     /// </summary>
-    public static LatencyTable Recalibrate(LatencyTable table, LatencyProfileOptions options, CancellationToken cancellationToken = default)
+    public static LatencyTable Recalibrate(LatencyTable table, LatencyProfileOptions options, CancellationToken cancellationToken = default) =>
+        Recalibrate(table, options, OnnxLatencyMeter.Typical, cancellationToken);
+
+    internal static LatencyTable Recalibrate(LatencyTable table, LatencyProfileOptions options, Meter meter, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(table);
-        if (table.Reference is null) return table;
-        var reference = ReferenceModel(options.Batch);
-        double now = OnnxLatencyMeter.Typical([reference], options, cancellationToken: cancellationToken)[0];
-        return table.WithReferenceNow(now);
+        ArgumentNullException.ThrowIfNull(options);
+        options.Validate();
+        table.EnsureMatches(options.Identity(), "to recalibrate");
+        if (table.References.Count == 0) return table;
+        var now = meter(ReferenceModels(table, options.Batch), options, null, cancellationToken);
+        return table.WithReferencesNow(now);
     }
 
     private static (byte[] Model, long[] InputShape) ExportForTiming(FBNetArchitecture a, int batch)
@@ -112,7 +131,7 @@ public static class LatencyProfiler
         existing?.EnsureMatches(options.Identity(), $"'{path}'");
         var table = Profile(space, existing, options, cancellationToken);
         if (!ReferenceEquals(table, existing)) table.Save(path);
-        // A table from an earlier sitting carries that sitting's machine speed: time the reference again and scale.
+        // A table from an earlier sitting carries that sitting's machine speed: time its reference networks again and scale.
         return existing is null ? table : Recalibrate(table, options, cancellationToken);
     }
 

@@ -1,4 +1,6 @@
 using System.Text.Json;
+using System.Text.Json.Serialization;
+using FBNetV2.MLNet.Architecture;
 
 namespace FBNetV2.MLNet.Latency;
 
@@ -14,20 +16,23 @@ public sealed class LatencyTable
 
     private static readonly JsonSerializerOptions Json = new() { WriteIndented = true, PropertyNamingPolicy = JsonNamingPolicy.CamelCase };
 
+    // Reference: the one fixed network that tables saved between issue 18's first drift correction and the current
+    // one were timed against; read (as a list of one) and never written.
     private sealed record TableDto(int FormatVersion, LatencyTableIdentity? Identity, double OverheadMilliseconds, List<LatencyFamily>? Families,
-        LatencyReference? Reference = null);
+        List<LatencyReference>? References = null,
+        [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] LatencyReference? Reference = null);
 
     private readonly IReadOnlyDictionary<string, LatencyFamily> _measured;
     private readonly double _measuredOverhead;
 
-    internal LatencyTable(LatencyTableIdentity identity, double overheadMilliseconds, IEnumerable<LatencyFamily> families, LatencyReference? reference = null)
+    internal LatencyTable(LatencyTableIdentity identity, double overheadMilliseconds, IEnumerable<LatencyFamily> families, IReadOnlyList<LatencyReference>? references = null)
     {
         Identity = identity;
         _measuredOverhead = overheadMilliseconds;
         _measured = families.ToDictionary(f => f.Key);
-        Reference = reference;
+        References = references ?? [];
         // Every timing scaled by how much faster or slower the machine runs now than when the table was measured.
-        double scale = DriftScale;
+        double scale = DriftScale = Drift(References);
         OverheadMilliseconds = overheadMilliseconds * scale;
         Families = scale == 1 ? _measured : _measured.Values.ToDictionary(f => f.Key, f => f with { Milliseconds = f.Milliseconds.Select(m => m * scale).ToArray() });
     }
@@ -36,14 +41,20 @@ public sealed class LatencyTable
     public LatencyTableIdentity Identity { get; }
 
     /// <summary>
-    /// The fixed reference network timed with the table and, once the table is in use, again now: the machine's speed
-    /// drifts between stretches of minutes, and a table carries the speed of the stretch it was measured in.
-    /// Null for a table measured before references were recorded (then no drift correction is possible).
+    /// Whole networks timed with the table (its calibration networks, the same passes as its layers) and, once the
+    /// table is in use, again now: the machine's speed drifts between stretches of minutes, and a table carries the
+    /// speed of the stretch it was measured in. Empty for a table measured before drift correction (then none is
+    /// possible); one network for a table saved by the first version of it.
     /// </summary>
-    public LatencyReference? Reference { get; }
+    public IReadOnlyList<LatencyReference> References { get; }
 
-    /// <summary>Now / at build of the reference network's time (1 when either is unknown); every prediction is scaled by it.</summary>
-    public double DriftScale => Reference is { NowMilliseconds: { } now, Milliseconds: > 0 and var built } && now > 0 ? now / built : 1;
+    /// <summary>
+    /// The median over <see cref="References"/> of each network's time now / at build (1 when none was timed now);
+    /// every prediction is scaled by it. A median over several networks, because one network's time moves by as much
+    /// as the drift between two timings on a shared machine, and one network slowed by something of its own (a cache
+    /// effect, a burst during its pass) must not rescale the whole table.
+    /// </summary>
+    public double DriftScale { get; }
 
     /// <summary>Latency of an inference call that does no work: every family's measurement includes it once, a whole network once in total (drift-scaled).</summary>
     public double OverheadMilliseconds { get; }
@@ -54,14 +65,27 @@ public sealed class LatencyTable
     /// <summary>The families, each timing scaled by <see cref="DriftScale"/>.</summary>
     public IReadOnlyDictionary<string, LatencyFamily> Families { get; }
 
-    /// <summary>This table with the reference network's time now: predictions are scaled by now / at build.</summary>
-    internal LatencyTable WithReferenceNow(double milliseconds)
+    /// <summary>Median over the networks timed now of now / at build; 1 when none was.</summary>
+    internal static double Drift(IReadOnlyList<LatencyReference> references)
     {
-        if (Reference is null)
-            throw new InvalidOperationException("This latency table has no reference network timing (it predates drift correction); rebuild it (`fbnet profile --rebuild`).");
-        if (!(milliseconds > 0) || !double.IsFinite(milliseconds))
-            throw new ArgumentOutOfRangeException(nameof(milliseconds), $"The reference network's time must be a positive number of milliseconds, got {milliseconds}.");
-        return new LatencyTable(Identity, _measuredOverhead, _measured.Values, Reference with { NowMilliseconds = milliseconds });
+        var ratios = references.Where(r => r.NowMilliseconds is not null).Select(r => r.NowMilliseconds!.Value / r.Milliseconds).ToArray();
+        return ratios.Length == 0 ? 1 : OnnxLatencyMeter.Median(ratios);
+    }
+
+    /// <summary>
+    /// This table with its reference networks' times now (in the order of <see cref="References"/>): predictions are
+    /// scaled by the median of now / at build.
+    /// </summary>
+    internal LatencyTable WithReferencesNow(IReadOnlyList<double> milliseconds)
+    {
+        if (References.Count == 0)
+            throw new InvalidOperationException("This latency table holds no whole-network timings (it predates drift correction), so its drift cannot be measured; " +
+                "delete it and profile again (`fbnet profile`, or LatencyProfiler.LoadOrBuild).");
+        if (milliseconds.Count != References.Count)
+            throw new ArgumentException($"The table has {References.Count} reference networks, got {milliseconds.Count} times.", nameof(milliseconds));
+        if (milliseconds.Where(ms => !(ms > 0) || !double.IsFinite(ms)).Select(ms => (double?)ms).FirstOrDefault() is { } bad)
+            throw new ArgumentOutOfRangeException(nameof(milliseconds), $"A reference network's time must be a positive number of milliseconds, got {bad}.");
+        return new LatencyTable(Identity, _measuredOverhead, _measured.Values, References.Select((r, i) => r with { NowMilliseconds = milliseconds[i] }).ToList());
     }
 
     /// <summary>The family, or a clear error naming what to profile.</summary>
@@ -71,11 +95,11 @@ public sealed class LatencyTable
 
     /// <summary>This table with <paramref name="measured"/> added (replacing families of the same key).</summary>
     internal LatencyTable With(IEnumerable<LatencyFamily> measured) =>
-        new(Identity, _measuredOverhead, _measured.Values.Where(f => !measured.Any(m => m.Key == f.Key)).Concat(measured), Reference);
+        new(Identity, _measuredOverhead, _measured.Values.Where(f => !measured.Any(m => m.Key == f.Key)).Concat(measured), References);
 
-    /// <summary>This table as measured (no drift scale), with <paramref name="reference"/> and <paramref name="overheadMilliseconds"/>.</summary>
-    internal LatencyTable AsMeasured(double overheadMilliseconds, LatencyReference? reference) =>
-        new(Identity, overheadMilliseconds, _measured.Values, reference is null ? null : reference with { NowMilliseconds = null });
+    /// <summary>This table as measured (no drift scale), with <paramref name="references"/> and <paramref name="overheadMilliseconds"/>.</summary>
+    internal LatencyTable AsMeasured(double overheadMilliseconds, IReadOnlyList<LatencyReference> references) =>
+        new(Identity, overheadMilliseconds, _measured.Values, references.Select(r => r with { NowMilliseconds = null }).ToList());
 
     /// <summary>Throws <see cref="LatencyTableMismatchException"/> when the table was measured elsewhere or otherwise.</summary>
     public void EnsureMatches(LatencyTableIdentity expected, string source)
@@ -95,7 +119,7 @@ public sealed class LatencyTable
         {
             // What was measured, never the drift-scaled view: the scale belongs to one use of the table.
             File.WriteAllText(temp, JsonSerializer.Serialize(new TableDto(FormatVersion, Identity, _measuredOverhead,
-                _measured.Values.OrderBy(f => f.Key, StringComparer.Ordinal).ToList(), Reference is null ? null : Reference with { NowMilliseconds = null }), Json));
+                _measured.Values.OrderBy(f => f.Key, StringComparer.Ordinal).ToList(), References.Select(r => r with { NowMilliseconds = null }).ToList()), Json));
             File.Move(temp, full, overwrite: true);
         }
         finally
@@ -126,8 +150,15 @@ public sealed class LatencyTable
         }
         if (dto.Families.GroupBy(f => f.Key).FirstOrDefault(g => g.Count() > 1) is { } twice)
             throw new FormatException($"Latency table '{path}' lists family '{twice.Key}' twice. Profile again.");
-        if (dto.Reference is { } r && (string.IsNullOrEmpty(r.Architecture) || !(r.Milliseconds > 0) || !double.IsFinite(r.Milliseconds)))
-            throw new FormatException($"Latency table '{path}' has a malformed reference (it needs an architecture and a positive time). Profile again.");
-        return new LatencyTable(dto.Identity, dto.OverheadMilliseconds, dto.Families, dto.Reference);
+        // A table saved with the single reference network of the first drift correction is recalibrated with that one.
+        var references = dto.References ?? (dto.Reference is { } single ? [single] : []);
+        foreach (var r in references)
+        {
+            if (r is null || string.IsNullOrEmpty(r.Architecture) || !(r.Milliseconds > 0) || !double.IsFinite(r.Milliseconds))
+                throw new FormatException($"Latency table '{path}' has a malformed reference network (each needs an architecture and a positive time). Profile again.");
+            try { FBNetArchitecture.Parse(r.Architecture); }
+            catch (FormatException e) { throw new FormatException($"Latency table '{path}' has a reference network this library cannot build ({e.Message}). Profile again.", e); }
+        }
+        return new LatencyTable(dto.Identity, dto.OverheadMilliseconds, dto.Families, references.Select(r => r with { NowMilliseconds = null }).ToList());
     }
 }
