@@ -219,8 +219,8 @@ public sealed class BenchmarkCommandSmokeTests(BenchmarkCommandSmokeTests.Settin
         },
         ["photo-pipeline"] = t =>
         {
-            string output = t.Command("photo-pipeline", "--data", t.setting.Photos, "--size", "32", "--minutes", "0.05", "--threads", "1");
-            Assert.Matches(@"(?m)^Architecture: in_c3_s32\S*\|cls2\s*$", output);
+            string output = t.Command("photo-pipeline", "--data", t.setting.Photos, "--size", "16", "--minutes", "0.05", "--threads", "1");
+            Assert.Matches(@"(?m)^Architecture: in_c3_s16\S*\|cls2\s*$", output);
             AssertRow(Line(output, "test accuracy"), @"^([0-9.]+) MFLOPs, ([0-9]+) parameters; test accuracy ([0-9.]+) % on 8 images");
             AssertRow(Line(output, "peak resident memory"), @"peak resident memory ([0-9.]+) GB");
         },
