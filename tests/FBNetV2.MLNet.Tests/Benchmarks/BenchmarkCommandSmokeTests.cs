@@ -100,14 +100,12 @@ public sealed class BenchmarkCommandSmokeTests(BenchmarkCommandSmokeTests.Settin
         },
         ["train-throughput"] = t =>
         {
-            string output = t.Command("train-throughput", "--only", "Compact-S;supernet", "--steps", "1", "--batch", "16");
-            Assert.Contains("| NCHW ms  img/s | NHWC ms  img/s | NHWC x", output);
-            foreach (var name in new[] { "Compact-S", "masked supernet (soft)" })
-            {
-                var row = Line(output, "^" + Regex.Escape(name) + @"\s");
-                var cells = Numbers(row[row.IndexOf('|')..]);
-                Assert.True(cells.Length == 5 && cells.All(n => n > 0), row); // NCHW ms, img/s, NHWC ms, img/s, ratio
-            }
+            // Compact-S only: the supernet's training steps cost minutes of a loaded 2-core machine even at batch 16.
+            string output = t.Command("train-throughput", "--only", "Compact-S", "--steps", "1", "--batch", "16");
+            Assert.Matches(@"(?m)^network\s+MFLOPs\s+round \|\s+NCHW ms\s+img/s \|\s+NHWC ms\s+img/s \| NHWC x", output);
+            var row = Line(output, @"^Compact-S\s");
+            var cells = Numbers(row[row.IndexOf('|')..]);
+            Assert.True(cells.Length == 5 && cells.All(n => n > 0), row); // NCHW ms, img/s, NHWC ms, img/s, ratio
             Assert.DoesNotContain(output.Split('\n'), l => l.StartsWith("Compact-M", StringComparison.Ordinal)); // --only kept to its networks
         },
         ["peer-throughput"] = t => t.PeerThroughput(),
@@ -219,8 +217,8 @@ public sealed class BenchmarkCommandSmokeTests(BenchmarkCommandSmokeTests.Settin
         },
         ["photo-pipeline"] = t =>
         {
-            string output = t.Command("photo-pipeline", "--data", t.setting.Photos, "--size", "32", "--minutes", "0.05", "--threads", "1");
-            Assert.Matches(@"(?m)^Architecture: in_c3_s32\S*\|cls2\s*$", output);
+            string output = t.Command("photo-pipeline", "--data", t.setting.Photos, "--size", "16", "--minutes", "0.05", "--threads", "1");
+            Assert.Matches(@"(?m)^Architecture: in_c3_s16\S*\|cls2\s*$", output);
             AssertRow(Line(output, "test accuracy"), @"^([0-9.]+) MFLOPs, ([0-9]+) parameters; test accuracy ([0-9.]+) % on 8 images");
             AssertRow(Line(output, "peak resident memory"), @"peak resident memory ([0-9.]+) GB");
         },

@@ -60,6 +60,13 @@ public class LatencySearchTests
         string path = Path.Combine(dir.Path, "latency.json");
         var space = DMaskingSearchTests.TinySpace();
         var table = LatencyProfiler.LoadOrBuild(path, space, LatencyProfilerTests.Quick());
+        // A table with reference networks is recalibrated when the trainer loads it, with a drift scale this test
+        // cannot know beforehand (on the loaded 2-core machine it reached 1.9 between the quick build here and the
+        // trainer's load, which put 1.3x the cheapest below the cheapest). Without its references the table is used as
+        // measured, so the budget below is the one the search sees. (Recalibration itself: LatencyDriftTests.)
+        var json = System.Text.Json.Nodes.JsonNode.Parse(File.ReadAllText(path))!.AsObject();
+        Assert.True(json.Remove("references"));
+        File.WriteAllText(path, json.ToJsonString());
         double budget = Cheapest(space, table) * 1.3 + 0.001;
         var ml = new MLContext(seed: 1);
         var tiny = DMaskingSearchTests.TinyData();
@@ -74,13 +81,13 @@ public class LatencySearchTests
             CustomSearchSpace = space, CostTarget = CostTarget.Latency, Budget = budget, LatencyTablePath = path,
             SearchEpochs = 2, SearchWarmupEpochs = 1, SearchBatchSize = 16, SampledCandidates = 1, MaxEpochs = 1, BatchSize = 16,
         }).Fit(data);
-        // The table on disk was reused (same space, same machine), scaled by the drift its re-timed reference network
-        // measured: the chosen network is under budget by that prediction, and every candidate was predicted with the
-        // same scale (a prediction is linear in the table's timings).
+        // The table on disk was reused (same space, same machine) as measured: the chosen network is under budget by
+        // its prediction, and every candidate was predicted from that table, unscaled.
         Assert.True(model.Search!.Cost <= budget, $"{model.Search.Cost} ms over {budget} ms");
         var onDisk = LatencyTable.Load(path);
+        Assert.Empty(onDisk.References);
         var scales = model.Search.Candidates.Select(c => c.Cost / LatencyModel.Predict(onDisk, c.Architecture)).ToArray();
-        Assert.All(scales, s => Assert.Equal(scales[0], s, 9));
+        Assert.All(scales, s => Assert.Equal(1, s, 9));
         model.Dispose();
     }
 
