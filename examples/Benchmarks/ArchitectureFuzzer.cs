@@ -184,12 +184,13 @@ public sealed class ArchitectureFuzzer(int seed)
     /// <summary>
     /// The exported model with the input of its final Softmax (the logits) as an extra graph output, through an
     /// Identity node so that the name is fixed. Fails when the output is not produced by a Softmax.
+    /// <paramref name="outputName"/>: the probabilities' name where the export renamed it (OnnxExportOptions.OutputName).
     /// </summary>
-    public static byte[] WithLogitsOutput(byte[] model)
+    public static byte[] WithLogitsOutput(byte[] model, string outputName = OnnxExporter.OutputName)
     {
         var proto = global::Onnx.ModelProto.Parser.ParseFrom(model);
         var graph = proto.Graph;
-        string output = graph.Output.Single(o => o.Name == OnnxExporter.OutputName).Name;
+        string output = graph.Output.Single(o => o.Name == outputName).Name;
         var softmax = graph.Node.Single(n => n.Output.Contains(output));
         if (softmax.OpType != "Softmax") throw new InvalidOperationException($"the output '{output}' comes from {softmax.OpType}, not Softmax");
         var identity = new global::Onnx.NodeProto { OpType = "Identity", Name = "fbnet_test_logits_identity" };
