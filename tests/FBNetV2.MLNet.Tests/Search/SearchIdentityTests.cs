@@ -39,8 +39,10 @@ public class SearchIdentityTests
         var unaccounted = Settable().Select(p => p.Name).Where(n => !names.Contains(n) && !NotInIdentity.ContainsKey(n)).ToList();
         Assert.True(unaccounted.Count == 0,
             $"SearchOptions has options that are neither in Identity() nor listed as free to change on resume: {string.Join(", ", unaccounted)}");
-        Assert.Empty(NotInIdentity.Keys.Where(names.Contains)); // a listed option that Identity() records after all
-        Assert.Empty(NotInIdentity.Keys.Where(n => Settable().All(p => p.Name != n))); // a stale entry
+        var recorded = NotInIdentity.Keys.Where(names.Contains).ToList();
+        Assert.True(recorded.Count == 0, $"listed as free to change on resume, but Identity() records them: {string.Join(", ", recorded)}");
+        var stale = NotInIdentity.Keys.Where(n => Settable().All(p => p.Name != n)).ToList();
+        Assert.True(stale.Count == 0, $"listed, but not options of SearchOptions: {string.Join(", ", stale)}");
     }
 
     public static TheoryData<string> IdentityOptions()
