@@ -281,20 +281,24 @@ public class OnnxExporterTests(ITestOutputHelper output)
         var random = new Random(3);
         var pixels = Enumerable.Range(0, 4 * a.InputSize * a.InputSize).Select(_ => (float)random.Next(256)).ToArray();
         long[] shape = [4, 1, a.InputSize, a.InputSize];
-        using var plain = new InferenceSession(OnnxExporter.Export(net));
-        var expected = RunOnnx(plain, pixels.Select(p => p / 255f).ToArray(), shape, a.NumClasses);
+        using var plain = new InferenceSession(FBNetV2.MLNet.Benchmarks.ArchitectureFuzzer.WithLogitsOutput(OnnxExporter.Export(net)));
+        var (expected, expectedLogits) = RunOnnxWithLogits(plain, pixels.Select(p => p / 255f).ToArray(), shape, a.NumClasses);
 
-        using var scaled = new InferenceSession(OnnxExporter.Export(net, new OnnxExportOptions
+        using var scaled = new InferenceSession(FBNetV2.MLNet.Benchmarks.ArchitectureFuzzer.WithLogitsOutput(OnnxExporter.Export(net, new OnnxExportOptions
         {
             PixelScale = 1f / 255f, InputName = "Features", OutputName = "Score", PredictedIndexName = "Index",
-        }));
+        }), "Score"));
         using var input = OrtValue.CreateTensorValueFromMemory(pixels, shape);
         using var run = new RunOptions();
-        using var results = scaled.Run(run, ["Features"], [input], ["Score", "Index"]);
+        using var results = scaled.Run(run, ["Features"], [input], ["Score", "Index", FBNetV2.MLNet.Benchmarks.ArchitectureFuzzer.LogitsOutputName]);
         var scores = results[0].GetTensorDataAsSpan<float>().ToArray();
         var index = results[1].GetTensorDataAsSpan<long>().ToArray();
+        var logits = results[2].GetTensorDataAsSpan<float>().ToArray();
         Assert.Equal(new long[] { 4 }, results[1].GetTensorTypeAndShape().Shape);
         for (int i = 0; i < scores.Length; i++) Assert.True(Math.Abs(scores[i] - expected[i]) <= Tolerance, $"score {i}: {scores[i]} vs {expected[i]}");
+        // The logits too: a scale error in the pixels that a saturated softmax would hide.
+        for (int i = 0; i < logits.Length; i++)
+            Assert.True(Math.Abs(logits[i] - expectedLogits[i]) <= Tolerance * (1 + Math.Abs(expectedLogits[i])), $"logit {i}: {logits[i]} vs {expectedLogits[i]}");
         for (int b = 0; b < 4; b++)
         {
             var row = scores.AsSpan(b * a.NumClasses, a.NumClasses).ToArray();
@@ -303,13 +307,13 @@ public class OnnxExporterTests(ITestOutputHelper output)
         Assert.Equal((1f / 255f).ToString("R", System.Globalization.CultureInfo.InvariantCulture), scaled.ModelMetadata.CustomMetadataMap[OnnxMetadataKeys.PixelScale]);
     }
 
-    private static float[] RunOnnx(InferenceSession session, float[] pixels, long[] shape, int classes)
+    private static (float[] Probabilities, float[] Logits) RunOnnxWithLogits(InferenceSession session, float[] pixels, long[] shape, int classes)
     {
         using var input = OrtValue.CreateTensorValueFromMemory(pixels, shape);
         using var run = new RunOptions();
-        using var results = session.Run(run, [OnnxExporter.InputName], [input], [OnnxExporter.OutputName]);
+        using var results = session.Run(run, [OnnxExporter.InputName], [input], [OnnxExporter.OutputName, FBNetV2.MLNet.Benchmarks.ArchitectureFuzzer.LogitsOutputName]);
         Assert.Equal(new[] { shape[0], classes }, results[0].GetTensorTypeAndShape().Shape);
-        return results[0].GetTensorDataAsSpan<float>().ToArray();
+        return (results[0].GetTensorDataAsSpan<float>().ToArray(), results[1].GetTensorDataAsSpan<float>().ToArray());
     }
 
     /// <summary>A random architecture's network, with random BN statistics and affine parameters so that folding matters.</summary>

@@ -92,15 +92,10 @@ public class PresetSearchStepTests
                 Assert.True(Math.Abs(expected[i] - extracted[i]) <= 1e-4f * scale + 1e-4f,
                     $"{preset} seed {seed}: logit {i} supernet {expected[i]} vs extracted {extracted[i]} ({plain.Architecture})");
 
-            using var session = new InferenceSession(OnnxExporter.Export(plain), new SessionOptions { IntraOpNumThreads = 1 });
-            using var input = OrtValue.CreateTensorValueFromMemory(x.data<float>().ToArray(), [2, channels, size, size]);
-            using var run = new RunOptions();
-            using var results = session.Run(run, [OnnxExporter.InputName], [input], [OnnxExporter.OutputName]);
-            var probabilities = results[0].GetTensorDataAsSpan<float>().ToArray();
-            using var reference = tensor(extracted).reshape(2, -1).softmax(1);
-            var refP = reference.data<float>().ToArray();
-            for (int i = 0; i < refP.Length; i++)
-                Assert.True(Math.Abs(refP[i] - probabilities[i]) <= 1e-4f, $"{preset} seed {seed}: ONNX probability {i} {probabilities[i]} vs {refP[i]}");
+            // ONNX Runtime against the extracted network: probabilities, and logits relative to 1 + |logit| (a
+            // saturated softmax hides errors in the logits).
+            float diff = FBNetV2.MLNet.Benchmarks.ArchitectureFuzzer.ParityDiff(plain, x);
+            Assert.True(diff <= 1e-4f, $"{preset} seed {seed}: ONNX Runtime differs from TorchSharp by {diff:E2} ({plain.Architecture})");
         }
     }
 }
