@@ -6,7 +6,9 @@ namespace FBNetV2.MLNet.Search;
 
 /// <summary>
 /// The DMaskingNAS search space: input resolution (as an average-pooling factor of the pipeline's input), stem width,
-/// and per stage the width, block types, hidden widths and depth. The head is fixed.
+/// and per stage the width, block types, hidden widths (0 is the e1 block without expansion conv) and depth; the
+/// compact preset also searches the stem's activation and the head's width and activation. Membership of an
+/// architecture, and its choice, is <c>TryChoiceOf</c>.
 /// </summary>
 public sealed partial class SearchSpace : ILatencyCoverage
 {
@@ -22,8 +24,8 @@ public sealed partial class SearchSpace : ILatencyCoverage
     /// <param name="subsamples">Resolution options as subsampling factors of the input: 1 is full resolution, 2 every second pixel.</param>
     /// <param name="stemWidths">Width options of the stem conv.</param>
     /// <param name="stemStride">Stride of the stem conv: 1 for small inputs, 2 for photos.</param>
-    /// <param name="stages">The stages in order, each with its own options.</param>
-    /// <param name="head">The fixed head after the last stage.</param>
+    /// <param name="stages">The stages in order, each with its own options; a hidden width of 0 is the e1 block (inverted residuals only).</param>
+    /// <param name="head">The fixed head after the last stage (this constructor searches neither its width nor its activation).</param>
     /// <param name="stemActivation">Non-linearity of the stem.</param>
     public SearchSpace(int inputChannels, int inputSize, int numClasses, int[] subsamples, int[] stemWidths, int stemStride,
         IReadOnlyList<StageSpace> stages, HeadSpec head, Activation stemActivation = Activation.HSwish)

@@ -147,4 +147,33 @@ public class SpaceMembershipTests
             Assert.True(ArchitectureFuzzer.ParityDiff(plain, x) <= 1e-4f, $"{name}: ONNX parity");
         }
     }
+
+    [Fact]
+    public void ACheckpointOfThePreviousCompactSpaceIsRefusedByName()
+    {
+        // The space is part of a checkpoint's identity: a search checkpointed on the compact space as it was before it
+        // held the reference networks is refused with the difference named, never resumed with mismatched weights.
+        CandidateOp[] ops = [new(3, false, Activation.Relu), new(5, false, Activation.Relu), new(3, true, Activation.HSwish), new(5, true, Activation.HSwish)];
+        var previous = new SearchSpace(1, 28, 10, [1, 2], StageSpace.Range(8, 16), 1,
+        [
+            new StageSpace(StageSpace.Range(8, 16), 1, 1, StageSpace.Range(16, 32), ops),
+            new StageSpace(StageSpace.Range(16, 32), 2, 3, StageSpace.Range(32, 96, 16), ops),
+            new StageSpace(StageSpace.Range(24, 48), 2, 3, StageSpace.Range(48, 192, 24), ops),
+            new StageSpace(StageSpace.Range(48, 96, 16), 2, 2, StageSpace.Range(96, 384, 48), ops),
+        ], new HeadSpec(256, 0, Activation.HSwish));
+        using var dir = new TempDirectory();
+        using var old = new Supernet(previous, [0.3f], [0.35f]);
+        using var oldWeights = optim.SGD(old.WeightParameters(), 0.1);
+        using var oldArch = optim.Adam(old.ArchitectureParameters(), 0.01);
+        SearchCheckpoint.Save(dir.Path, [("space", DMaskingSearch.Describe(previous))], 1, old, oldWeights, oldArch, [], []);
+
+        using var net = new Supernet(Compact, [0.3f], [0.35f]);
+        using var weights = optim.SGD(net.WeightParameters(), 0.1);
+        using var arch = optim.Adam(net.ArchitectureParameters(), 0.01);
+        var e = Assert.Throws<InvalidOperationException>(() => SearchCheckpoint.TryLoad(dir.Path, [("space", DMaskingSearch.Describe(Compact))], net,
+            weights, arch, [], []));
+        Assert.Contains("belongs to another search (space ", e.Message);
+        Assert.Contains("Use another CheckpointDirectory or delete the file", e.Message);
+        Assert.Contains("/stem:Relu,HSwish/head:", DMaskingSearch.Describe(Compact));
+    }
 }
