@@ -49,13 +49,12 @@ internal static class TrainingThroughput
             }
     }
 
-    /// <summary>Largest option of every decision and the last (most expensive) block type and activation everywhere: no skips, full resolution.</summary>
+    /// <summary>Largest option of every decision and the last (most expensive) block type everywhere: no skips, full resolution.</summary>
     public static ArchitectureChoice WidestChoice(SearchSpace space) => new(
         0, space.StemWidths.Length - 1,
         space.Stages.Select(st => st.Widths.Length - 1).ToArray(),
         space.Stages.Select(st => Enumerable.Repeat(st.Ops.Length - 1, st.MaxBlocks).ToArray()).ToArray(),
-        space.Stages.Select(st => Enumerable.Repeat(st.HiddenWidths.Length - 1, st.MaxBlocks).ToArray()).ToArray(),
-        space.HeadWidths.Length - 1, space.StemActivations.Length - 1, space.HeadActivations.Length - 1);
+        space.Stages.Select(st => Enumerable.Repeat(st.HiddenWidths.Length - 1, st.MaxBlocks).ToArray()).ToArray());
 
     /// <summary>
     /// Median milliseconds of a training step (zero_grad, forward, cross-entropy, backward, SGD with Nesterov momentum,
@@ -63,13 +62,13 @@ internal static class TrainingThroughput
     /// are converted once, as the trainer does; the strides are checked after the steps so that a layout silently
     /// lost (a gradient or an optimizer step that returns NCHW) fails the benchmark instead of being timed.
     /// </summary>
-    public static double Measure(nn.Module<Tensor, Tensor> net, bool channelsLast, int steps = Steps, int batch = Batch, int size = 28)
+    public static double Measure(nn.Module<Tensor, Tensor> net, bool channelsLast, int steps = Steps, int batch = Batch)
     {
         manual_seed(1);
         net.train();
         if (channelsLast) ChannelsLast.Apply(net);
         using var optimizer = optim.SGD(net.parameters(), 0.05, 0.9, nesterov: true);
-        using var raw = rand(batch, 1, size, size);
+        using var raw = rand(batch, 1, 28, 28);
         using var x = channelsLast ? ChannelsLast.Of(raw) : raw.alias();
         using var y = randint(0, 10, [batch]);
         var times = new List<double>();
