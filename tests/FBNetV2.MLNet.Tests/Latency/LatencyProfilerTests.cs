@@ -22,15 +22,15 @@ public class LatencyProfilerTests
         var progress = new List<LatencyProfileProgress>();
         var table = LatencyProfiler.Profile(space, null, Quick(progress));
         Assert.Empty(LatencyProfiler.Uncovered(table, space));
-        // Each layer's time against the reference network timed in the same run (LatencyReference: a whole 28x28
-        // network, larger than any layer of this 12x12 space), not against a wall-clock constant that only measures the
-        // load. Measured, 5 runs of this scenario on 2 shared cores (load 13-24): largest layer / reference 0.104,
-        // 0.123, 0.500, 0.200, 0.131 (mean 0.212, sd 0.165 -> <= 0.71); smallest layer / reference 0.0122, 0.0162,
-        // 0.0120, 0.0126, 0.0163 (mean 0.0139, sd 0.0022 -> >= 0.0073).
-        double reference = table.Reference!.Milliseconds;
-        Assert.True(double.IsFinite(reference) && reference > 0, $"reference network {reference} ms");
-        Assert.All(table.Families.Values, f => Assert.All(f.Milliseconds, ms => Assert.True(ms >= 0.0073 * reference && ms <= 0.71 * reference,
-            $"{f.Key}: {ms} ms against the reference network's {reference} ms (ratio {ms / reference:F4}; measured 0.012-0.50)")));
+        // Each layer's time against the median of the table's 8 calibration networks (whole networks of this space,
+        // timed in the same passes), not against a wall-clock constant that only measures the load. Timings are noisy
+        // by factors, so the spread is taken on log ratios. Measured, 5 runs of this scenario on 2 shared cores (load
+        // 12-17): largest layer / reference 1.244, 1.075, 0.547, 1.009, 1.490 (ln: mean 0.019, sd 0.38 -> mean + 3 sd
+        // = 1.16, a ratio of 3.2); smallest 0.172, 0.105, 0.063, 0.098, 0.101 (ln: mean -2.28, sd 0.35 -> -3.33, 0.036).
+        double reference = Median(table.References.Select(r => r.Milliseconds));
+        Assert.True(double.IsFinite(reference) && reference > 0, $"reference networks' median {reference} ms");
+        Assert.All(table.Families.Values, f => Assert.All(f.Milliseconds, ms => Assert.True(ms >= 0.036 * reference && ms <= 3.2 * reference,
+            $"{f.Key}: {ms} ms against the calibration networks' median {reference} ms (ratio {ms / reference:F4}; measured 0.063-1.49)")));
         Assert.True(table.OverheadMilliseconds >= 0);
         Assert.Equal(LatencyTableIdentity.Current("cpu", 1, 1), table.Identity);
         // Every grid point of every family was measured once, plus the 8 whole networks that fix the call overhead and,
@@ -176,5 +176,11 @@ public class LatencyProfilerTests
         var options = Quick();
         options.Progress = new SyncProgress<LatencyProfileProgress>(_ => cts.Cancel());
         Assert.ThrowsAny<OperationCanceledException>(() => LatencyProfiler.Profile(DMaskingSearchTests.TinySpace(), null, options, cts.Token));
+    }
+
+    private static double Median(IEnumerable<double> values)
+    {
+        var v = values.Order().ToArray();
+        return v.Length % 2 == 1 ? v[v.Length / 2] : (v[v.Length / 2 - 1] + v[v.Length / 2]) / 2;
     }
 }
