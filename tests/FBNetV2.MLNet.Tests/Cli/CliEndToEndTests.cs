@@ -8,7 +8,11 @@ using Xunit.Abstractions;
 
 namespace FBNetV2.MLNet.Tests.Cli;
 
-/// <summary>One <c>fbnet train</c> on a generated RGB image folder (not in the repository), shared by the tests below.</summary>
+/// <summary>
+/// One <c>fbnet train</c> on a generated RGB image folder (not in the repository), shared by the tests below. 10 epochs
+/// at batch 8 (about 60 steps): with 2 epochs at batch 16 (6 steps) every seed 1-5 ended at chance (33.3 % held out
+/// and on the whole folder), so no accuracy threshold could tell a model that learned from one that did not.
+/// </summary>
 public sealed class TrainedShapesModel : IDisposable
 {
     private readonly TempDirectory _temp = new();
@@ -18,7 +22,7 @@ public sealed class TrainedShapesModel : IDisposable
         Data = Fbnet.ShapesFolder(_temp.Folder("shapes"), perClass: 20);
         Output = Path.Combine(_temp.Path, "run");
         var clock = Stopwatch.StartNew();
-        Train = Fbnet.Run("train", "--arch", "Compact-S", "--epochs", "2", "--batch-size", "16", "--data", Data, "--out", Output, "--json");
+        Train = Fbnet.Run("train", "--arch", "Compact-S", "--epochs", "10", "--batch-size", "8", "--data", Data, "--out", Output, "--json");
         TrainTime = clock.Elapsed;
     }
 
@@ -45,10 +49,13 @@ public sealed class CliEndToEndTests(TrainedShapesModel model, ITestOutputHelper
         var root = json.RootElement;
         Assert.Equal("train", root.GetProperty("command").GetString());
         Assert.StartsWith("in_c3_s40|", root.GetProperty("architecture").GetString());
-        Assert.InRange(root.GetProperty("testAccuracy").GetDouble(), 0, 1);
+        // This scenario with --seed 1-5 (the test runs seed 1): 100, 91.7, 91.7, 100, 75.0 % (mean 91.7, sd 10.2
+        // -> >= 61 %). The held-out fifth is 12 images (steps of 8.3 points); chance is 33.3 %.
+        double testAccuracy = root.GetProperty("testAccuracy").GetDouble();
+        Assert.True(testAccuracy >= 0.61, $"held-out accuracy {testAccuracy:P1}; measured 75-100 % over seeds 1-5");
         foreach (var f in new[] { "model.zip", "model.onnx", "architecture.json", "metrics.json", "report/report.html" })
             Assert.True(File.Exists(Path.Combine(model.Output, f)), f);
-        Assert.Contains("epoch 2/2", model.Train.Err); // progress lines go to stderr with --json
+        Assert.Contains("epoch 10/10", model.Train.Err); // progress lines go to stderr with --json
     }
 
     [Fact]
@@ -59,7 +66,9 @@ public sealed class CliEndToEndTests(TrainedShapesModel model, ITestOutputHelper
         using var json = JsonDocument.Parse(r.Out);
         var root = json.RootElement;
         Assert.Equal(60, root.GetProperty("images").GetInt32());
-        Assert.InRange(root.GetProperty("accuracy").GetDouble(), 0, 1);
+        // On the whole folder (60 images, 48 of them in the run's training split), this scenario with --seed 1-5: 96.7, 95.0, 91.7, 98.3,
+        // 90.0 % (mean 94.3, sd 3.5 -> >= 83 %); at 2 epochs it was 33.3 % for every seed.
+        Assert.True(root.GetProperty("accuracy").GetDouble() >= 0.83, $"accuracy {root.GetProperty("accuracy").GetDouble():P1}; measured 90-98 % over seeds 1-5");
         var perClass = root.GetProperty("perClass").EnumerateArray().ToArray();
         Assert.Equal(Classes, perClass.Select(c => c.GetProperty("label").GetString()));
         Assert.All(perClass, c => Assert.Equal(20, c.GetProperty("support").GetInt32()));
