@@ -32,6 +32,9 @@ internal static class FashionSearch
         var result = DMaskingSearch.Run(space, searchData, new SearchOptions
         {
             Budget = budget, Epochs = searchEpochs, WarmupEpochs = Math.Max(1, searchEpochs / 3), Seed = seed, Threads = threads,
+            // --candidates N sampled besides the argmax, --proxy N of them ranked by a short training (the library's defaults otherwise).
+            SampledCandidates = a.TryGetValue("candidates", out var sampled) ? int.Parse(sampled) : new SearchOptions().SampledCandidates,
+            ProxyCandidates = a.TryGetValue("proxy", out var proxy) ? int.Parse(proxy) : new SearchOptions().ProxyCandidates,
             Progress = new Progress<SearchProgress>(p => Console.WriteLine("  " + p)),
         });
         var searchTime = clock.Elapsed;

@@ -32,6 +32,9 @@ internal static class LatencySearch
         var result = DMaskingSearch.Run(space, data, new SearchOptions
         {
             CostTarget = CostTarget.Latency, LatencyTable = table, Budget = budget, Epochs = epochs, WarmupEpochs = Math.Max(1, epochs / 3), Seed = seed,
+            // --candidates N sampled besides the argmax, --proxy N of them ranked by a short training (the library's defaults otherwise).
+            SampledCandidates = a.TryGetValue("candidates", out var sampled) ? int.Parse(sampled) : new SearchOptions().SampledCandidates,
+            ProxyCandidates = a.TryGetValue("proxy", out var proxy) ? int.Parse(proxy) : new SearchOptions().ProxyCandidates,
             Progress = new Progress<SearchProgress>(p => Console.WriteLine("  " + p)),
         });
         foreach (var c in result.Candidates) Console.WriteLine($"  candidate {c.Origin}: predicted {c.Cost:F4} ms, inherited acc {c.InheritedAccuracy:P2}");

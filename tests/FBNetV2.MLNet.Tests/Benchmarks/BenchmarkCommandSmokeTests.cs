@@ -126,7 +126,7 @@ public sealed class BenchmarkCommandSmokeTests(BenchmarkCommandSmokeTests.Settin
         },
         ["fashion-search"] = t =>
         {
-            string output = t.Command("fashion-search", "--data", t.setting.Idx, "--search-images", "100", "--search-epochs", "2", "--train-epochs", "1", "--random", "1", "--threads", "1");
+            string output = t.Command("fashion-search", "--data", t.setting.Idx, "--search-images", "100", "--search-epochs", "2", "--candidates", "1", "--proxy", "0", "--train-epochs", "1", "--random", "1", "--threads", "1");
             Assert.Matches(@"(?m)^model\s+MFLOPs\s+params\s+test acc\s+train time\s+architecture", output);
             foreach (var name in new[] { "searched", "random 1" })
                 AssertRow(Line(output, "^" + name + @"\s+[0-9]"), @"^\S+(?: 1)?\s+([0-9.]+)\s+([0-9]+)\s+([0-9.]+) %\s+[0-9:]+\s+in_c1_s28");
@@ -176,7 +176,7 @@ public sealed class BenchmarkCommandSmokeTests(BenchmarkCommandSmokeTests.Settin
             _ = t.setting.LatencyOutput; // the latency command leaves the table this search reuses
             Assert.True(File.Exists(table), table);
             string output = t.Command(["latency-search", "--data", t.setting.Idx, "--table", table, "--budget-ms", "1", "--search-images", "100",
-                "--search-epochs", "2", "--train-epochs", "1", .. Setting.TinyLatency]);
+                "--search-epochs", "2", "--candidates", "1", "--proxy", "0", "--train-epochs", "1", .. Setting.TinyLatency]);
             AssertRow(Line(output, "^final model:"), @"predicted ([0-9.]+) ms, measured ([0-9.]+) ms, budget 1 ms -> ");
             Assert.Matches(@"(?m)^\s+candidate argmax: predicted [0-9.]+ ms", output);
         },
