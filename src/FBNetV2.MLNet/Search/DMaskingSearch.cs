@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using FBNetV2.MLNet.Data;
 using FBNetV2.MLNet.Latency;
+using FBNetV2.MLNet.Network;
 using FBNetV2.MLNet.Training;
 using TorchSharp;
 using TorchSharp.Modules;
@@ -60,6 +61,11 @@ internal static class DMaskingSearch
         manual_seed(options.Seed);
         using var net = new Supernet(space, mean, std) { HardSampling = options.HardSampling, PerSampleNoise = options.PerSampleNoise };
         net.to(device);
+        // Channels-last on CPU, as the final training: measured with `Benchmarks supernet-step` (docs/benchmarks.md,
+        // section 2), a soft weight step of the Photo supernet at 96 px took 36.8 ms per image in NCHW and 16.7 in
+        // NHWC, the Compact supernet at 28 px 16.3 and 9.9, the Photo supernet at 224 px 25.8 and 19.7.
+        bool channelsLast = ChannelsLast.PreferredForTraining(device);
+        if (channelsLast) ChannelsLast.Apply(net);
         var weightParameters = net.WeightParameters().ToArray();
         using var weightOptimizer = optim.SGD(weightParameters, options.WeightLearningRate, options.WeightMomentum, weight_decay: options.WeightDecay);
         // WeightLearningRate is for a batch of 128, scaled linearly with the batch as in the final training: the
@@ -75,8 +81,8 @@ internal static class DMaskingSearch
         // pixel lacks this entry and is refused rather than resumed with weights trained on another input.
         if (space.Subsamples.Max() > 1) identity.Add(("resolution", "avgpool"));
         identity.AddRange(options.Identity());
-        var weightBatches = new BatchSource(weightSet, options.BatchSize, device);
-        var archBatches = new BatchSource(archSet, options.BatchSize, device);
+        var weightBatches = new BatchSource(weightSet, options.BatchSize, device, channelsLast);
+        var archBatches = new BatchSource(archSet, options.BatchSize, device, channelsLast);
         int totalSteps = options.Epochs * weightBatches.BatchesPerEpoch;
         int archEpochs = options.Epochs - options.WarmupEpochs;
         // Architecture steps per weight step: enough that the search makes at least ArchitectureSteps of them however
@@ -293,7 +299,7 @@ internal static class DMaskingSearch
                 foreach (var bn in norms) { bn.reset_running_stats(); bn.momentum = null; }
                 net.train();
                 using (no_grad())
-                    foreach (var (x, y) in new BatchSource(weightSet, o.BatchSize, device).Batches(new Random(o.Seed)).Take(o.CalibrationBatches))
+                    foreach (var (x, y) in new BatchSource(weightSet, o.BatchSize, device, ChannelsLast.PreferredForTraining(device)).Batches(new Random(o.Seed)).Take(o.CalibrationBatches))
                         using (x) using (y) using (NewDisposeScope()) net.forward(x);
                 foreach (var bn in norms) bn.momentum = 0.1;
             }

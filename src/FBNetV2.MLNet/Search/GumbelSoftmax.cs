@@ -14,7 +14,9 @@ internal static class GumbelSoftmax
     public static Tensor Sample(Tensor alpha, double temperature, long rows = 1, bool hard = false)
     {
         using var scope = NewDisposeScope();
-        var u = rand([rows, alpha.shape[0]], dtype: alpha.dtype, device: alpha.device).clamp(1e-10, 1 - 1e-7);
+        // Drawn in float32 whatever the logits' type, so that a float64 copy of a supernet (the reference of the
+        // channels-last tests) sees the same noise from the same seed.
+        var u = rand([rows, alpha.shape[0]], device: alpha.device).clamp(1e-10, 1 - 1e-7).to_type(alpha.dtype);
         var gumbel = -(-u.log()).log();
         var soft = nn.functional.softmax((alpha.unsqueeze(0) + gumbel) / temperature, 1);
         if (!hard) return soft.MoveToOuterDisposeScope();

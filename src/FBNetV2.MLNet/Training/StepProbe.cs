@@ -1,3 +1,4 @@
+using FBNetV2.MLNet.Network;
 using System.Diagnostics;
 using static TorchSharp.torch;
 
@@ -62,6 +63,8 @@ internal static class StepProbe
     {
         using var scope = NewDisposeScope();
         var x = rand(batch, channels, size, size, device: device);
+        // The input in the network's layout, as its batches will come (BatchSource), so the probe times the same kernels.
+        if (net.parameters().FirstOrDefault(p => p.dim() == 4) is { } w && ChannelsLast.Is(w)) x = ChannelsLast.Of(x);
         var y = randint(0, classes, batch, dtype: ScalarType.Int64, device: device);
         var loss = nn.functional.cross_entropy(net.forward(x), y);
         loss.backward();

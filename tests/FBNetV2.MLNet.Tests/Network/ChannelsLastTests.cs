@@ -98,6 +98,66 @@ public class ChannelsLastTests(ITestOutputHelper output)
         }
     }
 
+    /// <summary>
+    /// The search trains the supernet channels-last on CPU (DMaskingSearch): the masked, Gumbel-mixed supernet of both
+    /// CPU presets must compute what the NCHW one computes, weight and architecture gradients included. The reference
+    /// is the same supernet in float64: NHWC in float32 must be as close to it as NCHW in float32 is (the supernet's
+    /// train-mode BN over batch 8 and masked channels amplifies float32 rounding to ~1e-3 of the largest gradient in
+    /// either layout, so a fixed bound would say little).
+    /// </summary>
+    [Theory]
+    [InlineData("compact")]
+    [InlineData("photo")]
+    public void SupernetStepsEqualNchwAndKeepTheLayout(string preset)
+    {
+        var space = preset == "compact" ? FBNetV2.MLNet.Search.SearchSpace.Compact(1, 28, 10) : FBNetV2.MLNet.Search.PhotoSearchSpace.Create(3, 32, 4);
+        var mean = Enumerable.Repeat(0.3f, space.InputChannels).ToArray();
+        var std = Enumerable.Repeat(0.35f, space.InputChannels).ToArray();
+        FBNetV2.MLNet.Search.Supernet Make()
+        {
+            manual_seed(3);
+            var net = new FBNetV2.MLNet.Search.Supernet(space, mean, std) { Temperature = 1 };
+            net.train();
+            return net;
+        }
+        using var reference = Make();
+        reference.to(ScalarType.Float64);
+        using var nchw = Make();
+        using var nhwc = Make();
+        ChannelsLast.Apply(nhwc);
+        manual_seed(20);
+        using var x = rand(8, space.InputChannels, space.InputSize, space.InputSize);
+        using var y = randint(0, space.NumClasses, [8]);
+        var (logitsRef, gradsRef) = Step(reference, x.to_type(ScalarType.Float64));
+        var (logitsA, gradsA) = Step(nchw, x);
+        var (logitsB, gradsB) = Step(nhwc, ChannelsLast.Of(x));
+        Assert.Contains(gradsRef, g => g.Name.StartsWith("alphas.") && g.Grad.abs().max().item<double>() > 0);
+        float scale = gradsRef.Max(g => g.Grad.abs().max().to_type(ScalarType.Float32).item<float>());
+        (float Worst, string Name) Error(List<(string Name, Tensor Grad)> grads) => grads.Zip(gradsRef)
+            .Select(p => ((p.First.Grad.to_type(ScalarType.Float64) - p.Second.Grad).abs().max().to_type(ScalarType.Float32).item<float>() / scale, p.First.Name))
+            .MaxBy(t => t.Item1);
+        var (gradA, nameA) = Error(gradsA);
+        var (gradB, nameB) = Error(gradsB);
+        float logitA = RelativeDiff(logitsRef.to_type(ScalarType.Float32), logitsA), logitB = RelativeDiff(logitsRef.to_type(ScalarType.Float32), logitsB);
+        output.WriteLine($"{preset} supernet, largest difference from float64, relative to the largest logit / gradient: " +
+            $"NCHW logits {logitA:E2}, gradients {gradA:E2} ({nameA}); NHWC logits {logitB:E2}, gradients {gradB:E2} ({nameB})");
+        Assert.True(logitB < 1e-4, $"NHWC logits differ by {logitB:E2}");
+        // Rounding, not a wrong kernel: a layout error shows as an error of order 1 in some tensor.
+        Assert.True(gradB <= 4 * gradA + 1e-5f, $"NHWC gradients differ from float64 by {gradB:E2} at {nameB}, NCHW by {gradA:E2} at {nameA}");
+        Assert.All(nhwc.parameters().Where(p => p.dim() == 4), p => Assert.True(ChannelsLast.Is(p.grad!), $"gradient of {string.Join("x", p.shape)} lost the NHWC layout: strides {string.Join(",", p.grad!.stride())}"));
+    }
+
+    private static (Tensor Logits, List<(string Name, Tensor Grad)> Grads) Step(FBNetV2.MLNet.Search.Supernet net, Tensor x)
+    {
+        // The same Gumbel noise for each network: the samples are drawn from the global generator in forward.
+        manual_seed(40);
+        var logits = net.forward(x);
+        using var y = randint(0, net.Space.NumClasses, [x.shape[0]], generator: null);
+        using var labels = arange(x.shape[0]) % net.Space.NumClasses;
+        nn.functional.cross_entropy(logits, labels).backward();
+        return (logits.detach(), net.named_parameters().Where(p => p.parameter.grad is not null).Select(p => (p.name, p.parameter.grad!)).ToList());
+    }
+
     [Fact]
     public void ANetworkTrainedChannelsLastExportsWithOnnxParity()
     {
