@@ -7,7 +7,9 @@ namespace FBNetV2.MLNet.Benchmarks;
 /// <summary>
 /// The README pipeline as a user adapts it to photos: ResizeImages to 224x224 (ML.NET's image-classification tutorials
 /// do), then SearchFBNet with its defaults and only a time budget. Fits on train/, evaluates on test/, prints the
-/// searched architecture, the test accuracy, the wall time and the process's peak resident memory.
+/// searched architecture, the test accuracy, the wall time and the process's peak resident memory. With --arch NAME the
+/// same pipeline trains that predefined network instead (TrainFBNet, same time budget and recipe): the baseline the
+/// search must beat (issue 19).
 /// </summary>
 public static class PhotoPipeline
 {
@@ -24,17 +26,15 @@ public static class PhotoPipeline
         ml.Log += (_, e) => { if (e.RawMessage.StartsWith("FBNet: ", StringComparison.Ordinal)) Console.WriteLine($"[{DateTime.Now:HH:mm:ss}] {e.RawMessage}"); };
         IDataView View(ImageFolder f) => ml.Data.LoadFromEnumerable(f.Items.Select(i => new Row { ImagePath = i.ImagePath, Label = i.Label }));
 
-        var search = new SearchFBNetOptions
-        {
-            LabelColumnName = "Label",
-            FeatureColumnName = "Features",
-            TimeBudget = time,
-        };
+        string? arch = o.GetValueOrDefault("arch");
+        var trainer = arch is null
+            ? ml.MulticlassClassification.Trainers.SearchFBNet(new SearchFBNetOptions { LabelColumnName = "Label", FeatureColumnName = "Features", TimeBudget = time })
+            : ml.MulticlassClassification.Trainers.TrainFBNet(new TrainFBNetOptions { LabelColumnName = "Label", FeatureColumnName = "Features", TimeBudget = time, Architecture = arch });
         var pipeline = ml.Transforms.LoadImages(outputColumnName: "Image", imageFolder: null, inputColumnName: "ImagePath")
             .Append(ml.Transforms.ResizeImages(outputColumnName: "Image", imageWidth: size, imageHeight: size))
             .Append(ml.Transforms.ExtractPixels(outputColumnName: "Features", inputColumnName: "Image", scaleImage: 1f / 255))
             .Append(ml.Transforms.Conversion.MapValueToKey(outputColumnName: "Label"))
-            .Append(ml.MulticlassClassification.Trainers.SearchFBNet(search))
+            .Append(trainer)
             .Append(ml.Transforms.Conversion.MapKeyToValue("PredictedLabel"));
         var model = pipeline.Fit(View(train));
         var fitTime = clock.Elapsed;

@@ -121,6 +121,19 @@ internal sealed class LabeledImages
     /// <summary>Values per image: Channels * Height * Width.</summary>
     public int ImageSize => Channels * Height * Width;
 
+    /// <summary>
+    /// SHA-256 of the shape, the labels and every image's pixels in row order (16 hex digits): what a search checkpoint
+    /// records so that it is not resumed on other images of the same count (about a second for 2,000 RGB images at 96 px).
+    /// </summary>
+    internal string ContentHash()
+    {
+        using var hash = System.Security.Cryptography.IncrementalHash.CreateHash(System.Security.Cryptography.HashAlgorithmName.SHA256);
+        hash.AppendData(System.Runtime.InteropServices.MemoryMarshal.AsBytes<int>([Count, Channels, Height, Width]));
+        hash.AppendData(System.Runtime.InteropServices.MemoryMarshal.AsBytes(Labels.AsSpan()));
+        for (int i = 0; i < Count; i++) hash.AppendData(System.Runtime.InteropServices.MemoryMarshal.AsBytes(Image(i)));
+        return Convert.ToHexString(hash.GetHashAndReset(), 0, 8).ToLowerInvariant();
+    }
+
     private readonly object viewsLock = new();
     private (TorchSharp.torch.Tensor Pixels, TorchSharp.torch.Tensor Labels)? views;
 

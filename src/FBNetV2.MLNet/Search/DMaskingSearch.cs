@@ -76,7 +76,9 @@ internal static class DMaskingSearch
 
         var history = new List<SearchProgress>();
         var distributions = new List<IReadOnlyList<DecisionDistribution>>();
-        var identity = new List<(string, string)> { ("space", Describe(space)), ("images", data.Count.ToString()) };
+        // The images themselves, not only their count: resumed on other data, the weights and logits would continue a
+        // search of another set (issue 18 item 4).
+        var identity = new List<(string, string)> { ("space", Describe(space)), ("images", data.Count.ToString()), ("data", data.ContentHash()) };
         // The low-resolution paths average-pool since issue 14 item 5; a checkpoint written while they took every r-th
         // pixel lacks this entry and is refused rather than resumed with weights trained on another input.
         if (space.Subsamples.Max() > 1) identity.Add(("resolution", "avgpool"));

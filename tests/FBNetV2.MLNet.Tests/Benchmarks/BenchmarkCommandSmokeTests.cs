@@ -222,6 +222,17 @@ public sealed class BenchmarkCommandSmokeTests(BenchmarkCommandSmokeTests.Settin
             AssertRow(Line(output, "test accuracy"), @"^([0-9.]+) MFLOPs, ([0-9]+) parameters; test accuracy ([0-9.]+) % on 8 images");
             AssertRow(Line(output, "peak resident memory"), @"peak resident memory ([0-9.]+) GB");
         },
+        ["supernet-step"] = t =>
+        {
+            string output = t.Command("supernet-step", "--preset", "compact", "--size", "12", "--batch", "4", "--steps", "1", "--rounds", "1");
+            Assert.Contains("Supernet step, compact space at 12 px, batch 4", output);
+            // The summary: every case's ms per image and its ratio to the plain widest network at full resolution (1.00x itself).
+            foreach (var name in new[] { "plain widest r=1 NHWC", "supernet soft (search weight step)", "supernet soft NHWC", "supernet fixed widest r=2" })
+            {
+                var row = output.Split('\n').Last(l => l.StartsWith(name, StringComparison.Ordinal));
+                AssertRow(row[name.Length..], @"^\s+([0-9.]+) ms/img\s+([0-9.]+)x plain widest");
+            }
+        },
         ["batch-memory"] = t =>
         {
             string output = t.Command("batch-memory", "--mode", "forward", "--size", "32", "--batch", "8", "--batches", "20");

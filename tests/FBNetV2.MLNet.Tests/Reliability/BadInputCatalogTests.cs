@@ -282,6 +282,31 @@ public sealed class BadInputCatalogTests
     }
 
     [Fact]
+    public void Checkpoint_of_other_images_of_the_same_count_is_not_resumed()
+    {
+        using var dir = new TempDirectory();
+        var o = TinySearch(dir.Path);
+        o.Epochs = 2;
+        o.WarmupEpochs = 1;
+        DMaskingSearch.Run(DMaskingSearchTests.TinySpace(), DMaskingSearchTests.TinyData(8), o);
+        var path = Path.Combine(dir.Path, "search.ckpt");
+        var before = File.ReadAllBytes(path);
+        // Same count, shape, classes and options; one pixel of one image differs.
+        var other = DMaskingSearchTests.TinyData(8);
+        var pixels = other.Pixels;
+        pixels[5] = pixels[5] > 0.5f ? 0f : 1f;
+        var changed = new FBNetV2.MLNet.Data.LabeledImages(pixels, other.Labels, other.Channels, other.Height, other.Width, other.ClassNames);
+        Clear<InvalidOperationException>(() => DMaskingSearch.Run(DMaskingSearchTests.TinySpace(), changed, TinySearch(dir.Path)),
+            "belongs to another search", "data ", "Use another CheckpointDirectory or delete the file");
+        Assert.Equal(before, File.ReadAllBytes(path));
+        // The same images again resume (the hash is of the content, not of the object).
+        var resumed = TinySearch(dir.Path);
+        resumed.Epochs = 2;
+        resumed.WarmupEpochs = 1;
+        DMaskingSearch.Run(DMaskingSearchTests.TinySpace(), DMaskingSearchTests.TinyData(8), resumed);
+    }
+
+    [Fact]
     public void Checkpoint_from_the_strided_slice_input_is_not_resumed()
     {
         // A checkpoint written while the low-resolution paths took every r-th pixel has no "resolution" entry in its
