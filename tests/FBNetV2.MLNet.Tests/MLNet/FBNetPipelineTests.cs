@@ -8,12 +8,16 @@ namespace FBNetV2.MLNet.Tests.MLNet;
 public sealed class FBNetPipelineTests(FashionPipelineFixture f, Xunit.Abstractions.ITestOutputHelper output)
 {
     [Fact]
-    public void Evaluates_above_70_percent_on_the_test_folder()
+    public void Evaluates_above_72_percent_on_the_test_folder()
     {
+        // The recipe (Compact-S, 20 epochs, batch 64, the sample's 900 training images) measured with `fbnet train
+        // --arch Compact-S --epochs 20 --batch-size 64 --seed S` on the same folder, seeds 1-5 (2026-12-02): 79.00,
+        // 77.67, 76.00, 75.33, 76.33 % on the 300 test images; mean 76.87, sd 1.46, mean - 3 sd = 72.5 %. The
+        // fixture is seed 1. (The old bound, 70 %, was 8.7 points below the measured figure.)
         var scored = f.Model.Transform(f.Test);
         var metrics = f.Ml.MulticlassClassification.Evaluate(scored, "Label", "Score", "PredictedLabel");
         output.WriteLine($"MicroAccuracy {metrics.MicroAccuracy:P2}");
-        Assert.True(metrics.MicroAccuracy >= 0.7, $"MicroAccuracy {metrics.MicroAccuracy:P2}");
+        Assert.True(metrics.MicroAccuracy >= 0.72, $"MicroAccuracy {metrics.MicroAccuracy:P2}");
         Assert.Equal(FashionPipelineFixture.Epochs, f.FBNet.TrainingHistory.Count);
     }
 
