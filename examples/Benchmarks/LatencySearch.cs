@@ -15,7 +15,9 @@ internal static class LatencySearch
 {
     public static void Run(Dictionary<string, string> a)
     {
-        double budget = double.Parse(a.GetValueOrDefault("budget-ms", "0.15"));
+        // --budget-ms space: the library's default budget for this table (geometric mean of the space's cheapest and
+        // largest member), so that a run on a faster or slower machine still lies inside the space.
+        string budgetText = a.GetValueOrDefault("budget-ms", "0.15");
         int images = int.Parse(a.GetValueOrDefault("search-images", "3000"));
         int epochs = int.Parse(a.GetValueOrDefault("search-epochs", "3"));
         int trainEpochs = int.Parse(a.GetValueOrDefault("train-epochs", "1"));
@@ -24,6 +26,9 @@ internal static class LatencySearch
         string path = a.GetValueOrDefault("table", Path.Combine(Path.GetTempPath(), "fbnet-latency-compact28.json"));
         var space = SearchSpace.Compact(1, 28, 10);
         var table = LatencyProfiler.LoadOrBuild(path, space, profile);
+        double budget = budgetText == "space"
+            ? Math.Round(DefaultBudget.For(space, CostModel.For(CostTarget.Latency, table)).Budget, 4)
+            : double.Parse(budgetText, System.Globalization.CultureInfo.InvariantCulture);
         var train = FashionMnist.Load(a.GetValueOrDefault("data", FashionMnist.DefaultDirectory), train: true);
         var data = train.Split((double)images / train.Count, seed).a;
         Console.WriteLine($"Latency-budgeted search: budget {budget} ms ({profile.Threads} ONNX Runtime thread(s)), {data.Count} images x {epochs} epochs; table {path}");
