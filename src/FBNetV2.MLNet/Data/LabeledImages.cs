@@ -107,7 +107,7 @@ internal sealed class LabeledImages
         {
             if (rows is null) return store;
             var copy = new float[(long)Count * ImageSize];
-            for (int i = 0; i < Count; i++) Image(i).CopyTo(copy.AsSpan((int)((long)i * ImageSize), ImageSize));
+            CopyImagesTo(copy, 0);
             return copy;
         }
     }
@@ -190,9 +190,15 @@ internal sealed class LabeledImages
         if (ReferenceEquals(root, other.root))
             return new LabeledImages(this, [.. Enumerable.Range(0, Count).Select(RootRow), .. Enumerable.Range(0, other.Count).Select(other.RootRow)]);
         var pixels = new float[(long)(Count + other.Count) * ImageSize];
-        for (int i = 0; i < Count; i++) Image(i).CopyTo(pixels.AsSpan((int)((long)i * ImageSize), ImageSize));
-        for (int i = 0; i < other.Count; i++) other.Image(i).CopyTo(pixels.AsSpan((int)((long)(Count + i) * ImageSize), ImageSize));
+        CopyImagesTo(pixels, 0);
+        other.CopyImagesTo(pixels, Count);
         return new LabeledImages(pixels, [.. Labels, .. other.Labels], Channels, Height, Width, ClassNames);
+    }
+
+    /// <summary>Copies this set's images, in order, into <paramref name="target"/> from image slot <paramref name="firstSlot"/> on.</summary>
+    private void CopyImagesTo(float[] target, int firstSlot)
+    {
+        for (int i = 0; i < Count; i++) Image(i).CopyTo(target.AsSpan((int)((long)(firstSlot + i) * ImageSize), ImageSize));
     }
 
     /// <summary>
