@@ -31,27 +31,29 @@ internal static class SupernetStep
         int channels = space.InputChannels;
         Console.WriteLine($"Supernet step, {preset} space at {size} px, batch {batch}, {get_num_threads()} threads, median of {steps} steps, {rounds} round(s)");
         var widest = TrainingThroughput.WidestChoice(space);
+        var stats = Enumerable.Repeat(0.3f, channels).ToArray();
+        Supernet MakeSupernet() => new(space, stats, stats) { Temperature = 1 };
         var cases = new List<(string Name, Func<nn.Module<Tensor, Tensor>> Make, bool ChannelsLast)>();
         for (int j = 0; j < space.Subsamples.Length; j++)
         {
             var arch = (widest with { Resolution = j }).Derive(space);
-            int jj = j;
             cases.Add(($"plain widest r={space.Subsamples[j]} ({arch.Flops / 1e6:F1} MFLOPs)", () => new FBNetNetwork(arch), false));
             cases.Add(($"plain widest r={space.Subsamples[j]} NHWC", () => new FBNetNetwork(arch), true));
         }
-        cases.Add(("supernet soft (search weight step)", () => new Supernet(space, Enumerable.Repeat(0.3f, channels).ToArray(), Enumerable.Repeat(0.3f, channels).ToArray()) { Temperature = 1 }, false));
-        cases.Add(("supernet soft NHWC", () => new Supernet(space, Enumerable.Repeat(0.3f, channels).ToArray(), Enumerable.Repeat(0.3f, channels).ToArray()) { Temperature = 1 }, true));
+        cases.Add(("supernet soft (search weight step)", MakeSupernet, false));
+        cases.Add(("supernet soft NHWC", MakeSupernet, true));
         for (int j = 0; j < space.Subsamples.Length; j++)
         {
-            int jj = j;
-            cases.Add(($"supernet fixed widest r={space.Subsamples[j]}", () => new Supernet(space, Enumerable.Repeat(0.3f, channels).ToArray(), Enumerable.Repeat(0.3f, channels).ToArray()) { FixedChoice = widest with { Resolution = jj } }, false));
+            var fixedChoice = widest with { Resolution = j };
+            cases.Add(($"supernet fixed widest r={space.Subsamples[j]}", () => { var net = MakeSupernet(); net.FixedChoice = fixedChoice; return net; }, false));
         }
         var results = cases.ToDictionary(c => c.Name, _ => new List<double>());
         for (int round = 1; round <= rounds; round++)
             foreach (var (name, make, cl) in cases)
             {
                 using var net = make();
-                double ms = Measure(net, cl, channels, size, space.NumClasses, batch, steps);
+                // The same timed step as train-throughput's (which also checks that NHWC strides survived the steps).
+                double ms = TrainingThroughput.Measure(net, cl, steps, batch, channels, size, space.NumClasses);
                 results[name].Add(ms);
                 Console.WriteLine($"{name,-48} round {round}: {ms,8:F1} ms/step {ms / batch,7:F2} ms/img");
             }
@@ -60,27 +62,5 @@ internal static class SupernetStep
         string plain0 = cases[0].Name;
         foreach (var (name, _, _) in cases)
             Console.WriteLine($"{name,-48} {Med(name) / batch,7:F2} ms/img  {Med(name) / Med(plain0),5:F2}x plain widest r={space.Subsamples[0]} NCHW");
-    }
-
-    private static double Measure(nn.Module<Tensor, Tensor> net, bool channelsLast, int channels, int size, int classes, int batch, int steps)
-    {
-        manual_seed(1);
-        net.train();
-        if (channelsLast) ChannelsLast.Apply(net);
-        using var optimizer = optim.SGD(net.parameters(), 0.01, 0.9, nesterov: true);
-        using var raw = rand(batch, channels, size, size);
-        using var x = channelsLast ? ChannelsLast.Of(raw) : raw.alias();
-        using var y = randint(0, classes, [batch]);
-        var times = new List<double>();
-        for (int i = 0; i < steps + 1; i++)
-        {
-            using var scope = NewDisposeScope();
-            var clock = Stopwatch.StartNew();
-            optimizer.zero_grad();
-            nn.functional.cross_entropy(net.forward(x), y).backward();
-            optimizer.step();
-            if (i >= 1) times.Add(clock.Elapsed.TotalMilliseconds);
-        }
-        return times.Order().ElementAt(times.Count / 2);
     }
 }

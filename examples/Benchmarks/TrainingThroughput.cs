@@ -62,15 +62,16 @@ internal static class TrainingThroughput
     /// are converted once, as the trainer does; the strides are checked after the steps so that a layout silently
     /// lost (a gradient or an optimizer step that returns NCHW) fails the benchmark instead of being timed.
     /// </summary>
-    public static double Measure(nn.Module<Tensor, Tensor> net, bool channelsLast, int steps = Steps, int batch = Batch)
+    public static double Measure(nn.Module<Tensor, Tensor> net, bool channelsLast, int steps = Steps, int batch = Batch,
+        int channels = 1, int size = 28, int classes = 10)
     {
         manual_seed(1);
         net.train();
         if (channelsLast) ChannelsLast.Apply(net);
         using var optimizer = optim.SGD(net.parameters(), 0.05, 0.9, nesterov: true);
-        using var raw = rand(batch, 1, 28, 28);
+        using var raw = rand(batch, channels, size, size);
         using var x = channelsLast ? ChannelsLast.Of(raw) : raw.alias();
-        using var y = randint(0, 10, [batch]);
+        using var y = randint(0, classes, [batch]);
         var times = new List<double>();
         for (int i = 0; i < steps + 2; i++)
         {

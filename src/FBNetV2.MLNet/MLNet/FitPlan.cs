@@ -48,7 +48,7 @@ internal static class FitPlan
         using var net = new Supernet(space, mean, std);
         net.to(device);
         // Probed in the layout the search runs in (channels-last on CPU: about twice as fast as NCHW for the supernet).
-        if (ChannelsLast.PreferredForTraining(device)) ChannelsLast.Apply(net);
+        ChannelsLast.ApplyForTraining(net, device);
         step = Guard($"the supernet of the {Describe(space)} search space", space.InputChannels, space.InputSize,
             () => StepProbe.Measure(net, space.InputChannels, space.InputSize, space.NumClasses, device));
         long available = StepProbe.AvailableBytes();
@@ -129,7 +129,7 @@ internal static class FitPlan
         {
             net.to(device);
             // In the layout the training runs in (NetworkTrainer: channels-last on CPU, 1.6-2x faster than NCHW).
-            if (ChannelsLast.PreferredForTraining(device)) ChannelsLast.Apply(net);
+            ChannelsLast.ApplyForTraining(net, device);
             // Timed at the training's own batch (a small probe batch overstated the time per image fourfold).
             int batch = Math.Max(2, Math.Min(o.BatchSize, trainCount));
             double perImage = Guard($"network {arch}", arch.InputChannels, arch.InputSize,

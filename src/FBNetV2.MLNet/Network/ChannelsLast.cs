@@ -20,6 +20,17 @@ internal static class ChannelsLast
     public static bool PreferredForTraining(Device device) => device.type == DeviceType.CPU;
 
     /// <summary>
+    /// Converts <paramref name="module"/> (already on <paramref name="device"/>) to channels-last when training there
+    /// prefers it (<see cref="PreferredForTraining"/>); returns whether it did, so that the caller's batches follow.
+    /// </summary>
+    public static bool ApplyForTraining(nn.Module module, Device device)
+    {
+        if (!PreferredForTraining(device)) return false;
+        Apply(module);
+        return true;
+    }
+
+    /// <summary>
     /// A channels-last copy of a 4-D tensor (other ranks are returned as an alias). permute -> contiguous -> permute
     /// back is not enough: it leaves the strides of size-1 dimensions (1x1 kernels, one input channel) ambiguous and
     /// libtorch falls back to NCHW; as_strided writes the canonical strides (H*W*C, 1, W*C, C) for every dimension.

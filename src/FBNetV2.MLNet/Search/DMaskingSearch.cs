@@ -64,8 +64,7 @@ internal static class DMaskingSearch
         // Channels-last on CPU, as the final training: measured with `Benchmarks supernet-step` (docs/benchmarks.md,
         // section 2), a soft weight step of the Photo supernet at 96 px took 36.8 ms per image in NCHW and 16.7 in
         // NHWC, the Compact supernet at 28 px 16.3 and 9.9, the Photo supernet at 224 px 25.8 and 19.7.
-        bool channelsLast = ChannelsLast.PreferredForTraining(device);
-        if (channelsLast) ChannelsLast.Apply(net);
+        bool channelsLast = ChannelsLast.ApplyForTraining(net, device);
         var weightParameters = net.WeightParameters().ToArray();
         using var weightOptimizer = optim.SGD(weightParameters, options.WeightLearningRate, options.WeightMomentum, weight_decay: options.WeightDecay);
         // WeightLearningRate is for a batch of 128, scaled linearly with the batch as in the final training: the
@@ -77,8 +76,9 @@ internal static class DMaskingSearch
         var history = new List<SearchProgress>();
         var distributions = new List<IReadOnlyList<DecisionDistribution>>();
         // The images themselves, not only their count: resumed on other data, the weights and logits would continue a
-        // search of another set (issue 18 item 4).
-        var identity = new List<(string, string)> { ("space", Describe(space)), ("images", data.Count.ToString()), ("data", data.ContentHash()) };
+        // search of another set (issue 18 item 4). Hashed only when there is a checkpoint to match.
+        var identity = new List<(string, string)> { ("space", Describe(space)), ("images", data.Count.ToString()) };
+        if (options.CheckpointDirectory is not null) identity.Add(("data", data.ContentHash()));
         // The low-resolution paths average-pool since issue 14 item 5; a checkpoint written while they took every r-th
         // pixel lacks this entry and is refused rather than resumed with weights trained on another input.
         if (space.Subsamples.Max() > 1) identity.Add(("resolution", "avgpool"));

@@ -128,7 +128,7 @@ internal sealed class Supernet : nn.Module<Tensor, Tensor>
         var equal = new float[inWidths.Length * outWidths.Length];
         for (int i = 0; i < inWidths.Length; i++)
             for (int j = 0; j < outWidths.Length; j++) equal[i * outWidths.Length + j] = inWidths[i] == outWidths[j] ? 1f : 0f;
-        using var e = tensor(equal, [inWidths.Length, outWidths.Length], device: gIn.device).to_type(gIn.dtype);
+        using var e = tensor(equal, [inWidths.Length, outWidths.Length], dtype: gIn.dtype, device: gIn.device);
         return (gIn.matmul(e) * gOut).sum(1);
     }
 

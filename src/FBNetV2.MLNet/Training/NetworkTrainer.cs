@@ -54,8 +54,7 @@ internal static class NetworkTrainer
         var net = new FBNetNetwork(arch, mean, std, options.Dropout);
         net.to(device);
         // Channels-last weights and batches: libtorch's NHWC kernels (measured in docs/benchmarks.md, section 2).
-        bool channelsLast = ChannelsLast.PreferredForTraining(device);
-        if (channelsLast) ChannelsLast.Apply(net);
+        bool channelsLast = ChannelsLast.ApplyForTraining(net, device);
         using var ema = options.EmaDecay > 0 ? new ModelEma(net, options.EmaDecay, device) : null;
         if (channelsLast && ema is not null) ChannelsLast.Apply(ema.Network);
         using var optimizer = CreateOptimizer(net, options);

@@ -268,12 +268,7 @@ public sealed class BadInputCatalogTests
     public void Checkpoint_of_another_search_is_not_resumed_or_overwritten()
     {
         using var dir = new TempDirectory();
-        var o = TinySearch(dir.Path);
-        o.Epochs = 2;
-        o.WarmupEpochs = 1;
-        DMaskingSearch.Run(DMaskingSearchTests.TinySpace(), DMaskingSearchTests.TinyData(8), o);
-        var path = Path.Combine(dir.Path, "search.ckpt");
-        var before = File.ReadAllBytes(path);
+        var (path, before) = WriteTinyCheckpoint(dir.Path);
         var other = TinySearch(dir.Path);
         other.Seed = 99;
         Clear<InvalidOperationException>(() => DMaskingSearch.Run(DMaskingSearchTests.TinySpace(), DMaskingSearchTests.TinyData(8), other),
@@ -285,12 +280,7 @@ public sealed class BadInputCatalogTests
     public void Checkpoint_of_other_images_of_the_same_count_is_not_resumed()
     {
         using var dir = new TempDirectory();
-        var o = TinySearch(dir.Path);
-        o.Epochs = 2;
-        o.WarmupEpochs = 1;
-        DMaskingSearch.Run(DMaskingSearchTests.TinySpace(), DMaskingSearchTests.TinyData(8), o);
-        var path = Path.Combine(dir.Path, "search.ckpt");
-        var before = File.ReadAllBytes(path);
+        var (path, before) = WriteTinyCheckpoint(dir.Path);
         // Same count, shape, classes and options; one pixel of one image differs.
         var other = DMaskingSearchTests.TinyData(8);
         var pixels = other.Pixels;
@@ -300,10 +290,7 @@ public sealed class BadInputCatalogTests
             "belongs to another search", "data ", "Use another CheckpointDirectory or delete the file");
         Assert.Equal(before, File.ReadAllBytes(path));
         // The same images again resume (the hash is of the content, not of the object).
-        var resumed = TinySearch(dir.Path);
-        resumed.Epochs = 2;
-        resumed.WarmupEpochs = 1;
-        DMaskingSearch.Run(DMaskingSearchTests.TinySpace(), DMaskingSearchTests.TinyData(8), resumed);
+        DMaskingSearch.Run(DMaskingSearchTests.TinySpace(), DMaskingSearchTests.TinyData(8), TinySearch(dir.Path));
     }
 
     [Fact]
@@ -312,13 +299,9 @@ public sealed class BadInputCatalogTests
         // A checkpoint written while the low-resolution paths took every r-th pixel has no "resolution" entry in its
         // identity; its weights were trained on another input, so it is refused like another search's.
         using var dir = new TempDirectory();
-        var o = TinySearch(dir.Path);
-        o.Epochs = 2;
-        o.WarmupEpochs = 1;
-        DMaskingSearch.Run(DMaskingSearchTests.TinySpace(), DMaskingSearchTests.TinyData(8), o);
-        var path = Path.Combine(dir.Path, "search.ckpt");
+        var (path, written) = WriteTinyCheckpoint(dir.Path);
         byte[] old;
-        using (var reader = new BinaryReader(new MemoryStream(File.ReadAllBytes(path))))
+        using (var reader = new BinaryReader(new MemoryStream(written)))
         using (var copy = new MemoryStream())
         using (var writer = new BinaryWriter(copy))
         {
@@ -581,6 +564,14 @@ public sealed class BadInputCatalogTests
         var labels = Enumerable.Range(0, count).Select(i => i % 2).ToArray();
         var pixels = Enumerable.Range(0, count * 64).Select(i => labels[i / 64] * 0.5f + 0.4f * r.NextSingle()).ToArray();
         return new LabeledImages(pixels, labels, 1, 8, 8, ["a", "b"]);
+    }
+
+    /// <summary>A finished 2-epoch tiny search (<see cref="TinySearch"/>) with its checkpoint in <paramref name="dir"/>: the checkpoint's path and bytes.</summary>
+    private static (string Path, byte[] Bytes) WriteTinyCheckpoint(string dir)
+    {
+        DMaskingSearch.Run(DMaskingSearchTests.TinySpace(), DMaskingSearchTests.TinyData(8), TinySearch(dir));
+        string path = Path.Combine(dir, "search.ckpt");
+        return (path, File.ReadAllBytes(path));
     }
 
     private static SearchOptions TinySearch(string? checkpoint, int epochs = 2) => new()
