@@ -30,11 +30,13 @@ internal static class LatencyAccuracy
 
         var random = new Random(seed);
         var archs = Enumerable.Range(0, count).Select(_ => ArchitectureChoice.Random(space, random).Derive(space)).ToList();
-        var models = archs.Select(arch =>
+        // Exported on one torch thread, as the library does before it times anything (OnnxLatencyMeter.QuietTorch):
+        // libtorch's OpenMP workers spin after each parallel op and took the core ONNX Runtime was timed on.
+        var models = OnnxLatencyMeter.QuietTorch(() => archs.Select(arch =>
         {
             using var net = new FBNetNetwork(arch);
             return (OnnxExporter.Export(net), new long[] { options.Batch, arch.InputChannels, arch.InputSize, arch.InputSize });
-        }).ToList();
+        }).ToList());
         // Whole networks are timed with the protocol the table was built with (spaced passes, median over them), twice:
         // the agreement of the two measurements with each other is the ceiling for any prediction on this machine.
         // --network-rounds: more passes for the 20 networks than for the thousands of table entries steadies the reference.
@@ -44,6 +46,9 @@ internal static class LatencyAccuracy
         // measured; the median ratio scales the predictions.
         var references = LatencyProfiler.ReferenceModels(table, options.Batch);
         models.AddRange(references);
+        // One untimed pass first: in two of three runs (2026-12-02, session 8) the first three networks of the first
+        // measurement read 24-34 % slower than in the second, on a table that predicted the second within 5 %.
+        OnnxLatencyMeter.Typical(models, new LatencyProfileOptions { Threads = options.Threads, Repeats = options.Repeats, WarmupRuns = options.WarmupRuns, Rounds = 1 });
         var measuredAll = OnnxLatencyMeter.Typical(models, networkOptions);
         var againAll = OnnxLatencyMeter.Typical(models, networkOptions);
         var measured = measuredAll[..count];

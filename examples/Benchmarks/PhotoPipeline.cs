@@ -27,9 +27,14 @@ public static class PhotoPipeline
         IDataView View(ImageFolder f) => ml.Data.LoadFromEnumerable(f.Items.Select(i => new Row { ImagePath = i.ImagePath, Label = i.Label }));
 
         string? arch = o.GetValueOrDefault("arch");
-        var trainer = arch is null
-            ? ml.MulticlassClassification.Trainers.SearchFBNet(new SearchFBNetOptions { LabelColumnName = "Label", FeatureColumnName = "Features", TimeBudget = time })
-            : ml.MulticlassClassification.Trainers.TrainFBNet(new TrainFBNetOptions { LabelColumnName = "Label", FeatureColumnName = "Features", TimeBudget = time, Architecture = arch });
+        FBNetOptions options = arch is null
+            ? new SearchFBNetOptions { LabelColumnName = "Label", FeatureColumnName = "Features", TimeBudget = time }
+            : new TrainFBNetOptions { LabelColumnName = "Label", FeatureColumnName = "Features", TimeBudget = time, Architecture = arch };
+        // --crop-padding P: the recipe's random-crop padding in input pixels (its default otherwise).
+        if (o.TryGetValue("crop-padding", out var padding)) options.RandomCropPadding = int.Parse(padding);
+        var trainer = options is SearchFBNetOptions so
+            ? ml.MulticlassClassification.Trainers.SearchFBNet(so)
+            : ml.MulticlassClassification.Trainers.TrainFBNet((TrainFBNetOptions)options);
         var pipeline = ml.Transforms.LoadImages(outputColumnName: "Image", imageFolder: null, inputColumnName: "ImagePath")
             .Append(ml.Transforms.ResizeImages(outputColumnName: "Image", imageWidth: size, imageHeight: size))
             .Append(ml.Transforms.ExtractPixels(outputColumnName: "Features", inputColumnName: "Image", scaleImage: 1f / 255))
