@@ -49,7 +49,8 @@ public sealed class FBNetPipelineTests(FashionPipelineFixture f, Xunit.Abstracti
         foreach (var p in scored)
             Assert.Equal(f.FBNet.ClassNames[Array.IndexOf(p.Score, p.Score.Max())], p.PredictedLabel);
         double accuracy = scored.Where((p, i) => p.PredictedLabel == f.TestImages[i].Label).Count() / (double)scored.Count;
-        Assert.True(accuracy >= 0.7, $"accuracy of PredictedLabel {accuracy:P2}");
+        // The same model and test images as Evaluates_above_72_percent_on_the_test_folder: the same measured bound.
+        Assert.True(accuracy >= 0.72, $"accuracy of PredictedLabel {accuracy:P2}");
     }
 
     [Fact]
