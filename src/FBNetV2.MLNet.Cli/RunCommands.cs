@@ -114,7 +114,7 @@ internal static class RunCommands
     {
         public readonly Option<string> Data = CliOptions.RequiredPath("--data", "DIR", "Image folder (one subfolder per class, or train/ and test/ with class subfolders) or a folder of IDX files");
         public readonly Option<string> Out = CliOptions.RequiredPath("--out", "DIR", "Folder for model.zip, model.onnx, architecture.json, metrics.json and report/");
-        public readonly Option<double?> Budget = CliOptions.PositiveDouble("--budget-mflops", "Most millions of multiply-adds per image the searched network may cost (default: the geometric mean of the searched space's cheapest and largest architectures, printed at the start)", 1e6);
+        public readonly Option<double?> Budget = CliOptions.PositiveDouble("--budget-mflops", "Most millions of multiply-adds per image the searched network may cost (default: the geometric mean of the searched space's cheapest and largest architectures; with --time-budget, what the final training can afford in the time left, between that and half the largest; printed at the start)", 1e6);
         public readonly Option<double?> BudgetMs = CliOptions.PositiveDouble("--budget-ms", "Instead of --budget-mflops: most milliseconds per image in ONNX Runtime on this machine, predicted from the latency table (built on first use; see 'fbnet profile')", 1e6);
         public readonly Option<string?> LatencyTable = CliOptions.LatencyTable();
         public readonly Option<int?> LatencyThreads = CliOptions.LatencyThreads();

@@ -53,16 +53,9 @@ public static class FBNetRun
         var train = data.TrainView(ml);
         var test = data.TestView(ml);
 
+        // Without a budget the trainer chooses the default (from the space, or under a time budget from what the final
+        // training can afford) and says so in the log; the report takes the value from the search's result.
         double? budgetValue = o.BudgetMilliseconds ?? o.BudgetMFlops;
-        if (o.Architecture is null && budgetValue is null)
-        {
-            var space = new SearchFBNetOptions { SearchSpace = o.SearchSpace }.ResolveSpace(data.Channels, data.Size, data.ClassNames.Count);
-            var cost = CostModel.For(o.CostTarget, null);
-            var (value, cheapest, largest) = DefaultBudget.For(space, cost);
-            budgetValue = value / 1e6;
-            o.Log?.Report($"Budget {cost.Format(value)} (default: the geometric mean of the {o.SearchSpace} space's cheapest, {cost.Format(cheapest)}, " +
-                $"and largest, {cost.Format(largest)}, architectures at {data.Size} px; --budget-mflops sets another).");
-        }
         // The fit gets the time budget less what loading took and a reserve for evaluation and the files, so that the
         // whole run ends within it.
         TimeSpan? fitBudget = o.TimeBudget is { } total
@@ -97,7 +90,8 @@ public static class FBNetRun
         RunArtifacts.WriteAtomically(Path.Combine(outDir, RunArtifacts.MetricsJson), p => File.WriteAllText(p, MetricsJson(fbnet, metrics, data, points, timings, o)));
 
         string budget = o.BudgetMilliseconds is { } ms ? $"{ms} ms ONNX Runtime latency ({o.LatencyThreads} thread(s))"
-            : $"{budgetValue:G4} M {CostModel.UnitOf(o.CostTarget).Quantity}{(o.BudgetMFlops is null ? " (default for the space)" : "")}";
+            : o.BudgetMFlops is { } given ? $"{given:G4} M {CostModel.UnitOf(o.CostTarget).Quantity}"
+            : $"{CostModel.UnitOf(o.CostTarget).Format(fbnet.Search?.Budget ?? double.NaN)} (default, chosen by the search: see the log)";
         var report = new RunReport(o.Architecture is null ? "FBNetV2 search" : "FBNet training", fbnet.Architecture)
         {
             DataDescription = data.Description,

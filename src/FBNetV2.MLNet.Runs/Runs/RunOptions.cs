@@ -19,8 +19,9 @@ public sealed class RunOptions
 
     /// <summary>
     /// Budget of <see cref="CostTarget"/> in its budget unit (millions of multiply-adds or of parameters, despite the
-    /// name); ignored when <see cref="BudgetMilliseconds"/> is set. Null: the geometric mean of the searched space's
-    /// cheapest and largest architectures.
+    /// name); ignored when <see cref="BudgetMilliseconds"/> is set. Null: the trainer's default
+    /// (<see cref="SearchFBNetOptions.Budget"/>: the geometric mean of the searched space's cheapest and largest
+    /// architectures, or with a <see cref="TimeBudget"/> what the final training can afford).
     /// </summary>
     public double? BudgetMFlops { get; init; }
 

@@ -50,7 +50,7 @@ public static class FBNetCatalog
     /// <param name="catalog">ML.NET's multiclass trainers catalog.</param>
     /// <param name="labelColumnName">The key-typed label column.</param>
     /// <param name="featureColumnName">The pixel vector column, shaped [channels, height, width] by ExtractPixels.</param>
-    /// <param name="budget">Millions of multiply-adds the network may cost per image; null: the geometric mean of the searched space's cheapest and largest architectures.</param>
+    /// <param name="budget">Millions of multiply-adds the network may cost per image; null: the geometric mean of the searched space's cheapest and largest architectures, or under a time budget what the final training can afford (<see cref="SearchFBNetOptions.Budget"/>).</param>
     /// <param name="searchEpochs">Epochs of the architecture search (weight warm-up included).</param>
     /// <param name="maxEpochs">Epochs of the chosen network's training from scratch.</param>
     /// <param name="scoreColumnName">The per-class score column the model adds.</param>

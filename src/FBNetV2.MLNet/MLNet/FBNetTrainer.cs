@@ -98,7 +98,7 @@ public sealed class FBNetTrainer : IEstimator<FBNetModel>
         using var channel = _env.Start("FBNet");
         SearchResult? search = null;
         if (o is SearchFBNetOptions so)
-            (architecture, search) = RunSearch(so, columns, train, channel, started + (deadline - started) / 2);
+            (architecture, search) = RunSearch(so, columns, train, validation?.Count ?? 0, channel, started + (deadline - started) / 2, deadline);
         var chosen = architecture ?? throw new InvalidOperationException($"{o.GetType().Name} is neither TrainFBNetOptions nor SearchFBNetOptions.");
         channel.Info(MessageSensitivity.None,
             $"FBNet: training {chosen} ({chosen.Flops / 1e6:F1} MFLOPs) on {train.Count} images, validating on {validation?.Count ?? 0}; " +
@@ -155,7 +155,8 @@ public sealed class FBNetTrainer : IEstimator<FBNetModel>
         return recipe;
     }
 
-    private static (FBNetArchitecture, SearchResult) RunSearch(SearchFBNetOptions o, ImageColumns columns, LabeledImages train, IChannel channel, DateTime? deadline)
+    private static (FBNetArchitecture, SearchResult) RunSearch(SearchFBNetOptions o, ImageColumns columns, LabeledImages train, int validationCount, IChannel channel,
+        DateTime? deadline, DateTime? end)
     {
         if (columns.Height != columns.Width)
             throw new ArgumentException($"SearchFBNet needs square images; the feature column is {columns.Height}x{columns.Width}. Resize with ResizeImages.", nameof(o.FeatureColumnName));
@@ -179,6 +180,9 @@ public sealed class FBNetTrainer : IEstimator<FBNetModel>
         var costModel = CostModel.For(o.CostTarget, table);
         double budget;
         if (o.Budget is { } given) budget = unit.FromBudgetUnits(given);
+        else if (o.CostTarget == CostTarget.Flops && deadline is { } searchEnd && end is { } fitEnd)
+            // Under a time budget the default follows what the final training can afford in the time the search leaves it.
+            budget = FitPlan.TimedBudget(space, costModel, o, train.Count, validationCount, fitEnd - searchEnd, channel);
         else
         {
             var (value, cheapest, largest) = DefaultBudget.For(space, costModel);
@@ -203,6 +207,7 @@ public sealed class FBNetTrainer : IEstimator<FBNetModel>
             ArchitectureLearningRate = o.ArchitectureLearningRate,
             SampledCandidates = o.SampledCandidates,
             ProxyCandidates = o.ProxyCandidates,
+            SinglePathWeightSteps = o.SinglePathWeightSteps,
             ProxyRecipe = ProxyRecipe(o),
             Seed = o.Seed,
             Device = o.TrainingDevice,

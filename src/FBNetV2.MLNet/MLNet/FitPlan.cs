@@ -27,6 +27,9 @@ internal static class FitPlan
     /// <summary>Share of the search data the weights train on (<see cref="SearchOptions.WeightSplit"/>'s default).</summary>
     private static readonly double WeightSplit = new SearchOptions().WeightSplit;
 
+    /// <summary>Most steps of each proxy training (<see cref="SearchOptions.ProxySteps"/>'s default).</summary>
+    private static readonly int ProxySteps = new SearchOptions().ProxySteps;
+
     /// <summary>Fewest search epochs a time budget plans (one warm-up, two architecture epochs) before it shrinks the data instead.</summary>
     public const int MinUsefulEpochs = 3;
 
@@ -78,8 +81,18 @@ internal static class FitPlan
             double seconds = (end - DateTime.UtcNow).TotalSeconds * TimeShare;
             double weightImages = Math.Ceiling(train.Count * WeightSplit);
             double derive = (1 + o.SampledCandidates) * (4 * batch + train.Count * (1 - WeightSplit)) * step.SecondsPerImage / 3;
+            // The proxy ranking trains the best few candidates for as many steps as the search made on the weights (at
+            // most ProxySteps), each step about a third of a soft supernet step: left out, the proxy trainings of a
+            // 224 px search (2:44) ran 1:31 past the search's share of a 15-minute budget.
+            double batchesPerEpoch = Math.Ceiling(weightImages / batch);
+            double Proxy(int e) => o.ProxyCandidates > 1
+                ? o.ProxyCandidates * Math.Min(ProxySteps, e * batchesPerEpoch) * batch * step.SecondsPerImage / 3 : 0;
             int Warmup(int e) => e == o.SearchEpochs ? o.SearchWarmupEpochs : Math.Min(e - 1, (int)Math.Round((double)o.SearchWarmupEpochs * e / o.SearchEpochs));
-            double Time(int e) => step.SecondsPerImage * weightImages * (2 * e - Warmup(e)) + derive;
+            // A weight epoch and an architecture epoch each cost about one soft step per weight image; a single-path
+            // weight step about half of one at its dearest draw, the widest member (0.49x the soft step on the Photo
+            // supernet, 0.52x on the Compact one; docs/benchmarks.md, section 2), planned at 0.55x.
+            double weightShare = o.SinglePathWeightSteps ? 0.55 : 1;
+            double Time(int e) => step.SecondsPerImage * weightImages * (weightShare * e + e - Warmup(e)) + derive + Proxy(e);
             epochs = 1;
             for (int e = o.SearchEpochs; e >= 1; e--)
                 if (Time(e) <= seconds) { epochs = e; break; }
@@ -96,7 +109,7 @@ internal static class FitPlan
             // (When not even that share fits, the search falls back to one epoch on the share that does.)
             int useful = Math.Min(MinUsefulEpochs, o.SearchEpochs);
             int usefulWarmup = Math.Max(1, Warmup(useful));
-            double usefulShare = (seconds - derive) / (step.SecondsPerImage * weightImages * (2 * useful - usefulWarmup));
+            double usefulShare = (seconds - derive - Proxy(useful)) / (step.SecondsPerImage * weightImages * (weightShare * useful + useful - usefulWarmup));
             if (useful == MinUsefulEpochs && epochs < useful && o.SearchWarmupEpochs > 0 && usefulShare >= least)
             {
                 epochs = useful;
@@ -111,6 +124,38 @@ internal static class FitPlan
                     : $"{epochs} search epoch(s) ({warmup} warm-up) of {o.SearchEpochs} fit the search's share of the time budget ({seconds / TimeShare:F0} s)."));
         }
         return new SearchSettings(batch, epochs, warmup, fraction);
+    }
+
+    /// <summary>
+    /// The default multiply-add budget of a search under a time budget (<see cref="DefaultBudget.ForTime"/>): the
+    /// training steps of the space's cheapest and largest members are timed at the training batch, in the layout the
+    /// training runs in, and the budget is the cost at which <see cref="FBNetOptions.DefaultMaxEpochs"/> epochs of the
+    /// final training fit the time the search leaves it. The decision and its figures go to the log.
+    /// </summary>
+    public static double TimedBudget(SearchSpace space, CostModel cost, FBNetOptions o, int trainCount, int validationCount, TimeSpan trainingTime, IChannel channel)
+    {
+        var (geometric, cheapestCost, largestCost) = DefaultBudget.For(space, cost);
+        var device = TorchDevice.Resolve(o.TrainingDevice);
+        int batch = Math.Max(2, Math.Min(o.BatchSize, trainCount));
+        double Seconds(FBNetArchitecture arch)
+        {
+            using var net = new FBNetNetwork(arch);
+            net.to(device);
+            ChannelsLast.ApplyForTraining(net, device);
+            return Guard($"network {arch}", arch.InputChannels, arch.InputSize,
+                () => StepProbe.SecondsPerImage(net, arch.InputChannels, arch.InputSize, arch.NumClasses, device, batch));
+        }
+        double cheapestSeconds = Seconds(BudgetedDerivation.Cheapest(space, cost).Derive(space));
+        double largestSeconds = Seconds(BudgetedDerivation.Largest(space, cost).Derive(space));
+        int epochs = FBNetOptions.DefaultMaxEpochs;
+        double affordable = trainingTime.TotalSeconds * TimeShare / (epochs * (trainCount + validationCount / 3.0));
+        double budget = DefaultBudget.ForTime(cheapestCost, largestCost, cheapestSeconds, largestSeconds, affordable);
+        channel.Info(MessageSensitivity.None, $"FBNet: no Budget given; using {cost.Format(budget)}: a training step of the space's cheapest member " +
+            $"({cost.Format(cheapestCost)}) takes {cheapestSeconds * 1000:F2} ms per image and of its largest ({cost.Format(largestCost)}) {largestSeconds * 1000:F2} ms " +
+            $"(measured at batch {batch}); {epochs} epochs of the final training in the {trainingTime.TotalSeconds:F0} s the search leaves it afford about " +
+            $"{affordable * 1000:F2} ms per image (the budget is kept between the geometric mean of the two, {cost.Format(geometric)}, and half the largest). " +
+            "Set Budget (or --budget-mflops) to choose another.");
+        return budget;
     }
 
     /// <summary>

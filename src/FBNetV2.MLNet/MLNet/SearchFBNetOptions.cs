@@ -25,8 +25,11 @@ public sealed class SearchFBNetOptions : FBNetOptions
     /// <summary>
     /// Budget in millions of the target's unit (e.g. 5 = at most 5 M multiply-adds), or in milliseconds per call for
     /// <see cref="CostTarget.Latency"/>. The chosen architecture's exact cost (for latency: as the table predicts it) is at or under it.
-    /// Null (the default) takes the geometric mean of the cheapest and the largest architecture of the space searched
-    /// of the space searched, which fits any space and input size; the value used is written to the log.
+    /// Null (the default) takes the geometric mean of the cheapest and the largest architecture of the space searched,
+    /// which fits any space and input size; with a <see cref="FBNetOptions.TimeBudget"/> (and multiply-adds as the
+    /// target) it takes instead what the final training can afford: the cost at which 30 epochs fit the time the search
+    /// leaves, from the measured steps of the space's cheapest and largest members, kept between that geometric mean and
+    /// half the largest member. The value used and its figures are written to the log.
     /// </summary>
     public double? Budget;
 
@@ -81,6 +84,14 @@ public sealed class SearchFBNetOptions : FBNetOptions
     /// optimizer steps at most, never more than the search made on the weights) to rank them; 0 or 1 ranks by
     /// inherited weights only. Default 3.</summary>
     public int ProxyCandidates = 3;
+
+    /// <summary>
+    /// Weight steps train one architecture per batch drawn from the current distribution (one resolution, one block
+    /// type per layer, one-hot widths: the supernet computes a single path, at most 1.1x the widest member's step)
+    /// instead of the soft Gumbel mix of every option that FBNetV2 trains its weights with (false: 2.1x). The
+    /// architecture steps are the soft DMaskingNAS relaxation either way. Default false.
+    /// </summary>
+    public bool SinglePathWeightSteps;
 
     /// <summary>Folder for the search checkpoint (resumed when Fit runs again with the same data and options); null keeps none.</summary>
     public string? WorkspacePath;

@@ -126,7 +126,9 @@ internal static class DMaskingSearch
                         double lr = NetworkTrainer.LearningRateAt(step++, totalSteps, 0, weightPeakLr);
                         foreach (var g in weightOptimizer.ParamGroups) g.LearningRate = lr;
                         weightOptimizer.zero_grad();
+                        net.SinglePath = options.SinglePathWeightSteps;
                         var logits = net.forward(x);
+                        net.SinglePath = false;
                         var loss = nn.functional.cross_entropy(logits, y);
                         loss.backward();
                         weightOptimizer.step();
@@ -194,7 +196,7 @@ internal static class DMaskingSearch
             .ToList();
         var candidates = RankByProxyTraining(inherited, weightSet, archSet, options, cancellationToken);
         var best = candidates[0];
-        return new SearchResult(best.Architecture, best.Cost, candidates, history, distributions[^1], distributions);
+        return new SearchResult(best.Architecture, best.Cost, candidates, history, distributions[^1], distributions) { Budget = options.Budget };
     }
 
     /// <summary>The fewest images that leave two in each split.</summary>

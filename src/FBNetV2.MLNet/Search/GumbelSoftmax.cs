@@ -25,6 +25,19 @@ internal static class GumbelSoftmax
         return (oneHot - soft.detach() + soft).MoveToOuterDisposeScope();
     }
 
+    /// <summary>
+    /// One option drawn from softmax(<paramref name="alpha"/>) as a one-hot row [1, n] without gradient (the Gumbel-max
+    /// trick: argmax(alpha + G) is distributed as the softmax), for steps that train the weights of one sampled path.
+    /// </summary>
+    public static Tensor SampleOneHot(Tensor alpha)
+    {
+        using var scope = NewDisposeScope();
+        using var _ = no_grad();
+        var u = rand([1, alpha.shape[0]], device: alpha.device).clamp(1e-10, 1 - 1e-7).to_type(alpha.dtype);
+        var index = (alpha.detach().unsqueeze(0) - (-u.log()).log()).argmax(1, keepdim: true);
+        return zeros([1, alpha.shape[0]], dtype: alpha.dtype, device: alpha.device).scatter_(1, index, ones_like(index, dtype: alpha.dtype)).MoveToOuterDisposeScope();
+    }
+
     /// <summary>Entropy (nats) of softmax(alpha): how undecided a choice still is.</summary>
     public static double Entropy(Tensor alpha)
     {

@@ -108,6 +108,15 @@ internal sealed class SearchOptions
     public bool HardSampling { get; set; }
     public bool PerSampleNoise { get; set; }
 
+    /// <summary>
+    /// Weight steps train one architecture per batch, sampled from the current distribution (one-hot masks, one
+    /// resolution, one block type per layer: the supernet runs a single path, as ProxylessNAS and single-path one-shot
+    /// NAS train their weights), instead of the soft Gumbel mix of every option; the architecture steps stay soft, as
+    /// DMaskingNAS learns the logits. Why: the soft weight step computes every option's activations, SE gates and
+    /// resolution paths, 2.3x the widest member's step on the Photo supernet (docs/benchmarks.md, section 2).
+    /// </summary>
+    public bool SinglePathWeightSteps { get; set; }
+
     /// <summary>Architectures sampled from the learned distribution besides the argmax; the best on the architecture split wins.</summary>
     public int SampledCandidates { get; set; } = 4;
 
@@ -172,7 +181,8 @@ internal sealed class SearchOptions
             (nameof(ArchitectureWeightDecay), F(ArchitectureWeightDecay)), (nameof(ArchitectureSteps), ArchitectureSteps.ToString()),
             (nameof(EntropyWeight), F(EntropyWeight)), (nameof(CostAlpha), F(CostAlpha)), (nameof(CostBeta), F(CostBeta)), (nameof(TwoSidedCost), TwoSidedCost.ToString()), (nameof(InitialTemperature), F(InitialTemperature)),
             (nameof(FinalTemperature), F(FinalTemperature)), (nameof(TemperatureDecay), TemperatureDecay is { } d ? F(d) : "none"),
-            (nameof(HardSampling), HardSampling.ToString()), (nameof(PerSampleNoise), PerSampleNoise.ToString()), (nameof(Seed), Seed.ToString()),
+            (nameof(HardSampling), HardSampling.ToString()), (nameof(PerSampleNoise), PerSampleNoise.ToString()),
+            (nameof(SinglePathWeightSteps), SinglePathWeightSteps.ToString()), (nameof(Seed), Seed.ToString()),
         ];
     }
 

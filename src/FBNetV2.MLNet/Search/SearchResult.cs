@@ -15,7 +15,11 @@ public sealed record SearchResult(
     IReadOnlyList<CandidateScore> Candidates,
     IReadOnlyList<SearchProgress> History,
     IReadOnlyList<DecisionDistribution> Distribution,
-    IReadOnlyList<IReadOnlyList<DecisionDistribution>> DistributionHistory);
+    IReadOnlyList<IReadOnlyList<DecisionDistribution>> DistributionHistory)
+{
+    /// <summary>The budget searched for, in raw units of the cost target (given, or the default the search chose).</summary>
+    public double Budget { get; init; }
+}
 
 /// <summary>The learned probabilities of one decision, with readable option labels.</summary>
 /// <param name="Name">Readable label of the decision, e.g. <c>stage 2 block 1 type</c>.</param>

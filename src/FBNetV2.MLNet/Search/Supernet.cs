@@ -62,6 +62,12 @@ internal sealed class Supernet : nn.Module<Tensor, Tensor>
     /// <summary>Draw Gumbel noise per image rather than once per batch.</summary>
     public bool PerSampleNoise { get; set; }
 
+    /// <summary>
+    /// Run one architecture drawn from the distribution (one-hot weights without gradient to the logits), so that only
+    /// its path is computed: <see cref="SearchOptions.SinglePathWeightSteps"/>.
+    /// </summary>
+    public bool SinglePath { get; set; }
+
     /// <summary>When set, runs this one architecture (one-hot weights) with the shared weights: inherited-weight evaluation.</summary>
     public ArchitectureChoice? FixedChoice { get; set; }
 
@@ -172,6 +178,7 @@ internal sealed class Supernet : nn.Module<Tensor, Tensor>
     {
         if (FixedChoice is { } choice)
             return ExpectedCost.OneHot(Space, choice).Select(t => t.to_type(ScalarType.Float32).unsqueeze(0).to(device)).ToArray();
+        if (SinglePath) return alphas.Select(a => GumbelSoftmax.SampleOneHot(a)).ToArray();
         long rows = PerSampleNoise ? batch : 1;
         return alphas.Select(a => GumbelSoftmax.Sample(a, Temperature, rows, HardSampling)).ToArray();
     }

@@ -81,6 +81,29 @@ public class DefaultBudgetTests
         Assert.True(working <= PhotoSearchSpace.MaxWorkingSize);
     }
 
+    /// <summary>
+    /// Under a time budget the default is the cost whose interpolated step time the training can afford, kept between
+    /// the geometric mean and half the largest member. Space 1 .. 100 (geometric mean 10, half the largest 50), steps
+    /// 1 ms (cheapest) .. 11 ms (largest): 0.1 ms per cost unit above the cheapest.
+    /// </summary>
+    [Theory]
+    [InlineData(3.0, 20.8)]    // (3 - 1) / 10 of the way: 1 + 0.2 * 99
+    [InlineData(4.5, 35.65)]   // 1 + 0.35 * 99
+    [InlineData(1.5, 10.0)]    // 5.95 would be below the geometric mean: kept at it
+    [InlineData(0.1, 10.0)]    // not even the cheapest fits: the geometric mean, as without a time budget
+    [InlineData(9.0, 50.0)]    // 80.2 would leave the search no choice: half the largest
+    [InlineData(100.0, 50.0)]
+    public void TimedDefaultInterpolatesTheMeasuredStepsBetweenItsBounds(double affordableMs, double expected) =>
+        Assert.Equal(expected, DefaultBudget.ForTime(1, 100, 1e-3, 11e-3, affordableMs * 1e-3), 9);
+
+    [Fact]
+    public void TimedDefaultWithoutATimeSpreadFallsToABound()
+    {
+        // Cheapest and largest measured equally fast (noise on a tiny space): all of it fits or none of it does.
+        Assert.Equal(50.0, DefaultBudget.ForTime(1, 100, 2e-3, 2e-3, 3e-3));
+        Assert.Equal(10.0, DefaultBudget.ForTime(1, 100, 2e-3, 2e-3, 1e-3), 9);
+    }
+
     [Fact]
     public void AutoKeepsTheCompactSpaceBelow96Px()
     {

@@ -96,6 +96,32 @@ public class SearchPathTests
         Assert.InRange(model.TrainingHistory.Count, 1, 1);
     }
 
+    /// <summary>
+    /// Without a Budget, a TimeBudget sets the default from what the final training can afford: with an hour for a
+    /// few dozen tiny images every member fits, so the budget is the upper bound (half the largest member); with a
+    /// millisecond nothing fits and it is the geometric mean, the default without a time budget. The value is in the
+    /// search's result either way.
+    /// </summary>
+    [Theory]
+    [InlineData(3_600_000.0, true)]
+    [InlineData(1.0, false)]
+    public void Without_a_budget_a_TimeBudget_sets_the_default_from_what_training_can_afford(double milliseconds, bool ample)
+    {
+        var space = DMaskingSearchTests.TinySpace();
+        var (geometric, _, largest) = DefaultBudget.For(space, CostModel.Flops);
+        Assert.True(largest / 2 > geometric * 1.1, "the tiny space's two bounds must differ for this test to tell them apart");
+        var ml = new MLContext(1);
+        var data = ml.Data.LoadFromEnumerable(Rows(DMaskingSearchTests.TinyData(16)));
+        var keyed = ml.Transforms.Conversion.MapValueToKey("Label").Fit(data).Transform(data);
+        var o = Estimator(space, 1, workspace: null);
+        o.Budget = null;
+        o.SearchEpochs = 2;
+        o.TimeBudget = TimeSpan.FromMilliseconds(milliseconds);
+        var model = ml.MulticlassClassification.Trainers.SearchFBNet(o).Fit(keyed);
+        Assert.Equal(ample ? largest / 2 : geometric, model.Search!.Budget, 6);
+        Assert.True(model.Architecture.Flops <= model.Search.Budget);
+    }
+
     [Fact]
     public void Hard_sampling_is_one_hot_forward_with_soft_gradients_and_searches_under_budget()
     {
@@ -118,6 +144,46 @@ public class SearchPathTests
         double budget = Cheapest(space) * 1.5;
         var o = Options(budget);
         o.HardSampling = true;
+        var a = DMaskingSearch.Run(space, DMaskingSearchTests.TinyData(), o);
+        var b = DMaskingSearch.Run(space, DMaskingSearchTests.TinyData(), o);
+        Assert.True(a.Architecture.Flops <= budget);
+        Assert.Equal(a.History.Select(h => h.WeightLoss), b.History.Select(h => h.WeightLoss));
+        Assert.NotEqual(a.History.Select(h => h.WeightLoss), DMaskingSearch.Run(space, DMaskingSearchTests.TinyData(), Options(budget)).History.Select(h => h.WeightLoss));
+    }
+
+    /// <summary>
+    /// Single-path weight steps draw each option with its softmax probability (Gumbel-max; 6000 draws from logits
+    /// 0, 1, 2 against 0.090, 0.245, 0.665, within 4 binomial standard deviations), carry no gradient to the logits,
+    /// and a search with them is reproducible, under budget, and differs from the soft one.
+    /// </summary>
+    [Fact]
+    public void Single_path_weight_steps_sample_the_distribution_and_search_under_budget()
+    {
+        using (var scope = NewDisposeScope())
+        {
+            manual_seed(4);
+            var alpha = tensor(new float[] { 0, 1, 2 }).requires_grad_();
+            var expected = nn.functional.softmax(alpha.detach(), 0).data<float>().ToArray();
+            var counts = new int[3];
+            const int draws = 6000;
+            for (int i = 0; i < draws; i++)
+            {
+                var row = GumbelSoftmax.SampleOneHot(alpha).data<float>().ToArray();
+                Assert.Equal(1, row.Sum());
+                Assert.Equal(1, row.Count(v => v == 1));
+                counts[Array.IndexOf(row, 1f)]++;
+            }
+            for (int k = 0; k < 3; k++)
+            {
+                double sd = Math.Sqrt(draws * expected[k] * (1 - expected[k]));
+                Assert.True(Math.Abs(counts[k] - draws * expected[k]) < 4 * sd, $"option {k}: {counts[k]} draws, expected {draws * expected[k]:F0} +- {sd:F0}");
+            }
+            Assert.False(GumbelSoftmax.SampleOneHot(alpha).requires_grad);
+        }
+        var space = DMaskingSearchTests.TinySpace();
+        double budget = Cheapest(space) * 1.5;
+        var o = Options(budget);
+        o.SinglePathWeightSteps = true;
         var a = DMaskingSearch.Run(space, DMaskingSearchTests.TinyData(), o);
         var b = DMaskingSearch.Run(space, DMaskingSearchTests.TinyData(), o);
         Assert.True(a.Architecture.Flops <= budget);
