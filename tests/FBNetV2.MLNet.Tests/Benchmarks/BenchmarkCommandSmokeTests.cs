@@ -180,7 +180,7 @@ public sealed class BenchmarkCommandSmokeTests(BenchmarkCommandSmokeTests.Settin
             string output = t.Command(["latency-search", "--data", t.setting.Idx, "--table", table, "--budget-ms", "space", "--search-images", "100",
                 "--search-epochs", "2", "--candidates", "1", "--proxy", "0", "--train-epochs", "1", .. Setting.TinyLatency]);
             AssertRow(Line(output, "^Latency-budgeted search:"), @"^Latency-budgeted search: budget ([0-9.]+) ms");
-            AssertRow(Line(output, "^final model:"), @"predicted ([0-9.]+) ms, measured ([0-9.]+) ms, budget ([0-9.]+) ms -> ");
+            AssertRow(Line(output, "^final model:"), @"predicted ([0-9.]+) ms, measured ([0-9.]+) ms \(again ([0-9.]+) ms\), budget ([0-9.]+) ms -> ");
             Assert.Matches(@"(?m)^\s+candidate argmax: predicted [0-9.]+ ms", output);
         },
         ["latency-noise"] = t =>
@@ -230,9 +230,11 @@ public sealed class BenchmarkCommandSmokeTests(BenchmarkCommandSmokeTests.Settin
             string output = t.Command("supernet-step", "--preset", "compact", "--size", "12", "--batch", "4", "--steps", "1", "--rounds", "1");
             Assert.Contains("Supernet step, compact space at 12 px, batch 4", output);
             // The summary: every case's ms per image and its ratio to the plain widest network at full resolution (1.00x itself).
-            foreach (var name in new[] { "plain widest r=1 NHWC", "supernet soft (search weight step)", "supernet soft NHWC", "supernet fixed widest r=2" })
+            foreach (var name in new[] { "plain widest r=1 NHWC", "supernet soft (search weight step)", "supernet soft NHWC", "supernet fixed widest r=2",
+                "supernet single path NHWC (uniform draws)", "supernet fixed widest r=1 NHWC" })
             {
-                var row = output.Split('\n').Last(l => l.StartsWith(name, StringComparison.Ordinal));
+                // The name itself, then the figures (so "... r=2" does not pick the "... r=2 NHWC" row).
+                var row = output.Split('\n').Last(l => l.StartsWith(name, StringComparison.Ordinal) && Regex.IsMatch(l[name.Length..], @"^\s+[0-9]"));
                 AssertRow(row[name.Length..], @"^\s+([0-9.]+) ms/img\s+([0-9.]+)x plain widest");
             }
         },
