@@ -21,6 +21,16 @@ internal static class FitPlan
     /// <summary>Share of the memory available at the start that one search step may take (the rest: data, ML.NET, fragmentation).</summary>
     public const double MemoryShare = 0.5;
 
+    /// <summary>Training pixels the default search-memory cap already allows for (a 2,000-image 96 px folder's 0.2 GB).</summary>
+    public const double PixelAllowance = 0.25e9;
+
+    /// <summary>Least default search-memory cap, however many pixels are held.</summary>
+    public const double MinimumSearchMemory = 0.5e9;
+
+    /// <summary>The default cap of a search step's memory when <paramref name="pixelBytes"/> of training pixels are held.</summary>
+    public static double DefaultSearchMemoryCap(double pixelBytes) =>
+        Math.Max(MinimumSearchMemory, SearchFBNetOptions.DefaultSearchMemoryLimit - Math.Max(0, pixelBytes - PixelAllowance));
+
     /// <summary>Share of the remaining time the planned epochs may fill (step times vary, more so on a shared machine).</summary>
     public const double TimeShare = 0.85;
 
@@ -55,9 +65,16 @@ internal static class FitPlan
         step = Guard($"the supernet of the {Describe(space)} search space", space.InputChannels, space.InputSize,
             () => StepProbe.Measure(net, space.InputChannels, space.InputSize, space.NumClasses, device));
         long available = StepProbe.AvailableBytes();
-        double limit = o.SearchMemoryLimit ?? Math.Min(available * MemoryShare, SearchFBNetOptions.DefaultSearchMemoryLimit);
+        // The default cap keeps a photo search at 96 px under 4 GB resident, where a 2,000-image folder's pixels take
+        // 0.2 GB; pixels held beyond PixelAllowance come out of it: at 224 px the same folder's pixels take 1.08 GB, and
+        // with the full 1.5 GB for the step (batch 56) the 15-minute pipeline search peaked at 4.07 GiB.
+        double pixels = (double)train.Count * train.ImageSize * sizeof(float);
+        double excess = Math.Max(0, pixels - PixelAllowance);
+        double cap = DefaultSearchMemoryCap(pixels);
+        double limit = o.SearchMemoryLimit ?? Math.Min(available * MemoryShare, cap);
         string limitText = o.SearchMemoryLimit is null
-            ? $"the limit of {Mb(limit)} ({MemoryShare:P0} of the {Mb(available)} available, at most {Mb(SearchFBNetOptions.DefaultSearchMemoryLimit)})"
+            ? $"the limit of {Mb(limit)} ({MemoryShare:P0} of the {Mb(available)} available, at most {Mb(SearchFBNetOptions.DefaultSearchMemoryLimit)}" +
+              (excess > 0 ? $" less the {Mb(excess)} of training pixels held beyond {Mb(PixelAllowance)})" : ")")
             : $"SearchMemoryLimit ({Mb(limit)}; {Mb(available)} available)";
         int fits = step.LargestBatchWithin(limit);
         // Capped batches are rounded down to a multiple of 8, so that the spread of the measurement between runs

@@ -30,6 +30,17 @@ public class FitPlanTests
         Assert.IsAssignableFrom<System.Runtime.InteropServices.ExternalException>(e.InnerException);
     }
 
+    /// <summary>
+    /// Training pixels beyond 0.25 GB come off the search step's 1.5 GB default cap, down to 0.5 GB: 2,000 images at 96 px
+    /// (0.2 GB) keep it; 1,800 at 224 px (1.084 GB) leave 0.666 GB; 5 GB of pixels leave the floor.
+    /// </summary>
+    [Theory]
+    [InlineData(0.199e9, 1.5e9)]
+    [InlineData(1.084e9, 0.666e9)]
+    [InlineData(5e9, 0.5e9)]
+    public void PixelsHeldBeyondTheAllowanceComeOffTheSearchMemoryCap(double pixels, double cap) =>
+        Assert.Equal(cap, FitPlan.DefaultSearchMemoryCap(pixels), 0);
+
     [Fact]
     public void TheBatchThatFitsIsTheLargestWithinTheLimit()
     {
