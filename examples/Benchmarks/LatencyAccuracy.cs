@@ -46,9 +46,7 @@ internal static class LatencyAccuracy
         // measured; the median ratio scales the predictions.
         var references = LatencyProfiler.ReferenceModels(table, options.Batch);
         models.AddRange(references);
-        // One untimed pass first: in two of three runs (2026-12-02, session 8) the first three networks of the first
-        // measurement read 24-34 % slower than in the second, on a table that predicted the second within 5 %.
-        OnnxLatencyMeter.Typical(models, new LatencyProfileOptions { Threads = options.Threads, Repeats = options.Repeats, WarmupRuns = options.WarmupRuns, Rounds = 1 });
+        WarmPass(models, options);
         var measuredAll = OnnxLatencyMeter.Typical(models, networkOptions);
         var againAll = OnnxLatencyMeter.Typical(models, networkOptions);
         var measured = measuredAll[..count];
@@ -78,6 +76,13 @@ internal static class LatencyAccuracy
         Console.WriteLine($"measured vs measured: Kendall tau {KendallTau(repeat):F3}, mean relative difference {repeat.Average(r => Math.Abs(r.First - r.Second) / r.First):P1} (the same networks timed twice: the noise floor)");
         if (!a.ContainsKey("table")) File.Delete(path);
     }
+
+    /// <summary>
+    /// One untimed pass over the models with the table's protocol, so that timing starts on a warm machine (in two of
+    /// three runs, 2026-12-02, the first networks of a cold first measurement read 24-34 % slow).
+    /// </summary>
+    internal static void WarmPass(IReadOnlyList<(byte[] Model, long[] InputShape)> models, LatencyProfileOptions options) =>
+        OnnxLatencyMeter.Typical(models, new LatencyProfileOptions { Threads = options.Threads, Repeats = options.Repeats, WarmupRuns = options.WarmupRuns, Rounds = 1 });
 
     /// <summary>
     /// The table's protocol from the command line: --threads 1, --repeats 50, --rounds 3, --warmup 10 and --grid-points 3

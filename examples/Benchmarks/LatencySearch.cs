@@ -53,7 +53,7 @@ internal static class LatencySearch
         trained.Network.Dispose();
         var a0 = result.Architecture;
         (byte[], long[])[] model = [(onnx, [profile.Batch, a0.InputChannels, a0.InputSize, a0.InputSize])];
-        OnnxLatencyMeter.Typical(model, new LatencyProfileOptions { Threads = profile.Threads, Repeats = profile.Repeats, WarmupRuns = profile.WarmupRuns, Rounds = 1 });
+        LatencyAccuracy.WarmPass(model, profile);
         double measured = OnnxLatencyMeter.Typical(model, profile)[0];
         double again = OnnxLatencyMeter.Typical(model, profile)[0];
         Console.WriteLine($"final model: predicted {result.Cost:F4} ms, measured {measured:F4} ms (again {again:F4} ms), budget {budget} ms -> " +
