@@ -32,6 +32,8 @@ public static class PhotoPipeline
             : new TrainFBNetOptions { LabelColumnName = "Label", FeatureColumnName = "Features", TimeBudget = time, Architecture = arch };
         // --crop-padding P: the recipe's random-crop padding in input pixels (its default otherwise).
         if (o.TryGetValue("crop-padding", out var padding)) options.RandomCropPadding = int.Parse(padding);
+        // --seed N: FBNetOptions.Seed (split, initialisation, data order, augmentation, search sampling; default 1).
+        if (o.TryGetValue("seed", out var seed)) options.Seed = int.Parse(seed);
         var trainer = options is SearchFBNetOptions so
             ? ml.MulticlassClassification.Trainers.SearchFBNet(so)
             : ml.MulticlassClassification.Trainers.TrainFBNet((TrainFBNetOptions)options);

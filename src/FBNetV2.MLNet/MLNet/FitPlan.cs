@@ -93,8 +93,9 @@ internal static class FitPlan
         {
             // Timed at the search's own batch: the memory probe's small batches overstate the time per image.
             int timed = Math.Min(batch, Math.Max(2, (int)Math.Ceiling(train.Count * WeightSplit)));
-            step = step.TimedAt(timed, Guard($"the supernet of the {Describe(space)} search space", space.InputChannels, space.InputSize,
-                () => StepProbe.SecondsPerImage(net, space.InputChannels, space.InputSize, space.NumClasses, device, timed)));
+            var timing = Guard($"the supernet of the {Describe(space)} search space", space.InputChannels, space.InputSize,
+                () => StepProbe.SecondsPerImage(net, space.InputChannels, space.InputSize, space.NumClasses, device, timed));
+            step = step.TimedAt(timing.Batch, timing.Median);
             double seconds = (end - DateTime.UtcNow).TotalSeconds * TimeShare;
             double weightImages = Math.Ceiling(train.Count * WeightSplit);
             double derive = (1 + o.SampledCandidates) * (4 * batch + train.Count * (1 - WeightSplit)) * step.SecondsPerImage / 3;
@@ -134,7 +135,7 @@ internal static class FitPlan
                 fraction = Math.Min(1, usefulShare);
             }
             else if (Time(1) > seconds) fraction = Math.Clamp(seconds / Time(1), Math.Min(1, least), 1);
-            channel.Info(MessageSensitivity.None, $"FBNet: a search step takes {step.SecondsPerImage * 1000:F1} ms per image (measured at batch {step.TimedBatch}); " +
+            channel.Info(MessageSensitivity.None, $"FBNet: a search step takes {timing}; " +
                 (fraction < 1
                     ? $"{epochs} search epoch(s) ({warmup} warm-up) on all {train.Count} images would take more than the {seconds / TimeShare:F0} s of the search's share of the time budget: " +
                       $"it runs them on a stratified {fraction:P0} of the images."
@@ -153,15 +154,13 @@ internal static class FitPlan
     {
         var (geometric, cheapestCost, largestCost) = DefaultBudget.For(space, cost);
         var cheapestStep = TrainingStep(BudgetedDerivation.Cheapest(space, cost).Derive(space), o, trainCount);
-        double cheapestSeconds = cheapestStep.SecondsPerImage;
-        double largestSeconds = TrainingStep(BudgetedDerivation.Largest(space, cost).Derive(space), o, trainCount).SecondsPerImage;
-        int batch = cheapestStep.TimedBatch;
+        var largestStep = TrainingStep(BudgetedDerivation.Largest(space, cost).Derive(space), o, trainCount);
+        double cheapestSeconds = cheapestStep.Median, largestSeconds = largestStep.Median;
         int epochs = FBNetOptions.DefaultMaxEpochs;
         double affordable = trainingTime.TotalSeconds * TimeShare / (epochs * (trainCount + validationCount / 3.0));
         double budget = DefaultBudget.ForTime(cheapestCost, largestCost, cheapestSeconds, largestSeconds, affordable);
         channel.Info(MessageSensitivity.None, $"FBNet: no Budget given; using {cost.Format(budget)}: a training step of the space's cheapest member " +
-            $"({cost.Format(cheapestCost)}) takes {cheapestSeconds * 1000:F2} ms per image and of its largest ({cost.Format(largestCost)}) {largestSeconds * 1000:F2} ms " +
-            $"(measured at batch {batch}); {epochs} epochs of the final training in the {trainingTime.TotalSeconds:F0} s the search leaves it afford about " +
+            $"({cost.Format(cheapestCost)}) takes {cheapestStep} and of its largest ({cost.Format(largestCost)}) {largestStep}; {epochs} epochs of the final training in the {trainingTime.TotalSeconds:F0} s the search leaves it afford about " +
             $"{affordable * 1000:F2} ms per image (the budget is kept between the geometric mean of the two, {cost.Format(geometric)}, and half the largest). " +
             "Set Budget (or --budget-mflops) to choose another.");
         return budget;
@@ -179,13 +178,13 @@ internal static class FitPlan
         int cap = o.MaxEpochs ?? FBNetOptions.TimeBudgetMaxEpochs;
         var step = TrainingStep(arch, o, trainCount);
         double seconds = (end - DateTime.UtcNow).TotalSeconds * TimeShare;
-        double epochSeconds = step.SecondsPerImage * (trainCount + validationCount / 3.0);
+        double epochSeconds = step.Median * (trainCount + validationCount / 3.0);
         int epochs = (int)Math.Clamp(Math.Floor(seconds / Math.Max(epochSeconds, 1e-9)), 1, cap);
         double fraction = 1;
         if (epochSeconds > seconds)
-            fraction = Math.Clamp((seconds / step.SecondsPerImage - validationCount / 3.0) / trainCount, MinDataFraction, 1);
-        channel.Info(MessageSensitivity.None, $"FBNet: a training step takes {step.SecondsPerImage * 1000:F2} ms per image (measured at batch {step.TimedBatch}), " +
-            $"about {epochSeconds:F1} s per epoch: " + (fraction < 1
+            fraction = Math.Clamp((seconds / step.Median - validationCount / 3.0) / trainCount, MinDataFraction, 1);
+        channel.Info(MessageSensitivity.None, $"FBNet: a training step takes {step}, " +
+            $"so about {epochSeconds:F1} s per epoch: " + (fraction < 1
                 ? $"not one epoch fits the {seconds / TimeShare:F0} s left of the time budget; training runs 1 epoch on a stratified {fraction:P0} of the {trainCount} images."
                 : o.MaxEpochs is null
                     ? $"{epochs} epochs fill the {seconds / TimeShare:F0} s left of the time budget (at most {cap}; set MaxEpochs / --epochs for fewer)."
@@ -198,16 +197,15 @@ internal static class FitPlan
     /// probe batch overstated the time per image fourfold) and in the layout the training runs in (NetworkTrainer:
     /// channels-last on CPU, 1.6-2x faster than NCHW).
     /// </summary>
-    private static StepFootprint TrainingStep(FBNetArchitecture arch, FBNetOptions o, int trainCount)
+    private static StepTiming TrainingStep(FBNetArchitecture arch, FBNetOptions o, int trainCount)
     {
         var device = TorchDevice.Resolve(o.TrainingDevice);
         int batch = Math.Max(2, Math.Min(o.BatchSize, trainCount));
         using var net = new FBNetNetwork(arch);
         net.to(device);
         ChannelsLast.ApplyForTraining(net, device);
-        double perImage = Guard($"network {arch}", arch.InputChannels, arch.InputSize,
+        return Guard($"network {arch}", arch.InputChannels, arch.InputSize,
             () => StepProbe.SecondsPerImage(net, arch.InputChannels, arch.InputSize, arch.NumClasses, device, batch));
-        return new StepFootprint(0, 0, perImage, batch);
     }
 
     /// <summary>

@@ -30,25 +30,45 @@ internal static class StepProbe
     }
 
     /// <summary>
-    /// Seconds per image of a training step at the batch the fit will use: one untimed step (kernels for the size,
-    /// fresh pages), then the fastest of <paramref name="steps"/> timed ones. Per-image time falls steeply with the
-    /// batch on a CPU (measured: 121 ms per image at batch 8 against 55 ms in the search's own steps at batch 40 on the
-    /// Photo supernet; 13.2 ms at batch 16 against 3.1 ms in training at batch 32), so a plan from a small probe batch
-    /// used a third of a 15-minute budget.
+    /// Seconds per image of a training step at the batch the fit will use: <see cref="WarmupSteps"/> untimed steps
+    /// (kernels for the size, fresh pages), then the median of <see cref="TimedSteps"/> timed ones. Per-image time falls
+    /// steeply with the batch on a CPU (measured: 121 ms per image at batch 8 against 55 ms in the search's own steps at
+    /// batch 40 on the Photo supernet; 13.2 ms at batch 16 against 3.1 ms in training at batch 32), so a plan from a
+    /// small probe batch used a third of a 15-minute budget. The second and third steps of a fresh network still run
+    /// slow (224 px, largest Photo member: 25, 9.3, 6.9, then 5.3-6.6 ms per image; `step-probe` benchmark), and the
+    /// fastest of two steps after one untimed step read 10-40 % above the steady time, so two untimed steps and a
+    /// median.
     /// </summary>
-    public static double SecondsPerImage(nn.Module<Tensor, Tensor> net, int channels, int size, int classes, Device device, int batch, int steps = 2)
+    public static StepTiming SecondsPerImage(nn.Module<Tensor, Tensor> net, int channels, int size, int classes, Device device, int batch)
+    {
+        var seconds = StepSeconds(net, channels, size, classes, device, batch, WarmupSteps, TimedSteps);
+        Array.Sort(seconds);
+        return new StepTiming(seconds[seconds.Length / 2] / batch, seconds[0] / batch, seconds[^1] / batch, batch);
+    }
+
+    /// <summary>Untimed steps before a timed probe.</summary>
+    public const int WarmupSteps = 2;
+
+    /// <summary>Timed steps of a probe (their median is the figure).</summary>
+    public const int TimedSteps = 5;
+
+    /// <summary>
+    /// The seconds of each of <paramref name="steps"/> timed steps at <paramref name="batch"/> images, after
+    /// <paramref name="warmup"/> untimed ones (kernels for the size, fresh pages).
+    /// </summary>
+    public static double[] StepSeconds(nn.Module<Tensor, Tensor> net, int channels, int size, int classes, Device device, int batch, int warmup, int steps)
     {
         net.train();
-        Step(net, channels, size, classes, batch, device);
-        double best = double.MaxValue;
+        for (int i = 0; i < warmup; i++) Step(net, channels, size, classes, batch, device);
+        var seconds = new double[steps];
         for (int i = 0; i < steps; i++)
         {
             var clock = Stopwatch.StartNew();
             Step(net, channels, size, classes, batch, device);
-            best = Math.Min(best, clock.Elapsed.TotalSeconds);
+            seconds[i] = clock.Elapsed.TotalSeconds;
         }
         net.zero_grad();
-        return best / batch;
+        return seconds;
     }
 
     /// <summary>Bytes this process may still take: the machine's (or container's) memory less what is in use now.</summary>
@@ -106,6 +126,14 @@ internal static class StepProbe
 }
 
 /// <summary>Memory and time of one training step, from <see cref="StepProbe"/>.</summary>
+/// <summary>Seconds per image of the timed steps of a probe at <paramref name="Batch"/> images: their median, fastest and slowest.</summary>
+internal sealed record StepTiming(double Median, double Fastest, double Slowest, int Batch)
+{
+    /// <summary>For the log: "4.21 ms per image (median of 5 steps, 4.05-4.60, at batch 128)".</summary>
+    public override string ToString() =>
+        $"{Median * 1000:F2} ms per image (median of {StepProbe.TimedSteps} steps, {Fastest * 1000:F2}-{Slowest * 1000:F2}, at batch {Batch})";
+}
+
 internal sealed record StepFootprint(double FixedBytes, double BytesPerImage, double SecondsPerImage, int TimedBatch)
 {
     /// <summary>The same footprint with the time measured again at <paramref name="batch"/> (see <see cref="StepProbe.SecondsPerImage"/>).</summary>

@@ -220,7 +220,7 @@ public sealed class BenchmarkCommandSmokeTests(BenchmarkCommandSmokeTests.Settin
         },
         ["photo-pipeline"] = t =>
         {
-            string output = t.Command("photo-pipeline", "--data", t.setting.Photos, "--size", "16", "--minutes", "0.05", "--threads", "1");
+            string output = t.Command("photo-pipeline", "--data", t.setting.Photos, "--size", "16", "--minutes", "0.05", "--threads", "1", "--seed", "2");
             Assert.Matches(@"(?m)^Architecture: in_c3_s16\S*\|cls2\s*$", output);
             AssertRow(Line(output, "test accuracy"), @"^([0-9.]+) MFLOPs, ([0-9]+) parameters; test accuracy ([0-9.]+) % on 8 images");
             AssertRow(Line(output, "peak resident memory"), @"peak resident memory ([0-9.]+) GB");
@@ -237,6 +237,14 @@ public sealed class BenchmarkCommandSmokeTests(BenchmarkCommandSmokeTests.Settin
                 var row = output.Split('\n').Last(l => l.StartsWith(name, StringComparison.Ordinal) && Regex.IsMatch(l[name.Length..], @"^\s+[0-9]"));
                 AssertRow(row[name.Length..], @"^\s+([0-9.]+) ms/img\s+([0-9.]+)x plain widest");
             }
+        },
+        ["step-probe"] = t =>
+        {
+            string output = t.Command("step-probe", "--size", "16", "--classes", "3", "--batch", "4", "--search-batch", "4", "--steps", "7");
+            Assert.Contains("Step probes, 3x16x16 (Compact space)", output);
+            // Each probe: its batch, the two estimators and the seven steps' ms per image, then the probe's seconds.
+            foreach (var name in new[] { "cheapest member", "largest member", "supernet" })
+                AssertRow(Line(output, name)[name.Length..], @"^\s+4\s+([0-9.]+)\s+([0-9.]+)\s+([0-9.]+) ([0-9.]+) ([0-9.]+) ([0-9.]+) ([0-9.]+) ([0-9.]+) ([0-9.]+)\s+\(([0-9.]+) s\)$");
         },
         ["batch-memory"] = t =>
         {
