@@ -31,6 +31,8 @@ internal static class SupernetStep
         };
         int channels = space.InputChannels;
         Console.WriteLine($"Supernet step, {preset} space at {size} px, batch {batch}, {get_num_threads()} threads, median of {steps} steps, {rounds} round(s)");
+        var (budget, cheapest, largest) = DefaultBudget.For(space, CostModel.Flops);
+        Console.WriteLine($"{space.Decisions.Count} decisions, 10^{space.Log10Size:F1} architectures, {cheapest / 1e6:F3} to {largest / 1e6:F1} MFLOPs (default budget {budget / 1e6:F2})");
         var widest = TrainingThroughput.WidestChoice(space);
         var stats = Enumerable.Repeat(0.3f, channels).ToArray();
         Supernet MakeSupernet() => new(space, stats, stats) { Temperature = 1 };

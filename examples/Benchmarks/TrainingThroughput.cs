@@ -49,12 +49,13 @@ internal static class TrainingThroughput
             }
     }
 
-    /// <summary>Largest option of every decision and the last (most expensive) block type everywhere: no skips, full resolution.</summary>
+    /// <summary>Largest option of every decision and the last (most expensive) block type and activation everywhere: no skips, full resolution.</summary>
     public static ArchitectureChoice WidestChoice(SearchSpace space) => new(
         0, space.StemWidths.Length - 1,
         space.Stages.Select(st => st.Widths.Length - 1).ToArray(),
         space.Stages.Select(st => Enumerable.Repeat(st.Ops.Length - 1, st.MaxBlocks).ToArray()).ToArray(),
-        space.Stages.Select(st => Enumerable.Repeat(st.HiddenWidths.Length - 1, st.MaxBlocks).ToArray()).ToArray());
+        space.Stages.Select(st => Enumerable.Repeat(st.HiddenWidths.Length - 1, st.MaxBlocks).ToArray()).ToArray(),
+        space.HeadWidths.Length - 1, space.StemActivations.Length - 1, space.HeadActivations.Length - 1);
 
     /// <summary>
     /// Median milliseconds of a training step (zero_grad, forward, cross-entropy, backward, SGD with Nesterov momentum,

@@ -124,12 +124,13 @@ internal sealed class SuperFusedMBConv : SuperBlock
         RegisterComponents();
     }
 
-    public override Tensor forward(Tensor x, Tensor hiddenMask, Tensor squeezeMask, Tensor outMask, Tensor g)
+    public override Tensor forward(Tensor x, LayerMasks m, Tensor g)
     {
         using var scope = NewDisposeScope();
-        var y = Activate(MaskedBatchNorm.Forward(conv_bn, MixedKernelConv(conv, x, g), hiddenMask), ActivationWeights(g));
-        y = MixedSqueezeExcite(se, y, squeezeMask, g);
-        return MaskedBatchNorm.Forward(pwl.bn, pwl.conv.forward(y), outMask).MoveToOuterDisposeScope();
+        // A fused block always has its conv: a space with the e1 option and fused candidates is refused.
+        var y = Activate(MaskedBatchNorm.Forward(conv_bn, MixedKernelConv(conv, x, g), m.Hidden), ActivationWeights(g));
+        y = MixedSqueezeExcite(se, y, m.Squeeze, g);
+        return MaskedBatchNorm.Forward(pwl.bn, pwl.conv.forward(y), m.Out).MoveToOuterDisposeScope();
     }
 
     public override void CopyInto(nn.Module<Tensor, Tensor> target, BlockSpec spec)

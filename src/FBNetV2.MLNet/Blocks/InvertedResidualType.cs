@@ -54,11 +54,14 @@ internal sealed class InvertedResidualType : BlockType, IBlockModuleFactory, IOn
     public string Emit(OnnxGraphBuilder g, string name, nn.Module<Tensor, Tensor> module, string x, bool residual) =>
         OnnxExporter.EmitInvertedResidual(g, name, (InvertedResidualBlock)module, x, residual);
 
-    public string LatencyKey(BlockSpec spec, int inSize) =>
-        LatencyKeys.Block(spec.Kernel, spec.SqueezeExcite, spec.Activation, spec.Stride, inSize);
+    /// <summary>Blocks with an expansion conv and e1 blocks (no expansion conv) are separate families.</summary>
+    public string LatencyKey(BlockSpec spec, int inSize) => spec.Hidden != 0
+        ? LatencyKeys.Block(spec.Kernel, spec.SqueezeExcite, spec.Activation, spec.Stride, inSize)
+        : LatencyKeys.BlockWithoutExpansion(spec.Kernel, spec.SqueezeExcite, spec.Activation, spec.Stride, inSize);
 
-    public double[] LatencyWidths(BlockSpec spec, int inChannels) => spec.Hidden != 0 ? [inChannels, spec.Hidden, spec.OutChannels]
-        : throw new NotSupportedException("latency tables cover inverted residuals with an expansion conv (the blocks of the search spaces), not e1 blocks.");
+    /// <summary>Input, hidden and output width; an e1 block's hidden width is its input width, so its family has two axes.</summary>
+    public double[] LatencyWidths(BlockSpec spec, int inChannels) =>
+        spec.Hidden != 0 ? [inChannels, spec.Hidden, spec.OutChannels] : [inChannels, spec.OutChannels];
 
     public SuperBlock CreateSuper(CandidateOp[] ops, int inMax, int hiddenMax, int outMax, int stride) =>
         new SuperInvertedResidual(ops, inMax, hiddenMax, outMax, stride);

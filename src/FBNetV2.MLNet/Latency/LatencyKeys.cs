@@ -29,6 +29,13 @@ internal static class LatencyKeys
     public static string Block(string kind, int kernel, bool squeezeExcite, Activation activation, int stride, int size) =>
         $"{kind}|k{kernel}|se{(squeezeExcite ? 1 : 0)}|{Name(activation)}|st{stride}|s{size}";
 
+    /// <summary>
+    /// An inverted residual without expansion conv (e1: the depthwise conv runs on the input) without its residual add;
+    /// axes: input and output width.
+    /// </summary>
+    public static string BlockWithoutExpansion(int kernel, bool squeezeExcite, Activation activation, int stride, int size) =>
+        Block("ir_e1", kernel, squeezeExcite, activation, stride, size);
+
     /// <summary>Residual add of a size x size map; one axis: width.</summary>
     public static string Add(int size) => $"add|s{size}";
 

@@ -4,9 +4,10 @@ namespace FBNetV2.MLNet.Search;
 
 /// <summary>
 /// One point of a <see cref="SearchSpace"/>: an option index for every decision of <see cref="SearchSpace.Decisions"/>.
-/// Op index Ops.Length means "skip".
+/// Op index Ops.Length means "skip". Decisions the space does not search (one option) stay at option 0.
 /// </summary>
-internal sealed record ArchitectureChoice(int Resolution, int Stem, int[] StageWidth, int[][] Op, int[][] Hidden)
+internal sealed record ArchitectureChoice(int Resolution, int Stem, int[] StageWidth, int[][] Op, int[][] Hidden,
+    int HeadWidth = 0, int StemActivation = 0, int HeadActivation = 0)
 {
     /// <summary>The architecture this choice stands for; skipped layers are left out.</summary>
     public FBNetArchitecture Derive(SearchSpace space)
@@ -24,7 +25,8 @@ internal sealed record ArchitectureChoice(int Resolution, int Stem, int[] StageW
             stages.Add(blocks);
         }
         return new FBNetArchitecture(space.InputChannels, space.InputSize,
-            new StemSpec(space.StemWidths[Stem], space.StemStride, space.StemKernel, space.StemActivation), stages, space.Head, space.NumClasses,
+            new StemSpec(space.StemWidths[Stem], space.StemStride, space.StemKernel, space.StemActivations[StemActivation]), stages,
+            space.HeadAt(HeadWidth, HeadActivation), space.NumClasses,
             space.Subsamples[Resolution]);
     }
 
@@ -36,6 +38,9 @@ internal sealed record ArchitectureChoice(int Resolution, int Stem, int[] StageW
         DecisionRole.StageWidth => StageWidth[d.Stage],
         DecisionRole.BlockOp => Op[d.Stage][d.Block],
         DecisionRole.BlockHidden => Hidden[d.Stage][d.Block],
+        DecisionRole.StemActivation => StemActivation,
+        DecisionRole.HeadWidth => HeadWidth,
+        DecisionRole.HeadActivation => HeadActivation,
         _ => throw new ArgumentOutOfRangeException(nameof(d), $"Decision '{d.Name}' has role {d.Role}, which an ArchitectureChoice does not hold."),
     };
 
@@ -51,7 +56,7 @@ internal sealed record ArchitectureChoice(int Resolution, int Stem, int[] StageW
         var decisions = space.Decisions;
         if (flat.Count != decisions.Count)
             throw new ArgumentException($"The search space has {decisions.Count} decisions but {flat.Count} choices were given.", nameof(flat));
-        int res = 0, stem = 0;
+        int res = 0, stem = 0, head = 0, stemAct = 0, headAct = 0;
         var widths = new int[space.Stages.Count];
         var ops = space.Stages.Select(st => new int[st.MaxBlocks]).ToArray();
         var hidden = space.Stages.Select(st => new int[st.MaxBlocks]).ToArray();
@@ -65,12 +70,16 @@ internal sealed record ArchitectureChoice(int Resolution, int Stem, int[] StageW
                 case DecisionRole.StageWidth: widths[d.Stage] = v; break;
                 case DecisionRole.BlockOp: ops[d.Stage][d.Block] = v; break;
                 case DecisionRole.BlockHidden: hidden[d.Stage][d.Block] = v; break;
+                case DecisionRole.StemActivation: stemAct = v; break;
+                case DecisionRole.HeadWidth: head = v; break;
+                case DecisionRole.HeadActivation: headAct = v; break;
                 default: throw new ArgumentOutOfRangeException(nameof(space), $"Decision '{d.Name}' has role {d.Role}, which an ArchitectureChoice does not hold.");
             }
         }
-        return new ArchitectureChoice(res, stem, widths, ops, hidden);
+        return new ArchitectureChoice(res, stem, widths, ops, hidden, head, stemAct, headAct);
     }
 
+    /// <summary>The choice as a flat index list in the order of <see cref="SearchSpace.Decisions"/>.</summary>
     public int[] ToFlat(SearchSpace space) => space.Decisions.Select(Get).ToArray();
 
     /// <summary>A uniformly random point of the space.</summary>

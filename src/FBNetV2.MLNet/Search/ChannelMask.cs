@@ -11,10 +11,13 @@ internal sealed class ChannelMask
 {
     private Tensor indicator;
 
-    public ChannelMask(int[] widths)
+    /// <param name="widths">The options; a width of 0 (the e1 block's hidden option) is a row of zeros.</param>
+    /// <param name="max">Channels of the masked tensor, at least the widest option (default: the widest option).</param>
+    public ChannelMask(int[] widths, int? max = null)
     {
         Widths = widths;
-        Max = widths.Max();
+        Max = max ?? widths.Max();
+        if (Max < widths.Max()) throw new ArgumentOutOfRangeException(nameof(max), $"A mask of {Max} channels cannot hold width {widths.Max()}.");
         var data = new float[widths.Length * Max];
         for (int i = 0; i < widths.Length; i++)
             for (int c = 0; c < widths[i]; c++) data[i * Max + c] = 1f;

@@ -331,7 +331,17 @@ internal static class DMaskingSearch
             nn.functional.softmax(a, 0).to_type(ScalarType.Float64).cpu().data<double>().ToArray()) { Role = decisions[i].Role }).ToList();
     }
 
-    private static string Describe(SearchSpace s) =>
-        $"{s.InputChannels}x{s.InputSize}/{s.NumClasses}/{string.Join(",", s.Subsamples)}/{string.Join(",", s.StemWidths)}/" +
-        string.Join(";", s.Stages.Select(st => $"{string.Join(",", st.Widths)}:{st.Stride}:{st.MaxBlocks}:{string.Join(",", st.HiddenWidths)}:{string.Join(",", st.Ops.Select(o => o.ToString()))}:{st.AllowSkip}"));
+    /// <summary>
+    /// The space as the checkpoint identifies it: every option of every decision (hidden width 0 is the e1 option), and
+    /// the searched stem and head where the space searches them. A checkpoint of another space is refused by name.
+    /// </summary>
+    internal static string Describe(SearchSpace s)
+    {
+        string text = $"{s.InputChannels}x{s.InputSize}/{s.NumClasses}/{string.Join(",", s.Subsamples)}/{string.Join(",", s.StemWidths)}/" +
+            string.Join(";", s.Stages.Select(st => $"{string.Join(",", st.Widths)}:{st.Stride}:{st.MaxBlocks}:{string.Join(",", st.HiddenWidths)}:{string.Join(",", st.Ops.Select(o => o.ToString()))}:{st.AllowSkip}"));
+        // Spaces that search neither (the photo and ImageNet presets) keep the text their checkpoints were written with.
+        if (s.StemActivations.Length > 1 || s.HeadWidths.Length > 1 || s.HeadActivations.Length > 1)
+            text += $"/stem:{string.Join(",", s.StemActivations)}/head:{string.Join(",", s.HeadWidths)}:{s.Head.Features}:{string.Join(",", s.HeadActivations)}";
+        return text;
+    }
 }

@@ -6,11 +6,15 @@ using static TorchSharp.torch;
 namespace FBNetV2.MLNet.Search;
 
 /// <summary>
-/// Differentiable cost by effective shape propagation: each width, resolution and block choice enters as its
-/// expectation under the architecture distribution (c_eff = sum_i p_i c_i feeds the next layer's input width). Every
-/// term multiplies choices that are independent, so this is the exact expected cost, and at one-hot weights it equals
-/// <see cref="ArchitectureCost"/> of the derived architecture. Computed in float64 so that the equality is exact. The
-/// decisions are looked up by role in <see cref="SearchSpace.Decisions"/>; block costs come from each kind's exact count.
+/// Differentiable cost as the exact expectation under the architecture distribution. Each searched layer's cost depends
+/// only on the resolution, its input width, its hidden width, its output width and its block type, which are separate,
+/// independent decisions (or, after a stage's first block, input and output are the same decision); so the expected
+/// cost is a sum over layers of each candidate's exact cost (<see cref="BlockType.Costs"/>, tabulated once per space
+/// over those options) weighted by the product of their probabilities. No block cost has to be linear in its widths:
+/// an e1 block's depthwise and projection costs grow with the product of its input and output widths, and the table
+/// holds them exactly. Stem, head conv and classifier are products of independent choices. At one-hot weights it
+/// equals <see cref="ArchitectureCost"/> of the derived architecture; computed in float64 so that the equality is exact.
+/// The decisions are looked up by role in <see cref="SearchSpace.Decisions"/>.
 /// </summary>
 internal static class ExpectedCost
 {
@@ -20,15 +24,13 @@ internal static class ExpectedCost
     {
         var decisions = space.Decisions;
         var w = weights.Select(t => t.to_type(ScalarType.Float64)).ToArray();
-        var coefficients = Coefficients.For(space);
-        Tensor Expect(Tensor p, IEnumerable<double> values) => (p * tensor(values.ToArray(), ScalarType.Float64, p.device)).sum();
+        var device = w[0].device;
+        var tables = Tables.For(space);
+        Tensor Expect(Tensor p, IEnumerable<double> values) => (p * tensor(values.ToArray(), ScalarType.Float64, device)).sum();
 
         var pRes = w[decisions.IndexOf(DecisionRole.Resolution)];
         // Expected area of the map after the stem and after each block, over the resolution choice.
         Tensor Area(Func<int, int> sizeForSubsample) => Expect(pRes, space.Subsamples.Select(r => (double)sizeForSubsample(r) * sizeForSubsample(r)));
-        // E[x^T M y] for independent choices x (resolution) and y (hidden width).
-        Tensor Bilinear(Tensor x, double[,] m, Tensor y) =>
-            x.unsqueeze(0).matmul(tensor(m, ScalarType.Float64, x.device)).matmul(y.unsqueeze(1)).sum();
 
         var pStem = w[decisions.IndexOf(DecisionRole.StemWidth)];
         var cStem = Expect(pStem, space.StemWidths.Select(x => (double)x));
@@ -37,45 +39,51 @@ internal static class ExpectedCost
         var flops = Area(r => space.StageInputSize(0, r)) * (double)stemFlops * cStem;
         var parameters = cStem * (double)stemParams;
 
-        var cIn = cStem;
+        var pPrev = pStem;
         for (int s = 0; s < space.Stages.Count; s++)
         {
             var st = space.Stages[s];
-            var cOut = Expect(w[decisions.IndexOf(DecisionRole.StageWidth, s)], st.Widths.Select(x => (double)x));
+            var pWidth = w[decisions.IndexOf(DecisionRole.StageWidth, s)];
             for (int b = 0; b < st.MaxBlocks; b++)
             {
-                var pOp = w[decisions.IndexOf(DecisionRole.BlockOp, s, b)];
+                var pOp = w[decisions.IndexOf(DecisionRole.BlockOp, s, b)][..st.Ops.Length]; // skip (the last option) costs nothing
                 var pHidden = w[decisions.IndexOf(DecisionRole.BlockHidden, s, b)];
-                for (int k = 0; k < st.Ops.Length; k++)
+                var (f, p) = tables.Blocks[(s, b)];
+                if (b == 0)
                 {
-                    var c = coefficients.Blocks[(s, b, k)];
-                    var f = Bilinear(pRes, c.Flops[0], pHidden) + Bilinear(pRes, c.Flops[1], pHidden) * cIn + Bilinear(pRes, c.Flops[2], pHidden) * cOut;
-                    var p = Expect(pHidden, c.Params[0]) + Expect(pHidden, c.Params[1]) * cIn + Expect(pHidden, c.Params[2]) * cOut;
-                    flops = flops + pOp[k] * f;
-                    parameters = parameters + pOp[k] * p;
+                    // [op, resolution, input width, hidden, output width]
+                    flops = flops + einsum("k,r,i,h,o,kriho->", pOp, pRes, pPrev, pHidden, pWidth, f.On(device));
+                    parameters = parameters + einsum("k,i,h,o,kiho->", pOp, pPrev, pHidden, pWidth, p.On(device));
                 }
-                // The skip option (index Ops.Length) is an identity: no cost. The first block is never skipped,
-                // so from the second block on the input width is the stage's own.
-                cIn = cOut;
+                else
+                {
+                    // Input and output width are the stage's one decision: [op, resolution, width, hidden].
+                    flops = flops + einsum("k,r,c,h,krch->", pOp, pRes, pWidth, pHidden, f.On(device));
+                    parameters = parameters + einsum("k,c,h,kch->", pOp, pWidth, pHidden, p.On(device));
+                }
             }
+            pPrev = pWidth;
         }
+        var cIn = Expect(pPrev, space.Stages[^1].Widths.Select(x => (double)x));
         int last = space.Stages.Count;
         var aBody = Area(r => FBNetArchitecture.ConvOut(space.StageInputSize(last - 1, r), space.Stages[^1].Stride));
-        int ch = -1;
+        var pHead = decisions.WeightsOf(w, DecisionRole.HeadWidth);
+        Tensor? ch = null;
         if (space.Head.Channels > 0)
         {
-            flops = flops + aBody * cIn * space.Head.Channels;
-            parameters = parameters + cIn * space.Head.Channels + 2.0 * space.Head.Channels;
-            ch = space.Head.Channels;
+            var cHead = pHead is null ? tensor((double)space.HeadWidths[0], ScalarType.Float64, device) : Expect(pHead, space.HeadWidths.Select(x => (double)x));
+            flops = flops + aBody * cIn * cHead;
+            parameters = parameters + cIn * cHead + 2.0 * cHead;
+            ch = cHead;
         }
         if (space.Head.Features > 0)
         {
-            var inF = ch > 0 ? (Tensor)(double)ch : cIn;
+            var inF = ch ?? cIn;
             flops = flops + inF * space.Head.Features;
             parameters = parameters + inF * space.Head.Features + space.Head.Features;
-            ch = space.Head.Features;
+            ch = tensor((double)space.Head.Features, ScalarType.Float64, device);
         }
-        var inC = ch > 0 ? (Tensor)(double)ch : cIn;
+        var inC = ch ?? cIn;
         flops = flops + inC * space.NumClasses;
         parameters = parameters + inC * space.NumClasses + space.NumClasses;
         return (flops, parameters);
@@ -89,73 +97,92 @@ internal static class ExpectedCost
     }
 
     /// <summary>
-    /// Each candidate's exact cost (<see cref="BlockType.Costs"/>) as a + b * in + c * out in its input and output
-    /// widths, per resolution and hidden width: read off the kind's own exact count, so every block kind gets its
-    /// expected cost without a second formula. Checked at a further point; a kind whose cost is not of this form (a
-    /// product of input and output width, say) is refused rather than mis-estimated. Computed once per space.
+    /// Each searched layer's exact cost (<see cref="BlockType.Costs"/>) for every candidate, resolution, input width,
+    /// hidden width and output width option; for layers after a stage's first block the input width is the output
+    /// width. Computed once per space.
     /// </summary>
-    private sealed class Coefficients
+    private sealed class Tables
     {
-        private static readonly ConditionalWeakTable<SearchSpace, Coefficients> Cache = new();
+        private static readonly ConditionalWeakTable<SearchSpace, Tables> Cache = new();
 
-        /// <summary>Per (stage, block, op): flops [a, b, c] as [resolution, hidden] arrays; parameters [a, b, c] per hidden.</summary>
-        public Dictionary<(int, int, int), (double[][,] Flops, double[][] Params)> Blocks { get; } = new();
-
-        public static Coefficients For(SearchSpace space) => Cache.GetValue(space, Build);
-
-        private static Coefficients Build(SearchSpace space)
+        /// <summary>A dense float64 array with its shape, made a tensor on the device that asks.</summary>
+        public sealed class Table(long[] shape)
         {
-            var result = new Coefficients();
+            private readonly double[] data = new double[shape.Aggregate(1L, (a, b) => a * b)];
+
+            public double this[params int[] index]
+            {
+                set
+                {
+                    long flat = 0;
+                    for (int d = 0; d < shape.Length; d++) flat = flat * shape[d] + index[d];
+                    data[flat] = value;
+                }
+            }
+
+            public Tensor On(Device device) => tensor(data, shape, ScalarType.Float64, device);
+        }
+
+        /// <summary>Per (stage, block): flops [op, res, in, hidden, out] and parameters [op, in, hidden, out]; after the first block [op, res, width, hidden] and [op, width, hidden].</summary>
+        public Dictionary<(int, int), (Table Flops, Table Params)> Blocks { get; } = new();
+
+        public static Tables For(SearchSpace space) => Cache.GetValue(space, Build);
+
+        private static Tables Build(SearchSpace space)
+        {
+            var result = new Tables();
+            int[] inWidths = space.StemWidths;
             for (int s = 0; s < space.Stages.Count; s++)
             {
                 var st = space.Stages[s];
+                int R = space.Subsamples.Length, H = st.HiddenWidths.Length, K = st.Ops.Length, O = st.Widths.Length, I = inWidths.Length;
                 for (int b = 0; b < st.MaxBlocks; b++)
                 {
                     int stride = b == 0 ? st.Stride : 1;
-                    for (int k = 0; k < st.Ops.Length; k++)
+                    (long F, long P) Cost(int k, int r, int cIn, int h, int cOut)
                     {
-                        var flops = new double[3][,];
-                        var prms = new double[3][];
-                        for (int t = 0; t < 3; t++) { flops[t] = new double[space.Subsamples.Length, st.HiddenWidths.Length]; prms[t] = new double[st.HiddenWidths.Length]; }
-                        for (int r = 0; r < space.Subsamples.Length; r++)
-                        {
-                            int inSize = space.StageInputSize(s, space.Subsamples[r]);
-                            if (b > 0) inSize = FBNetArchitecture.ConvOut(inSize, st.Stride);
-                            for (int h = 0; h < st.HiddenWidths.Length; h++)
-                            {
-                                var op = st.Ops[k];
-                                int hidden = st.HiddenWidths[h];
-                                (double F, double P) Cost(int cIn, int cOut)
-                                {
-                                    var spec = op.ToSpec(hidden, cOut, stride);
-                                    long f = 0, p = 0;
-                                    foreach (var part in spec.Type.Costs(spec, cIn, inSize)) { f += part.Flops; p += part.Params; }
-                                    return (f, p);
-                                }
-                                var (fa, pa) = Fit(Cost, op);
-                                for (int t = 0; t < 3; t++) { flops[t][r, h] = fa[t]; prms[t][h] = pa[t]; }
-                            }
-                        }
-                        result.Blocks[(s, b, k)] = (flops, prms);
+                        int inSize = space.StageInputSize(s, space.Subsamples[r]);
+                        if (b > 0) inSize = FBNetArchitecture.ConvOut(inSize, st.Stride);
+                        var spec = st.Ops[k].ToSpec(st.HiddenWidths[h], cOut, stride);
+                        long f = 0, p = 0;
+                        foreach (var part in spec.Type.Costs(spec, cIn, inSize)) { f += part.Flops; p += part.Params; }
+                        return (f, p);
                     }
+                    Table flops, prms;
+                    if (b == 0)
+                    {
+                        flops = new Table([K, R, I, H, O]);
+                        prms = new Table([K, I, H, O]);
+                        for (int k = 0; k < K; k++)
+                            for (int i = 0; i < I; i++)
+                                for (int h = 0; h < H; h++)
+                                    for (int o = 0; o < O; o++)
+                                        for (int r = 0; r < R; r++)
+                                        {
+                                            var (f, p) = Cost(k, r, inWidths[i], h, st.Widths[o]);
+                                            flops[k, r, i, h, o] = f;
+                                            prms[k, i, h, o] = p;
+                                        }
+                    }
+                    else
+                    {
+                        flops = new Table([K, R, O, H]);
+                        prms = new Table([K, O, H]);
+                        for (int k = 0; k < K; k++)
+                            for (int c = 0; c < O; c++)
+                                for (int h = 0; h < H; h++)
+                                    for (int r = 0; r < R; r++)
+                                    {
+                                        var (f, p) = Cost(k, r, st.Widths[c], h, st.Widths[c]);
+                                        flops[k, r, c, h] = f;
+                                        prms[k, c, h] = p;
+                                    }
+                    }
+                    result.Blocks[(s, b)] = (flops, prms);
                 }
+                inWidths = st.Widths;
             }
             return result;
-        }
-
-        private static (double[] Flops, double[] Params) Fit(Func<int, int, (double F, double P)> cost, CandidateOp op)
-        {
-            var c11 = cost(8, 8); var c21 = cost(16, 8); var c12 = cost(8, 16); var c22 = cost(16, 16); var check = cost(24, 40);
-            double[] Solve(Func<(double F, double P), double> v)
-            {
-                double bIn = (v(c21) - v(c11)) / 8, bOut = (v(c12) - v(c11)) / 8, cross = v(c22) - v(c21) - v(c12) + v(c11);
-                double a = v(c11) - 8 * bIn - 8 * bOut;
-                if (cross != 0 || a + 24 * bIn + 40 * bOut != v(check))
-                    throw new InvalidOperationException($"The exact cost of candidate {op} is not of the form a + b * in + c * out in its " +
-                        "input and output widths, which the expected cost needs; give its kind an expected-cost rule of its own.");
-                return [a, bIn, bOut];
-            }
-            return (Solve(c => c.F), Solve(c => c.P));
         }
     }
 }

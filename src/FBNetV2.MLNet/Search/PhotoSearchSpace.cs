@@ -3,7 +3,8 @@ using FBNetV2.MLNet.Architecture;
 namespace FBNetV2.MLNet.Search;
 
 /// <summary>
-/// The CPU preset for photos (96 px and up): the compact space's stages behind a stride-2 stem, run on the input
+/// The CPU preset for photos (96 px and up): four stages like the compact space's (as it was before it grew to hold the
+/// 28 px reference networks) behind a stride-2 stem, run on the input
 /// average-pooled to at most <see cref="MaxWorkingSize"/> px. A 2-core machine searches and trains it in minutes, where the
 /// <see cref="SearchSpace.ImageNet"/> space at full resolution needs a GPU (measured in issue 19: 13.9 GB peak at
 /// 128 px, minutes per step). The two resolution options are the smallest pooling factor r that brings the input

@@ -17,6 +17,15 @@ public enum DecisionRole
 
     /// <summary>Hidden (expansion) width of one searched layer.</summary>
     BlockHidden,
+
+    /// <summary>Non-linearity of the stem (a decision only where the space offers several).</summary>
+    StemActivation,
+
+    /// <summary>Width of the head's 1x1 conv (a decision only where the space offers several).</summary>
+    HeadWidth,
+
+    /// <summary>Non-linearity of the head (a decision only where the space offers several).</summary>
+    HeadActivation,
 }
 
 /// <summary>
@@ -30,7 +39,7 @@ public enum DecisionRole
 /// <param name="Block">Block index within the stage (0-based), or -1 for decisions that are not per block.</param>
 /// <param name="Name">Short stable name, e.g. <c>s2.b1.op</c>.</param>
 /// <param name="Label">Readable label, e.g. <c>stage 2 block 1 type</c>.</param>
-/// <param name="Options">One label per option, e.g. <c>ir_k3</c>, <c>skip</c>, <c>24</c>, <c>14px</c>.</param>
+/// <param name="Options">One label per option, e.g. <c>ir_k3</c>, <c>skip</c>, <c>24</c>, <c>e1</c>, <c>14px</c>, <c>hs</c>.</param>
 internal sealed record SearchDecision(int Index, DecisionRole Role, int Stage, int Block, string Name, string Label, IReadOnlyList<string> Options)
 {
     public int Count => Options.Count;

@@ -16,17 +16,30 @@ public sealed partial class SearchSpace
         {
             yield return new(LatencyKeys.Input(c, InputSize, r), [], (_, batch) => LatencyFragments.Input(c, InputSize, r, batch));
             int size = FBNetArchitecture.ConvOut(InputSize, r);
-            yield return new(LatencyKeys.Stem(c, size, StemKernel, StemStride, StemActivation), [G(StemWidths)],
-                (w, batch) => LatencyFragments.Stem(c, size, w[0], StemKernel, StemStride, StemActivation, batch));
+            foreach (var act in StemActivations)
+                yield return new(LatencyKeys.Stem(c, size, StemKernel, StemStride, act), [G(StemWidths)],
+                    (w, batch) => LatencyFragments.Stem(c, size, w[0], StemKernel, StemStride, act, batch));
             var previous = StemWidths;
             for (int s = 0; s < Stages.Count; s++)
             {
                 var st = Stages[s];
                 int inSize = StageInputSize(s, r), outSize = FBNetArchitecture.ConvOut(inSize, st.Stride);
+                // Hidden width options with an expansion conv share a family with a hidden-width axis; the e1 option
+                // (no expansion conv) has its own, over input and output width.
+                var expanded = st.HiddenWidths.Where(h => h != E1).ToArray();
+                bool e1 = expanded.Length < st.HiddenWidths.Length;
                 foreach (var op in st.Ops)
                 {
-                    yield return BlockNeed(op, st.Stride, inSize, [G(previous), G(st.HiddenWidths), G(st.Widths)]);
-                    if (st.MaxBlocks > 1) yield return BlockNeed(op, 1, outSize, [G(st.Widths), G(st.HiddenWidths), G(st.Widths)]);
+                    if (expanded.Length > 0)
+                    {
+                        yield return BlockNeed(op, st.Stride, inSize, [G(previous), G(expanded), G(st.Widths)]);
+                        if (st.MaxBlocks > 1) yield return BlockNeed(op, 1, outSize, [G(st.Widths), G(expanded), G(st.Widths)]);
+                    }
+                    if (e1)
+                    {
+                        yield return E1Need(op, st.Stride, inSize, [G(previous), G(st.Widths)]);
+                        if (st.MaxBlocks > 1) yield return E1Need(op, 1, outSize, [G(st.Widths), G(st.Widths)]);
+                    }
                 }
                 if ((st.Stride == 1 && previous.Intersect(st.Widths).Any()) || st.MaxBlocks > 1)
                     yield return new(LatencyKeys.Add(outSize), [G(st.Widths)], (w, batch) => LatencyFragments.Add(w[0], outSize, batch));
@@ -34,13 +47,24 @@ public sealed partial class SearchSpace
             }
             int last = Stages.Count - 1;
             int bodySize = FBNetArchitecture.ConvOut(StageInputSize(last, r), Stages[last].Stride);
-            yield return new(LatencyKeys.Head(Head, bodySize, NumClasses), [G(previous)], (w, batch) => LatencyFragments.Head(Head, w[0], bodySize, NumClasses, batch));
+            for (int hw = 0; hw < HeadWidths.Length; hw++)
+                for (int ha = 0; ha < HeadActivations.Length; ha++)
+                {
+                    var head = HeadAt(hw, ha);
+                    yield return new(LatencyKeys.Head(head, bodySize, NumClasses), [G(previous)], (w, batch) => LatencyFragments.Head(head, w[0], bodySize, NumClasses, batch));
+                }
         }
     }
 
-    /// <summary>The latency family of candidate <paramref name="op"/> at a stride and input size (the key does not depend on widths).</summary>
-    internal static string LatencyKey(CandidateOp op, int stride, int inSize) =>
-        BlockType.Of(op.Kind).Facet<ILatencyBlock>("latency family").LatencyKey(op.ToSpec(1, 1, stride), inSize);
+    /// <summary>
+    /// The latency family of candidate <paramref name="op"/> at a stride and input size (the key does not depend on
+    /// widths, only on whether the block has an expansion conv: <paramref name="e1"/> for the e1 option).
+    /// </summary>
+    internal static string LatencyKey(CandidateOp op, int stride, int inSize, bool e1 = false) =>
+        BlockType.Of(op.Kind).Facet<ILatencyBlock>("latency family").LatencyKey(op.ToSpec(e1 ? E1 : 1, 1, stride), inSize);
+
+    private static LatencyFragments.Plan E1Need(CandidateOp op, int stride, int inSize, int[][] axes) =>
+        new(LatencyKey(op, stride, inSize, e1: true), axes, (w, batch) => LatencyFragments.Block(op.ToSpec(E1, w[1], stride), w[0], inSize, batch));
 
     private static LatencyFragments.Plan BlockNeed(CandidateOp op, int stride, int inSize, int[][] axes) =>
         new(LatencyKey(op, stride, inSize), axes, (w, batch) => LatencyFragments.Block(op.ToSpec(w[1], w[2], stride), w[0], inSize, batch));

@@ -7,7 +7,10 @@ namespace FBNetV2.MLNet.Search;
 /// <param name="Widths">Output width options of the stage's blocks (one choice for the whole stage).</param>
 /// <param name="Stride">Stride of the stage's first block; the others keep the size.</param>
 /// <param name="MaxBlocks">Blocks of the deepest option; with <paramref name="AllowSkip"/> each block after the first may be skipped.</param>
-/// <param name="HiddenWidths">Hidden (expansion) width options, chosen per block.</param>
+/// <param name="HiddenWidths">
+/// Hidden (expansion) width options, chosen per block; 0 is the e1 block (no 1x1 expansion conv: the depthwise conv
+/// runs on the block's input, so its inner width is the input width), for inverted-residual candidates only.
+/// </param>
 /// <param name="Ops">Candidate block types, chosen per block.</param>
 /// <param name="AllowSkip">Whether depth is searched (skip is an option of every block but the first).</param>
 public sealed record StageSpace(int[] Widths, int Stride, int MaxBlocks, int[] HiddenWidths, CandidateOp[] Ops, bool AllowSkip = true)

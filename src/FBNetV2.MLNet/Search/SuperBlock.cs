@@ -14,6 +14,15 @@ namespace FBNetV2.MLNet.Search;
 /// </summary>
 internal abstract class SuperBlock : nn.Module
 {
+    /// <summary>
+    /// The masks of one searched layer, all [rows, C, 1, 1]: <see cref="Expand"/> on the expansion conv's output (the
+    /// hidden-width options that have one), <see cref="Hidden"/> on the inner map (those plus the e1 option's input
+    /// width), <see cref="Squeeze"/> on the SE bottleneck (following the inner width), <see cref="Out"/> on the output,
+    /// and <see cref="Direct"/>, the weight [rows, 1, 1, 1] of the e1 option (the inner map is the input itself), or null
+    /// when the layer has no e1 option or a fixed choice gives it none.
+    /// </summary>
+    internal readonly record struct LayerMasks(Tensor Expand, Tensor Hidden, Tensor Squeeze, Tensor Out, Tensor? Direct);
+
     private readonly Tensor kernelMasks; // [kernel options, kmax, kmax]
 
     protected SuperBlock(string name, CandidateOp[] ops) : base(name)
@@ -38,11 +47,9 @@ internal abstract class SuperBlock : nn.Module
     public int MaxKernel => Kernels[^1];
 
     /// <param name="x">Input [N, Cin, H, W], masked to its effective width.</param>
-    /// <param name="hiddenMask">[rows, Hmax, 1, 1].</param>
-    /// <param name="squeezeMask">SE bottleneck mask [rows, Rmax, 1, 1]: the bottleneck width follows the hidden width.</param>
-    /// <param name="outMask">Output-width mask [rows, Cmax, 1, 1].</param>
+    /// <param name="masks">The layer's width masks and the weight of its e1 option.</param>
     /// <param name="g">Weights of this kind's candidates [rows, ops], summing to one per row.</param>
-    public abstract Tensor forward(Tensor x, Tensor hiddenMask, Tensor squeezeMask, Tensor outMask, Tensor g);
+    public abstract Tensor forward(Tensor x, LayerMasks masks, Tensor g);
 
     /// <summary>Copies the weights of the block <paramref name="spec"/> (one of <see cref="Ops"/> at its widths) into <paramref name="target"/>.</summary>
     public abstract void CopyInto(nn.Module<Tensor, Tensor> target, BlockSpec spec);

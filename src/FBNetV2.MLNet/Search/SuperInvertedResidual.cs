@@ -10,7 +10,9 @@ namespace FBNetV2.MLNet.Search;
 /// All candidate inverted-residual types of a searched layer in one inverted residual at maximum widths, so that the
 /// block-type choice costs about one block, not one per type (the masking idea of DMaskingNAS carried over from widths
 /// to types): a k3 depthwise kernel is the centre of the k5 kernel (a kernel mask), SE is a gate mixed with its bypass,
-/// and ReLU / h-swish are mixed elementwise. The hidden-width mask is applied to the expansion's and the depthwise
+/// and ReLU / h-swish are mixed elementwise. The e1 option (no expansion conv) is a hidden-width option whose inner map
+/// is the block's input itself: the expansion path's output is mixed with the zero-padded input by the e1 weight, and
+/// the inner-width mask follows the input width for that option. The hidden-width mask is applied to the expansion's and the depthwise
 /// conv's BN outputs and the output-width mask to the projection's, folded into BN's scale and shift (see
 /// MaskedBatchNorm), so masked channels are exactly zero after the activation, as in a narrower block. (For ReLU,
 /// masking before or after the activation is the same; for h-swish it differs only for soft masks.) At one-hot weights
@@ -37,20 +39,29 @@ internal sealed class SuperInvertedResidual : SuperBlock
         RegisterComponents();
     }
 
-    public override Tensor forward(Tensor x, Tensor hiddenMask, Tensor squeezeMask, Tensor outMask, Tensor g)
+    public override Tensor forward(Tensor x, LayerMasks m, Tensor g)
     {
         using var scope = NewDisposeScope();
         var act = ActivationWeights(g);
-        var y = Activate(MaskedBatchNorm.Forward(pw_bn, pw.forward(x), hiddenMask), act);
-        y = Activate(MaskedBatchNorm.Forward(dw_bn, MixedKernelConv(dw, y, g), hiddenMask), act);
-        y = MixedSqueezeExcite(se, y, squeezeMask, g);
-        return MaskedBatchNorm.Forward(pwl.bn, pwl.conv.forward(y), outMask).MoveToOuterDisposeScope();
+        Tensor? y = null;
+        // The expansion path, unless a fixed choice is the e1 block (then its mask is all zeros and it adds nothing).
+        if (m.Direct is null || m.Direct.requires_grad || m.Direct.min().item<float>() < 1)
+            y = Activate(MaskedBatchNorm.Forward(pw_bn, pw.forward(x), m.Expand), act);
+        if (m.Direct is { } direct)
+        {
+            // e1: the depthwise conv runs on the input itself (masked to its width), zero-padded to the inner width.
+            var input = x.shape[1] == pw.weight!.shape[0] ? x : nn.functional.pad(x, [0, 0, 0, 0, 0, pw.weight!.shape[0] - x.shape[1]]);
+            y = y is null ? input * direct : y + input * direct;
+        }
+        y = Activate(MaskedBatchNorm.Forward(dw_bn, MixedKernelConv(dw, y!, g), m.Hidden), act);
+        y = MixedSqueezeExcite(se, y, m.Squeeze, g);
+        return MaskedBatchNorm.Forward(pwl.bn, pwl.conv.forward(y), m.Out).MoveToOuterDisposeScope();
     }
 
     public override void CopyInto(nn.Module<Tensor, Tensor> target, BlockSpec spec)
     {
         var block = (InvertedResidualBlock)target;
-        CopyConvBn(block.pw!, pw, pw_bn);
+        if (block.pw is not null) CopyConvBn(block.pw, pw, pw_bn); // an e1 block has none
         CopyConvBn(block.dw, dw, dw_bn);
         if (block.se is not null) CopySqueezeExcite(block.se, se!);
         CopyConvBn(block.pwl, pwl.conv, pwl.bn);

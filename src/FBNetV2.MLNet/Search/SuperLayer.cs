@@ -12,12 +12,28 @@ internal sealed class SuperLayer : nn.Module
 {
     private readonly (SuperBlock Block, long[] Ops)[] kinds;
 
-    public SuperLayer(StageSpace stage, int stageIndex, int blockIndex, int inMax) : base(nameof(SuperLayer))
+    /// <param name="stage">The stage's options.</param>
+    /// <param name="stageIndex">Stage index (0-based).</param>
+    /// <param name="blockIndex">Block index within the stage (0-based).</param>
+    /// <param name="inWidths">Width options of the layer's input (the stem's or previous stage's for a first block, else the stage's).</param>
+    public SuperLayer(StageSpace stage, int stageIndex, int blockIndex, int[] inWidths) : base(nameof(SuperLayer))
     {
         StageIndex = stageIndex;
         BlockIndex = blockIndex;
-        Hidden = new ChannelMask(stage.HiddenWidths);
-        Squeeze = new ChannelMask(stage.HiddenWidths.Select(h => Divisible.MakeDivisible(h / 4, 8)).ToArray());
+        int inMax = inWidths.Max();
+        // Hidden width 0 is the e1 option: its inner map is the input, so the inner maps reach the input's maximum width.
+        HasE1 = stage.HiddenWidths.Contains(SearchSpace.E1);
+        int hiddenMax = Math.Max(stage.HiddenWidths.Max(), HasE1 ? inMax : 0);
+        static int SqueezeOf(int hidden) => hidden == 0 ? 0 : Divisible.MakeDivisible(hidden / 4, 8);
+        int squeezeMax = SqueezeOf(hiddenMax);
+        Hidden = new ChannelMask(stage.HiddenWidths, hiddenMax);
+        Squeeze = new ChannelMask(stage.HiddenWidths.Select(SqueezeOf).ToArray(), squeezeMax);
+        if (HasE1)
+        {
+            E1Index = Array.IndexOf(stage.HiddenWidths, SearchSpace.E1);
+            InputHidden = new ChannelMask(inWidths, hiddenMax);
+            InputSqueeze = new ChannelMask(inWidths.Select(SqueezeOf).ToArray(), squeezeMax);
+        }
         // One super-module per block kind among the candidates, each at maximum widths with its kind's candidates masked
         // inside it. The inverted residual keeps the parameter name "block" so that saved supernets still load.
         kinds = stage.Ops.Select((op, i) => (op, i)).GroupBy(t => t.op.Kind).Select(group =>
@@ -25,7 +41,7 @@ internal sealed class SuperLayer : nn.Module
             var ops = group.Select(t => t.op).ToArray();
             var type = BlockType.Of(group.Key);
             var super = type.Facet<ISearchableBlock>("searchable super-module")
-                .CreateSuper(ops, inMax, Hidden.Max, stage.Widths.Max(), blockIndex == 0 ? stage.Stride : 1);
+                .CreateSuper(ops, inMax, hiddenMax, stage.Widths.Max(), blockIndex == 0 ? stage.Stride : 1);
             register_module(group.Key == BlockKind.InvertedResidual ? "block" : type.Token, super);
             return (super, group.Select(t => (long)t.i).ToArray());
         }).ToArray();
@@ -52,6 +68,12 @@ internal sealed class SuperLayer : nn.Module
     public int BlockIndex { get; }
     public ChannelMask Hidden { get; }
     public ChannelMask Squeeze { get; }
+
+    /// <summary>Whether hidden width 0, the e1 block without expansion conv, is an option.</summary>
+    public bool HasE1 { get; }
+    private int E1Index { get; }
+    private ChannelMask? InputHidden { get; }
+    private ChannelMask? InputSqueeze { get; }
     public bool HasSkip { get; }
     public bool Residual { get; }
     public bool MayAddInput { get; }
@@ -60,8 +82,9 @@ internal sealed class SuperLayer : nn.Module
     /// <param name="outMask">The stage's output-width mask [rows, Cmax, 1, 1].</param>
     /// <param name="gOp">Block-type weights [rows, ops (+1 for skip)].</param>
     /// <param name="gHidden">Hidden-width weights [rows, options].</param>
+    /// <param name="gIn">Weights [rows, options] of the input's width decision (the e1 option's inner width is the input's).</param>
     /// <param name="sameWidth">For a first block with stride 1: weight [rows] of "input width equals output width".</param>
-    public Tensor forward(Tensor x, Tensor outMask, Tensor gOp, Tensor gHidden, Tensor? sameWidth = null)
+    public Tensor forward(Tensor x, Tensor outMask, Tensor gOp, Tensor gHidden, Tensor gIn, Tensor? sameWidth = null)
     {
         using var scope = NewDisposeScope();
         int ops = Ops.Length;
@@ -72,7 +95,8 @@ internal sealed class SuperLayer : nn.Module
         {
             // Block-type weights given that the layer is kept; the block's output is then scaled by the keep weight.
             var g = gBlock / keep.clamp_min(1e-6);
-            if (kinds.Length == 1) y = kinds[0].Block.forward(x, Hidden.Mask(gHidden), Squeeze.Mask(gHidden), outMask, g);
+            var masks = Masks(gHidden, gIn, outMask);
+            if (kinds.Length == 1) y = kinds[0].Block.forward(x, masks, g);
             else
             {
                 // Several kinds: each super-module mixes its own candidates (weights renormalised within the kind) and
@@ -82,7 +106,7 @@ internal sealed class SuperLayer : nn.Module
                     var gKind = g.index_select(1, tensor(index, device: g.device));
                     var wKind = gKind.sum(1, keepdim: true);
                     if (!wKind.requires_grad && wKind.abs().max().item<float>() == 0) continue;
-                    var part = block.forward(x, Hidden.Mask(gHidden), Squeeze.Mask(gHidden), outMask, gKind / wKind.clamp_min(1e-6))
+                    var part = block.forward(x, masks, gKind / wKind.clamp_min(1e-6))
                         * wKind.reshape(-1, 1, 1, 1);
                     y = y is null ? part : y + part;
                 }
@@ -98,6 +122,22 @@ internal sealed class SuperLayer : nn.Module
         }
         // The block's output is masked inside it and x arrives masked, so the sum needs no mask of its own.
         return y!.MoveToOuterDisposeScope();
+    }
+
+    /// <summary>
+    /// The layer's masks: the hidden-width options with an expansion conv mask its output; the e1 option adds the
+    /// input's width mask, weighted by its probability, to the inner-map and SE masks.
+    /// </summary>
+    private SuperBlock.LayerMasks Masks(Tensor gHidden, Tensor gIn, Tensor outMask)
+    {
+        var expand = Hidden.Mask(gHidden); // the e1 option's row is all zeros
+        var squeeze = Squeeze.Mask(gHidden);
+        if (!HasE1) return new(expand, expand, squeeze, outMask, null);
+        var direct = gHidden[.., E1Index].to_type(expand.dtype).reshape(-1, 1, 1, 1);
+        var hidden = expand + InputHidden!.Mask(gIn) * direct;
+        squeeze = squeeze + InputSqueeze!.Mask(gIn) * direct;
+        bool none = !direct.requires_grad && direct.abs().max().item<float>() == 0; // a fixed choice with an expansion conv
+        return new(expand, hidden, squeeze, outMask, none ? null : direct);
     }
 
     /// <summary>

@@ -24,6 +24,7 @@ internal sealed class Supernet : nn.Module<Tensor, Tensor>
     private readonly Tensor std;
     private readonly ChannelMask stemMask;
     private readonly ChannelMask[] stageMasks;
+    private readonly ChannelMask? headMask;
 
     public Supernet(SearchSpace space, float[] mean, float[] std) : base(nameof(Supernet))
     {
@@ -34,16 +35,22 @@ internal sealed class Supernet : nn.Module<Tensor, Tensor>
         stageMasks = space.Stages.Select(s => new ChannelMask(s.Widths)).ToArray();
         stem = new ConvBnAct(space.InputChannels, stemMask.Max, space.StemKernel, space.StemStride, space.StemActivation);
         var list = new List<SuperLayer>();
-        int inMax = stemMask.Max;
+        int[] inWidths = space.StemWidths;
         for (int s = 0; s < space.Stages.Count; s++)
         {
             for (int b = 0; b < space.Stages[s].MaxBlocks; b++)
-                list.Add(new SuperLayer(space.Stages[s], s, b, b == 0 ? inMax : stageMasks[s].Max));
-            inMax = stageMasks[s].Max;
+                list.Add(new SuperLayer(space.Stages[s], s, b, b == 0 ? inWidths : space.Stages[s].Widths));
+            inWidths = space.Stages[s].Widths;
         }
         layers = new ModuleList<SuperLayer>(list.ToArray());
-        int c = inMax;
-        if (space.Head.Channels > 0) { head_conv = new ConvBnAct(c, space.Head.Channels, 1, 1, space.Head.Activation); c = space.Head.Channels; }
+        int c = inWidths.Max();
+        // The head conv at its widest option; a searched width masks it as any other width.
+        if (space.Head.Channels > 0)
+        {
+            head_conv = new ConvBnAct(c, space.Head.Channels, 1, 1, space.Head.Activation);
+            c = space.Head.Channels;
+            if (space.HeadWidths.Length > 1) headMask = new ChannelMask(space.HeadWidths);
+        }
         if (space.Head.Features > 0) { head_fc = nn.Linear(c, space.Head.Features); c = space.Head.Features; }
         classifier = nn.Linear(c, space.NumClasses);
         // Uniform start: every option equally likely.
@@ -85,6 +92,9 @@ internal sealed class Supernet : nn.Module<Tensor, Tensor>
         var decisions = Space.Decisions;
         var gRes = g[decisions.IndexOf(DecisionRole.Resolution)];
         var gStem = g[decisions.IndexOf(DecisionRole.StemWidth)];
+        var gStemAct = decisions.WeightsOf(g, DecisionRole.StemActivation);
+        var gHead = decisions.WeightsOf(g, DecisionRole.HeadWidth);
+        var gHeadAct = decisions.WeightsOf(g, DecisionRole.HeadActivation);
         int fullSize = Space.StageInputSize(Space.Stages.Count - 1, 1);
         fullSize = FBNetArchitecture.ConvOut(fullSize, Space.Stages[^1].Stride);
         Tensor? features = null;
@@ -102,7 +112,7 @@ internal sealed class Supernet : nn.Module<Tensor, Tensor>
             var wRes = gRes[.., j].reshape(-1, 1, 1, 1);
             if (!wRes.requires_grad && wRes.abs().max().item<float>() == 0) continue;
             int r = Space.Subsamples[j];
-            var h = Activations.Apply(Space.StemActivation, MaskedBatchNorm.Forward(stem.bn, stem.conv.forward(ResolutionMixing.Subsample(y, r)), stemMask.Mask(gStem)));
+            var h = Activate(Space.StemActivations, gStemAct, MaskedBatchNorm.Forward(stem.bn, stem.conv.forward(ResolutionMixing.Subsample(y, r)), stemMask.Mask(gStem)));
             int layerIndex = 0;
             for (int s = 0; s < Space.Stages.Count; s++)
             {
@@ -112,11 +122,18 @@ internal sealed class Supernet : nn.Module<Tensor, Tensor>
                 bool first = true;
                 foreach (var (gOp, gHidden) in stageWeights[s].Blocks)
                 {
-                    h = layers[layerIndex++].forward(h, outMask, gOp, gHidden, first ? sameWidth : null);
+                    // The input's width decision: the previous stage's (the stem's) for a first block, else the stage's own.
+                    var gIn = !first ? stageWeights[s].Width : s == 0 ? gStem : stageWeights[s - 1].Width;
+                    h = layers[layerIndex++].forward(h, outMask, gOp, gHidden, gIn, first ? sameWidth : null);
                     first = false;
                 }
             }
-            if (head_conv is not null) h = head_conv.forward(h);
+            if (head_conv is not null)
+            {
+                var z = head_conv.conv.forward(h);
+                z = headMask is null ? head_conv.bn.forward(z) : MaskedBatchNorm.Forward(head_conv.bn, z, headMask.Mask(gHead!));
+                h = Activate(Space.HeadActivations, gHeadAct, z);
+            }
             // Rescale by the density of real positions so that pooling the mix averages each path over its own
             // pixels: at a one-hot choice the pooled features are exactly those of the derived network.
             double density = (double)fullSize * fullSize / (h.shape[2] * h.shape[3]);
@@ -124,8 +141,29 @@ internal sealed class Supernet : nn.Module<Tensor, Tensor>
             features = features is null ? placed : features + placed;
         }
         var pooled = nn.functional.adaptive_avg_pool2d(features!, [1, 1]).flatten(1);
-        if (head_fc is not null) pooled = Activations.Apply(Space.Head.Activation, head_fc.forward(pooled));
+        if (head_fc is not null) pooled = Activate(Space.HeadActivations, gHeadAct, head_fc.forward(pooled));
         return classifier.forward(pooled).MoveToOuterDisposeScope();
+    }
+
+    /// <summary>
+    /// A searched non-linearity: the one option, or every option's output weighted by its Gumbel weight (exactly the
+    /// chosen one at one-hot weights; options a fixed choice gives no weight are not computed).
+    /// </summary>
+    private static Tensor Activate(Activation[] options, Tensor? g, Tensor z)
+    {
+        if (g is null) return Activations.Apply(options[0], z);
+        Tensor? sum = null;
+        for (int i = 0; i < options.Length; i++)
+        {
+            var w = g[.., i];
+            if (!w.requires_grad && w.abs().max().item<float>() == 0) continue;
+            var shape = new long[z.dim()];
+            Array.Fill(shape, 1L);
+            shape[0] = -1;
+            var part = Activations.Apply(options[i], z) * w.to_type(z.dtype).reshape(shape);
+            sum = sum is null ? part : sum + part;
+        }
+        return sum!;
     }
 
     /// <summary>Weight [rows] that a stage's input width equals its output width (then its first block is residual).</summary>

@@ -142,11 +142,17 @@ public class ChannelsLastTests(ITestOutputHelper output)
             $"NCHW logits {logitA:E2}, gradients {gradA:E2} ({nameA}); NHWC logits {logitB:E2}, gradients {gradB:E2} ({nameB})");
         Assert.True(logitB < 1e-4, $"NHWC logits differ by {logitB:E2}");
         // Rounding, not a wrong kernel: a layout error shows as an error of order 1 in some tensor. Measured against
-        // float64, relative to the largest gradient: NCHW 2.5e-6 to 2.1e-5, NHWC 2.6e-6 to 4.1e-5 (the latter inside
-        // the full suite, where libtorch's kernel choice differs from a lone run); bounded at 1e-3 for both, as the
-        // fixed networks' test bounds NHWC against NCHW.
-        Assert.True(gradA < 1e-3, $"NCHW float32 gradients differ from float64 by {gradA:E2} at {nameA}: the reference itself is off");
-        Assert.True(gradB < 1e-3, $"NHWC gradients differ from float64 by {gradB:E2} at {nameB} (NCHW: {gradA:E2} at {nameA})");
+        // float64, relative to the largest gradient: Photo NCHW 2.5e-6 to 2.1e-5, NHWC 2.6e-6 to 4.1e-5 (the latter
+        // inside the full suite, where libtorch's kernel choice differs from a lone run); bounded at 1e-3 for both, as
+        // the fixed networks' test bounds NHWC against NCHW. The compact space that holds the reference networks (e1,
+        // searched activations and head width, 5 and 3 blocks at 7x7 and 4x4) amplifies float32 rounding more, in
+        // either layout and by seed: over 6 input/noise seeds NCHW 1.6e-6 to 8.7e-4, NHWC 2.7e-6 to 2.7e-3 (2.4e-3 at
+        // this test's seeds, alone and in the suite), where the space before measured at most 3.4e-4 and 3.8e-5. The
+        // same supernet in float64 channels-last equals float64 NCHW to 8e-9 (9.5e-9 between two float64 NCHW runs),
+        // so the layout computes the right thing; the compact bound is 1e-2, still 100x below a layout error.
+        double bound = preset == "compact" ? 1e-2 : 1e-3;
+        Assert.True(gradA < bound, $"NCHW float32 gradients differ from float64 by {gradA:E2} at {nameA}: the reference itself is off");
+        Assert.True(gradB < bound, $"NHWC gradients differ from float64 by {gradB:E2} at {nameB} (NCHW: {gradA:E2} at {nameA})");
         Assert.All(nhwc.parameters().Where(p => p.dim() == 4), p => Assert.True(ChannelsLast.Is(p.grad!), $"gradient of {string.Join("x", p.shape)} lost the NHWC layout: strides {string.Join(",", p.grad!.stride())}"));
     }
 

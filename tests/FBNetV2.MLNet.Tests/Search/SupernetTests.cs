@@ -119,7 +119,7 @@ public class SupernetExtractionTests
         manual_seed(21);
         var compact = fused ? FusedSpaces.Compact(1, size, 4) : SearchSpace.Compact(1, size, 4);
         var space = new SearchSpace(compact.InputChannels, compact.InputSize, compact.NumClasses, subsamples, compact.StemWidths, compact.StemStride,
-            compact.Stages, compact.Head, compact.StemActivation);
+            compact.Stages, compact.Head, compact.StemActivations, compact.HeadWidths, compact.HeadActivations);
         using var net = new Supernet(space, [0.4f], [0.3f]);
         FBNetV2.MLNet.Benchmarks.ArchitectureFuzzer.RandomizeBatchNorm(net);
         net.eval();
