@@ -160,10 +160,11 @@ public sealed class BenchmarkCommandSmokeTests(BenchmarkCommandSmokeTests.Settin
         {
             string output = t.setting.LatencyOutput;
             t.log.WriteLine(output);
-            // The compact space's families at 28 px, both resolutions (maps 28/14/7/4 and 14/7/4/2): 9 (stride, size)
-            // block positions x 8 candidates x (expansion conv or e1) = 144, 5 residual adds, 2 inputs, 2 stem sizes x 2
-            // activations = 4, 2 body sizes x 9 head widths x 2 activations = 36: 191.
-            Assert.Matches(@"(?m)^table .*: 191 families, [0-9]+ measurements, overhead [0-9.]+ us", output);
+            // The compact space's families at 28 px, full resolution only (maps 28/14/7/4): 7 (stride, size) block
+            // positions (s1@28, s2@28, s1@14, s2@14, s1@7, s2@7, s1@4) x 8 candidates x (expansion conv or e1) = 112,
+            // 4 residual adds, 1 input, 1 stem size x 2 activations = 2, 1 body size x 9 head widths x 2 activations =
+            // 18: 137.
+            Assert.Matches(@"(?m)^table .*: 137 families, [0-9]+ measurements, overhead [0-9.]+ us", output);
             var drift = Regex.Match(output, @"drift scale ([0-9.]+) \(median of ([0-9]+) calibration networks");
             Assert.True(drift.Success && double.Parse(drift.Groups[1].Value, CultureInfo.InvariantCulture) > 0 && drift.Groups[2].Value == "8", output);
             var rows = output.Split('\n').Where(l => Regex.IsMatch(l, @"^\s+[12] ")).ToList();
@@ -232,8 +233,10 @@ public sealed class BenchmarkCommandSmokeTests(BenchmarkCommandSmokeTests.Settin
         {
             string output = t.Command("supernet-step", "--preset", "compact", "--size", "12", "--batch", "4", "--steps", "1", "--rounds", "1");
             Assert.Contains("Supernet step, compact space at 12 px, batch 4", output);
+            // 12 px is below the compact space's half-resolution threshold: one resolution, no r=2 rows.
+            Assert.DoesNotContain("r=2", output);
             // The summary: every case's ms per image and its ratio to the plain widest network at full resolution (1.00x itself).
-            foreach (var name in new[] { "plain widest r=1 NHWC", "supernet soft (search weight step)", "supernet soft NHWC", "supernet fixed widest r=2",
+            foreach (var name in new[] { "plain widest r=1 NHWC", "supernet soft (search weight step)", "supernet soft NHWC", "supernet fixed widest r=1",
                 "supernet single path NHWC (uniform draws)", "supernet fixed widest r=1 NHWC" })
             {
                 // The name itself, then the figures (so "... r=2" does not pick the "... r=2 NHWC" row).

@@ -20,7 +20,7 @@ public class ExpectedLatencyTests
 
     private static SearchSpace Space(string name) => name switch
     {
-        "compact" => SearchSpace.Compact(1, 28, 10),
+        "compact" => SearchSpace.CompactWithResolutions(1, 28, 10, [1, 2]),
         "imagenet" => SearchSpace.ImageNet(3, 224, 1000),
         "compact+fused" => FBNetV2.MLNet.Tests.Search.FusedSpaces.Compact(1, 28, 10),
         _ => throw new ArgumentException(name),
@@ -48,7 +48,7 @@ public class ExpectedLatencyTests
     public void PredictionIsOverheadPlusEachLayerLessItsOwnOverhead()
     {
         // Independent reference: walk the layers by hand for one architecture.
-        var space = SearchSpace.Compact(1, 28, 10);
+        var space = SearchSpace.CompactWithResolutions(1, 28, 10, [1, 2]);
         var table = SyntheticTable(space, overhead: 0.02);
         var arch = FBNetV2.MLNet.Architecture.FBNetArchitecture.Parse(
             "in_c1_s28_sub2|conv_k3_c8_s1_hs|ir_k3_h16_c8|ir_k5_h32_c16_s2_se_hs,ir_k3_h64_c16|ir_k3_h48_c24_s2|ir_k3_h96_c48_s2|head_c256_f0_hs|cls10");
@@ -92,7 +92,7 @@ public class ExpectedLatencyTests
     [Fact]
     public void GradientsReachEveryDecision()
     {
-        var space = SearchSpace.Compact(1, 28, 10);
+        var space = SearchSpace.CompactWithResolutions(1, 28, 10, [1, 2]);
         var table = SyntheticTable(space);
         using var scope = NewDisposeScope();
         var alphas = ArchitectureChoice.OptionCounts(space).Select(n => randn(n, ScalarType.Float64).requires_grad_()).ToArray();
@@ -103,7 +103,7 @@ public class ExpectedLatencyTests
     [Fact]
     public void MissingFamilyNamesWhatToProfile()
     {
-        var space = SearchSpace.Compact(1, 28, 10);
+        var space = SearchSpace.CompactWithResolutions(1, 28, 10, [1, 2]);
         var table = new LatencyTable(LatencyTableIdentity.Current("cpu", 1, 1), 0.01, SyntheticTable(space).Families.Values.Where(f => !f.Key.StartsWith("head")));
         var e = Assert.Throws<KeyNotFoundException>(() => LatencyModel.Predict(table, ArchitectureChoice.Random(space, new Random(1)).Derive(space)));
         Assert.Contains("head|", e.Message);

@@ -109,7 +109,7 @@ public class ChannelsLastTests(ITestOutputHelper output)
     [InlineData("photo")]
     public void SupernetStepsEqualNchwAndKeepTheLayout(string preset)
     {
-        var space = preset == "compact" ? FBNetV2.MLNet.Search.SearchSpace.Compact(1, 28, 10) : FBNetV2.MLNet.Search.PhotoSearchSpace.Create(3, 32, 4);
+        var space = preset == "compact" ? FBNetV2.MLNet.Search.SearchSpace.CompactWithResolutions(1, 28, 10, [1, 2]) : FBNetV2.MLNet.Search.PhotoSearchSpace.Create(3, 32, 4);
         var mean = Enumerable.Repeat(0.3f, space.InputChannels).ToArray();
         var std = Enumerable.Repeat(0.35f, space.InputChannels).ToArray();
         FBNetV2.MLNet.Search.Supernet Make()

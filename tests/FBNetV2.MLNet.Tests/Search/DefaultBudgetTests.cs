@@ -111,4 +111,23 @@ public class DefaultBudgetTests
         Assert.Equal(1, space.StemStride);
         Assert.Equal(new[] { 1, 2 }, space.Subsamples);
     }
+
+    /// <summary>
+    /// Half resolution only where its last stage keeps at least a 4x4 map, counted by hand (ceil halving: stride-1 stem
+    /// and first stage, three stride-2 stages): 28 px halves to 14, 7, 4, 2; 48 px to 24, 12, 6, 3; 49 px to 25, 13,
+    /// 7, 4; 64 px to 32, 16, 8, 4.
+    /// </summary>
+    [Theory]
+    [InlineData(28, new[] { 1 })]
+    [InlineData(32, new[] { 1 })]
+    [InlineData(48, new[] { 1 })]
+    [InlineData(49, new[] { 1, 2 })]
+    [InlineData(64, new[] { 1, 2 })]
+    [InlineData(95, new[] { 1, 2 })]
+    public void CompactSpaceOffersHalfResolutionOnlyWhereItsLastStageKeeps4x4(int size, int[] expected)
+    {
+        var space = SearchSpace.Auto(1, size, 10);
+        Assert.Equal(expected, space.Subsamples);
+        Assert.Equal(expected.Length, space.Decisions.Find(DecisionRole.Resolution).Options.Count);
+    }
 }

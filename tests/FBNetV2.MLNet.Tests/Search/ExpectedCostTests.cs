@@ -11,7 +11,7 @@ public class ExpectedCostTests
 
     private static SearchSpace Space(string name) => name switch
     {
-        "compact" => SearchSpace.Compact(1, 28, 10),
+        "compact" => SearchSpace.CompactWithResolutions(1, 28, 10, [1, 2]),
         "imagenet" => SearchSpace.ImageNet(3, 224, 1000),
         "compact+fused" => FusedSpaces.Compact(1, 28, 10),
         "imagenet+fused" => FusedSpaces.With(SearchSpace.ImageNet(3, 224, 1000)),
@@ -54,7 +54,7 @@ public class ExpectedCostTests
     [Fact]
     public void GradientsReachEveryDecision()
     {
-        var space = SearchSpace.Compact(1, 28, 10);
+        var space = SearchSpace.CompactWithResolutions(1, 28, 10, [1, 2]);
         using var scope = NewDisposeScope();
         var alphas = ArchitectureChoice.OptionCounts(space).Select(n => randn(n, ScalarType.Float64).requires_grad_()).ToArray();
         var (flops, _) = ExpectedCost.Compute(space, alphas.Select(a => nn.functional.softmax(a, 0)).ToArray());

@@ -16,5 +16,5 @@ internal static class FusedSpaces
         s.Stages.Select(st => st with { Ops = [.. st.Ops, .. FusedOps], HiddenWidths = st.HiddenWidths.Where(h => h != SearchSpace.E1).ToArray() }).ToList(),
         s.Head, s.StemActivations, s.HeadWidths, s.HeadActivations);
 
-    public static SearchSpace Compact(int channels = 1, int size = 28, int classes = 10) => With(SearchSpace.Compact(channels, size, classes));
+    public static SearchSpace Compact(int channels = 1, int size = 28, int classes = 10) => With(SearchSpace.CompactWithResolutions(channels, size, classes, [1, 2]));
 }

@@ -56,7 +56,8 @@ public class PresetSearchStepTests
         archLoss.backward();
         arch.step();
         Assert.True(double.IsFinite(archLoss.item<double>()));
-        Assert.All(net.ArchitectureParameters(), a => Assert.True(a.grad is not null && a.grad.abs().sum().item<float>() > 0));
+        // A decision with one option (the compact space's resolution below 49 px) is fixed: nothing to learn.
+        Assert.All(net.ArchitectureParameters().Where(a => a.shape[^1] > 1), a => Assert.True(a.grad is not null && a.grad.abs().sum().item<float>() > 0));
     }
 
     [Theory]

@@ -70,7 +70,7 @@ public class SearchLearnsTests(ITestOutputHelper output)
     [MemberData(nameof(Budgets))]
     public void DerivationUsesNinetyToHundredPercentOfTheBudget(double budget)
     {
-        var space = SearchSpace.Compact(1, 28, 10);
+        var space = SearchSpace.CompactWithResolutions(1, 28, 10, [1, 2]);
         var random = new Random(7);
         for (int trial = 0; trial < 5; trial++)
         {
@@ -94,7 +94,7 @@ public class SearchLearnsTests(ITestOutputHelper output)
     [Fact]
     public void TrimmingKeepsTheResolutionWhenTheBudgetCanBeMetAtIt()
     {
-        var space = SearchSpace.Compact(1, 28, 10);
+        var space = SearchSpace.CompactWithResolutions(1, 28, 10, [1, 2]);
         var uniform = ArchitectureChoice.OptionCounts(space).Select(n => Enumerable.Repeat(1.0 / n, n).ToArray()).ToArray();
         var largest = BudgetedDerivation.Largest(space, CostModel.Flops);
         Assert.Equal(0, largest.Resolution);
@@ -107,7 +107,7 @@ public class SearchLearnsTests(ITestOutputHelper output)
     [Fact]
     public void CheapestAndLargestAreTheExtremesOfSampledMembers()
     {
-        var space = SearchSpace.Compact(1, 28, 10);
+        var space = SearchSpace.CompactWithResolutions(1, 28, 10, [1, 2]);
         double min = BudgetedDerivation.CostOf(space, BudgetedDerivation.Cheapest(space, CostModel.Flops), CostModel.Flops);
         double max = BudgetedDerivation.CostOf(space, BudgetedDerivation.Largest(space, CostModel.Flops), CostModel.Flops);
         var random = new Random(3);

@@ -122,7 +122,7 @@ public class SpaceMembershipTests
         var loss = nn.functional.cross_entropy(net.forward(x), y);
         loss.backward();
         Assert.True(double.IsFinite(loss.item<float>()));
-        foreach (var d in Compact.Decisions)
+        foreach (var d in Compact.Decisions.Where(d => d.Count > 1))
             Assert.True(net.alphas[d.Index].grad is { } g && g.abs().sum().item<float>() > 0, $"no gradient for {d.Name}");
         Assert.All(net.WeightParameters(), w => Assert.True(w.grad is null || w.grad.isfinite().all().item<bool>()));
 

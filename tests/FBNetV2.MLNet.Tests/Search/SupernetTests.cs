@@ -79,7 +79,7 @@ public class SupernetTests
     public void GradientsReachEveryArchitectureParameter(bool fused)
     {
         manual_seed(11);
-        var space = fused ? FusedSpaces.Compact(1, 16, 3) : SearchSpace.Compact(1, 16, 3);
+        var space = fused ? FusedSpaces.Compact(1, 16, 3) : SearchSpace.CompactWithResolutions(1, 16, 3, [1, 2]);
         using var net = new Supernet(space, [0.5f], [0.25f]);
         using var x = rand(4, 1, 16, 16);
         using var y = tensor(new long[] { 0, 1, 2, 1 });
@@ -92,7 +92,7 @@ public class SupernetTests
     public void FixedChoiceRunsOnlyThatArchitecture()
     {
         manual_seed(13);
-        var space = SearchSpace.Compact(1, 16, 3);
+        var space = SearchSpace.CompactWithResolutions(1, 16, 3, [1, 2]);
         using var net = new Supernet(space, [0.5f], [0.25f]);
         net.eval();
         var choice = ArchitectureChoice.Random(space, new Random(1));
