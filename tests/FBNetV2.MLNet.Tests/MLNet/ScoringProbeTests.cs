@@ -12,7 +12,7 @@ namespace FBNetV2.MLNet.Tests.MLNet;
 public sealed class ScoringProbeTests(FashionPipelineFixture f)
 {
     [Fact]
-    public void Separate_process_without_TorchSharp_scores_identically()
+    public async Task Separate_process_without_TorchSharp_scores_identically()
     {
         string probe = ProbeAssembly();
         Assert.False(File.Exists(Path.Combine(Path.GetDirectoryName(probe)!, "TorchSharp.dll")), "the probe must not ship TorchSharp");
@@ -29,9 +29,9 @@ public sealed class ScoringProbeTests(FashionPipelineFixture f)
         var stdout = process.StandardOutput.ReadToEndAsync();
         var stderr = process.StandardError.ReadToEndAsync();
         Assert.True(process.WaitForExit(60_000), "probe timed out");
-        Assert.True(process.ExitCode == 0, $"probe exited with {process.ExitCode}: {stderr.Result}");
+        Assert.True(process.ExitCode == 0, $"probe exited with {process.ExitCode}: {await stderr}");
 
-        var probed = JsonSerializer.Deserialize<List<FBNetPipelineTests.ImagePrediction>>(stdout.Result)!;
+        var probed = JsonSerializer.Deserialize<List<FBNetPipelineTests.ImagePrediction>>(await stdout)!;
         var expected = FBNetPipelineTests.Scores(f.Ml, f.Model.Transform(f.Test))
             .ToDictionary(p => p.ImagePath);
         Assert.Equal(images.Length, probed.Count);
