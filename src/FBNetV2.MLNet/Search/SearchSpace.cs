@@ -192,7 +192,7 @@ public sealed partial class SearchSpace : ILatencyCoverage
     internal const int E1 = 0;
 
     /// <summary>
-    /// Compact space for 28-95 px inputs: stride-1 stem and three downsamplings; resolution options full and, from
+    /// Compact space for 28-64 px inputs (Auto uses it below 96 px): stride-1 stem and three downsamplings; resolution options full and, from
     /// 49 px, 1/2 (see <see cref="CompactSubsamples"/>). It
     /// holds the hand-designed networks the search has to beat (a test checks each): HandCNN-28 as is (ReLU stem and
     /// head, e1 blocks up to 256 wide at 4x4), Compact-M, and MobileNetV3-Small-28 at half width (SE with ReLU, five
