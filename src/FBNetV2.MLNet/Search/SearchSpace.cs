@@ -102,10 +102,13 @@ public sealed partial class SearchSpace : ILatencyCoverage
     public HeadSpec Head { get; }
 
     /// <summary>Size of the map entering each stage for a given resolution (pooling) factor.</summary>
-    internal int StageInputSize(int stage, int subsample)
+    internal int StageInputSize(int stage, int subsample) => MapSize(InputSize, subsample, StemStride, Stages.Take(stage));
+
+    /// <summary>Side of the map after pooling by <paramref name="subsample"/>, the stem and <paramref name="stages"/>.</summary>
+    private static int MapSize(int inputSize, int subsample, int stemStride, IEnumerable<StageSpace> stages)
     {
-        int size = FBNetArchitecture.ConvOut(FBNetArchitecture.ConvOut(InputSize, subsample), StemStride);
-        for (int s = 0; s < stage; s++) size = FBNetArchitecture.ConvOut(size, Stages[s].Stride);
+        int size = FBNetArchitecture.ConvOut(FBNetArchitecture.ConvOut(inputSize, subsample), stemStride);
+        foreach (var st in stages) size = FBNetArchitecture.ConvOut(size, st.Stride);
         return size;
     }
 
@@ -210,24 +213,24 @@ public sealed partial class SearchSpace : ILatencyCoverage
     /// it scored 89.65 % trained from scratch against 91.5-92.0 % for the full-resolution picks, and the same network
     /// at full resolution and fewer FLOPs won on two data sets (docs/benchmarks.md, "Half resolution at 28 px").
     /// </summary>
-    public static int[] CompactSubsamples(int inputSize)
-    {
-        // Stride-1 stem and stage, then three stride-2 stages (the compact preset's layout).
-        int last = FBNetArchitecture.ConvOut(inputSize, 2);
-        for (int s = 0; s < 3; s++) last = FBNetArchitecture.ConvOut(last, 2);
-        return last >= 4 ? [1, 2] : [1];
-    }
+    public static int[] CompactSubsamples(int inputSize) =>
+        MapSize(inputSize, 2, CompactStemStride, CompactStages()) >= 4 ? [1, 2] : [1];
 
     /// <summary>The compact space with explicit resolution options (tests exercise resolution mixing at small sizes).</summary>
     internal static SearchSpace CompactWithResolutions(int inputChannels, int inputSize, int numClasses, int[] subsamples) => new(
-        inputChannels, inputSize, numClasses, subsamples, StageSpace.Range(8, 16), 1,
-        [
-            new StageSpace(StageSpace.Range(8, 32), 1, 1, [E1, .. StageSpace.Range(16, 32)], CompactOps),
-            new StageSpace(StageSpace.Range(16, 64), 2, 3, [E1, .. StageSpace.Range(32, 96)], CompactOps),
-            new StageSpace([.. StageSpace.Range(24, 64), .. StageSpace.Range(80, 128, 16)], 2, 5, [E1, .. StageSpace.Range(48, 144)], CompactOps),
-            new StageSpace([.. StageSpace.Range(48, 96, 16), .. StageSpace.Range(128, 256, 32)], 2, 3, [E1, .. StageSpace.Range(96, 288, 16)], CompactOps),
-        ],
+        inputChannels, inputSize, numClasses, subsamples, StageSpace.Range(8, 16), CompactStemStride, CompactStages(),
         new HeadSpec(384, 0, Activation.HSwish), [Activation.Relu, Activation.HSwish], StageSpace.Range(128, 384, 32), [Activation.Relu, Activation.HSwish]);
+
+    private const int CompactStemStride = 1;
+
+    /// <summary>The compact preset's stages (a fresh list per space: spaces do not share their stage objects).</summary>
+    private static List<StageSpace> CompactStages() =>
+    [
+        new StageSpace(StageSpace.Range(8, 32), 1, 1, [E1, .. StageSpace.Range(16, 32)], CompactOps),
+        new StageSpace(StageSpace.Range(16, 64), 2, 3, [E1, .. StageSpace.Range(32, 96)], CompactOps),
+        new StageSpace([.. StageSpace.Range(24, 64), .. StageSpace.Range(80, 128, 16)], 2, 5, [E1, .. StageSpace.Range(48, 144)], CompactOps),
+        new StageSpace([.. StageSpace.Range(48, 96, 16), .. StageSpace.Range(128, 256, 32)], 2, 3, [E1, .. StageSpace.Range(96, 288, 16)], CompactOps),
+    ];
 
     private static readonly CandidateOp[] ImageNetOps =
     [
