@@ -7,14 +7,13 @@ using FBNetV2.MLNet.Training;
 namespace FBNetV2.MLNet.Benchmarks;
 
 /// <summary>
-/// Full Fashion-MNIST: a budgeted DMaskingNAS search, the derived architecture trained from scratch, against random
+/// Full Fashion-MNIST (or --dataset shapes|digits, as fashion-train): a budgeted DMaskingNAS search, the derived architecture trained from scratch, against random
 /// architectures drawn uniformly from the same space under the same budget and trained with the same recipe.
 /// </summary>
 internal static class FashionSearch
 {
     public static void Run(Dictionary<string, string> a)
     {
-        string dir = a.GetValueOrDefault("data", FashionMnist.DefaultDirectory);
         double budget = double.Parse(a.GetValueOrDefault("budget-mflops", "5")) * 1e6;
         int searchImages = int.Parse(a.GetValueOrDefault("search-images", "60000"));
         int searchEpochs = int.Parse(a.GetValueOrDefault("search-epochs", "6"));
@@ -22,10 +21,9 @@ internal static class FashionSearch
         int randoms = int.Parse(a.GetValueOrDefault("random", "3"));
         int seed = int.Parse(a.GetValueOrDefault("seed", "1"));
         int threads = int.Parse(a.GetValueOrDefault("threads", "0"));
-        var train = FashionMnist.Load(dir, train: true);
-        var test = FashionMnist.Load(dir, train: false);
-        var space = SearchSpace.Compact(1, 28, 10);
-        Console.WriteLine($"Fashion-MNIST search: space 10^{space.Log10Size:F1}, budget {budget / 1e6} MFLOPs, search on {searchImages} images x {searchEpochs} epochs, final training {trainEpochs} epochs on 60000, test on 10000");
+        var (train, test, dataName) = FashionTraining.LoadAll(a);
+        var space = SearchSpace.Compact(train.Channels, train.Height, train.ClassNames.Length);
+        Console.WriteLine($"{dataName} search: space 10^{space.Log10Size:F1}, budget {budget / 1e6} MFLOPs, search on {searchImages} images x {searchEpochs} epochs, final training {trainEpochs} epochs on {train.Count}, test on {test.Count}");
 
         var searchData = searchImages >= train.Count ? train : train.Split((double)searchImages / train.Count, seed).a;
         var clock = Stopwatch.StartNew();

@@ -80,28 +80,7 @@ internal static class FashionTraining
     /// <summary>Train / holdout / test: Fashion-MNIST's 90/10 split of its training images and its test images, or the synthetic shapes; optionally subsampled per class.</summary>
     internal static (LabeledImages Fit, LabeledImages Holdout, LabeledImages Test, string Name) LoadData(Dictionary<string, string> a, int seed)
     {
-        string dataset = a.GetValueOrDefault("dataset", "fashion");
-        LabeledImages all, test;
-        switch (dataset)
-        {
-            case "fashion":
-                string dir = a.GetValueOrDefault("data", FashionMnist.DefaultDirectory);
-                all = FashionMnist.Load(dir, train: true);
-                test = FashionMnist.Load(dir, train: false);
-                break;
-            case "shapes":
-                // The data does not depend on the run's seed: every row sees the same images.
-                all = SyntheticShapes.Generate(60000, 1001);
-                test = SyntheticShapes.Generate(10000, 2002);
-                break;
-            case "digits":
-                // A folder of train/ and test/ class subfolders, e.g. sklearn's 8x8 digits upscaled to 32 px (1400 + 397 images).
-                var (trainFolder, testFolder) = ImageFolder.ScanTrainTest(a.GetValueOrDefault("data", "/work/data/digits32"));
-                all = ImageDecoder.Load(trainFolder, 1, null, null);
-                test = ImageDecoder.Load(testFolder, 1, all.Height, all.Width);
-                break;
-            default: throw new ArgumentException($"--dataset expects fashion, shapes or digits, got '{dataset}'.");
-        }
+        var (all, test, name) = LoadAll(a);
         var (fit, holdout) = all.Split(0.9, seed);
         if (a.TryGetValue("train-images", out var n))
         {
@@ -110,7 +89,28 @@ internal static class FashionTraining
             holdout = Subsample(holdout, Math.Max(count / 9, 10 * fit.ClassNames.Length), seed);
         }
         if (a.TryGetValue("test-images", out var t)) test = Subsample(test, int.Parse(t, CultureInfo.InvariantCulture), 1);
-        return (fit, holdout, test, dataset switch { "fashion" => "Fashion-MNIST", "digits" => "digits image folder", _ => "synthetic shapes" });
+        return (fit, holdout, test, name);
+    }
+
+    /// <summary>All training images and the test images of --dataset fashion (default), shapes or digits.</summary>
+    internal static (LabeledImages Train, LabeledImages Test, string Name) LoadAll(Dictionary<string, string> a)
+    {
+        string dataset = a.GetValueOrDefault("dataset", "fashion");
+        switch (dataset)
+        {
+            case "fashion":
+                string dir = a.GetValueOrDefault("data", FashionMnist.DefaultDirectory);
+                return (FashionMnist.Load(dir, train: true), FashionMnist.Load(dir, train: false), "Fashion-MNIST");
+            case "shapes":
+                // The data does not depend on the run's seed: every row sees the same images.
+                return (SyntheticShapes.Generate(60000, 1001), SyntheticShapes.Generate(10000, 2002), "synthetic shapes");
+            case "digits":
+                // A folder of train/ and test/ class subfolders, e.g. sklearn's 8x8 digits upscaled to 32 px (1400 + 397 images).
+                var (trainFolder, testFolder) = ImageFolder.ScanTrainTest(a.GetValueOrDefault("data", "/work/data/digits32"));
+                var all = ImageDecoder.Load(trainFolder, 1, null, null);
+                return (all, ImageDecoder.Load(testFolder, 1, all.Height, all.Width), "digits image folder");
+            default: throw new ArgumentException($"--dataset expects fashion, shapes or digits, got '{dataset}'.");
+        }
     }
 
     private static LabeledImages Subsample(LabeledImages data, int count, int seed) =>

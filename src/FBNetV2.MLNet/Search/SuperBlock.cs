@@ -83,30 +83,42 @@ internal abstract class SuperBlock : nn.Module
         return z!;
     }
 
-    /// <summary>SE gate mixed with its bypass by the weight of the candidates with and without SE.</summary>
+    /// <summary>
+    /// SE gate mixed with its bypass by the weight of the candidates with and without SE: y * gate * wSe + y * wPlain,
+    /// computed as y * (gate * wSe + wPlain) so that the mixing happens on the pooled [N, C, 1, 1] gate and the full
+    /// map is multiplied once, as in the plain SE block.
+    /// </summary>
     protected Tensor MixedSqueezeExcite(SqueezeExcite? se, Tensor y, Tensor squeezeMask, Tensor g)
     {
         if (se is null) return y;
         var wSe = Sum(g, o => o.SqueezeExcite);
         var wPlain = Sum(g, o => !o.SqueezeExcite);
-        Tensor? gated = null;
-        if (wSe is not null)
-        {
-            var squeezed = nn.functional.relu(se.reduce.forward(nn.functional.adaptive_avg_pool2d(y, [1, 1]))) * squeezeMask;
-            gated = y * nn.functional.hardsigmoid(se.expand.forward(squeezed)) * wSe;
-        }
-        return wPlain is null ? gated! : gated is null ? y * wPlain : gated + y * wPlain;
+        if (wSe is null) return y * wPlain!;
+        var squeezed = nn.functional.relu(se.reduce.forward(nn.functional.adaptive_avg_pool2d(y, [1, 1]))) * squeezeMask;
+        var gate = nn.functional.hardsigmoid(se.expand.forward(squeezed)) * wSe;
+        return y * (wPlain is null ? gate : gate + wPlain);
     }
 
     protected (Activation Act, Tensor Weight)[] ActivationWeights(Tensor g) =>
         Activations.Select(a => (a, Sum(g, o => o.Activation == a))).Where(t => t.Item2 is not null).Select(t => (t.a, t.Item2!)).ToArray();
 
-    protected static Tensor Activate(Tensor z, (Activation Act, Tensor Weight)[] weights)
+    protected static Tensor Activate(Tensor z, (Activation Act, Tensor Weight)[] weights) =>
+        Mix(weights.Select(t => (Network.Activations.Apply(t.Act, z), t.Weight)).ToArray());
+
+    /// <summary>
+    /// Sum of options weighted by weights that sum to one per row. Two options are one lerp, a + w_b (b - a), one
+    /// kernel instead of two products and a sum on the full map; the logits' gradient is the same, because a shift
+    /// common to every option's weight gradient vanishes through the softmax.
+    /// </summary>
+    internal static Tensor Mix((Tensor Value, Tensor Weight)[] options)
     {
+        // A fixed choice (no gradient) leaves one option at weight exactly 1.
+        if (options.Length == 1 && !options[0].Weight.requires_grad) return options[0].Value;
+        if (options.Length == 2) return options[0].Value.lerp(options[1].Value, options[1].Weight.to_type(options[0].Value.dtype));
         Tensor? sum = null;
-        foreach (var (a, w) in weights)
+        foreach (var (v, w) in options)
         {
-            var part = Network.Activations.Apply(a, z) * w;
+            var part = v * w;
             sum = sum is null ? part : sum + part;
         }
         return sum!;

@@ -51,7 +51,7 @@ internal sealed class SuperInvertedResidual : SuperBlock
         {
             // e1: the depthwise conv runs on the input itself (masked to its width), zero-padded to the inner width.
             var input = x.shape[1] == pw.weight!.shape[0] ? x : nn.functional.pad(x, [0, 0, 0, 0, 0, pw.weight!.shape[0] - x.shape[1]]);
-            y = y is null ? input * direct : y + input * direct;
+            y = y is null ? input * direct : y.addcmul(input, direct, 1);
         }
         y = Activate(MaskedBatchNorm.Forward(dw_bn, MixedKernelConv(dw, y!, g), m.Hidden), act);
         y = MixedSqueezeExcite(se, y, m.Squeeze, g);

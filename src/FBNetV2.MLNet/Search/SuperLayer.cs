@@ -93,9 +93,10 @@ internal sealed class SuperLayer : nn.Module
         Tensor? y = null;
         if (keep.requires_grad || keep.abs().max().item<float>() > 0)
         {
-            // Block-type weights given that the layer is kept; the block's output is then scaled by the keep weight.
+            // Block-type weights given that the layer is kept. The keep weight scales the block's output through its output
+            // mask, which folds into the last BN's scale and shift instead of costing a pass over the map.
             var g = gBlock / keep.clamp_min(1e-6);
-            var masks = Masks(gHidden, gIn, outMask);
+            var masks = Masks(gHidden, gIn, outMask * keep.reshape(-1, 1, 1, 1));
             if (kinds.Length == 1) y = kinds[0].Block.forward(x, masks, g);
             else
             {
@@ -111,15 +112,12 @@ internal sealed class SuperLayer : nn.Module
                     y = y is null ? part : y + part;
                 }
             }
+            // keep * (block + x) + skip * x = keep * block + x, since keep + skip = 1 (the skip weight's gradient then comes
+            // through the softmax alone: a gradient shift common to every option of a decision does not reach its logits).
             if (Residual) y = y! + x;
-            else if (MayAddInput && sameWidth is not null) y = y! + MatchChannels(x, y!.shape[1]) * sameWidth.reshape(-1, 1, 1, 1);
-            y = y! * keep.reshape(-1, 1, 1, 1);
+            else if (MayAddInput && sameWidth is not null) y = y!.addcmul(MatchChannels(x, y!.shape[1]), (sameWidth * keep.flatten()).reshape(-1, 1, 1, 1), 1);
         }
-        if (HasSkip)
-        {
-            var skip = gOp[.., ops].reshape(-1, 1, 1, 1) * x;
-            y = y is null ? skip : y + skip;
-        }
+        else if (HasSkip) y = x.alias(); // skipped by a fixed choice
         // The block's output is masked inside it and x arrives masked, so the sum needs no mask of its own.
         return y!.MoveToOuterDisposeScope();
     }

@@ -152,7 +152,7 @@ internal sealed class Supernet : nn.Module<Tensor, Tensor>
     private static Tensor Activate(Activation[] options, Tensor? g, Tensor z)
     {
         if (g is null) return Activations.Apply(options[0], z);
-        Tensor? sum = null;
+        var parts = new List<(Tensor, Tensor)>();
         for (int i = 0; i < options.Length; i++)
         {
             var w = g[.., i];
@@ -160,10 +160,9 @@ internal sealed class Supernet : nn.Module<Tensor, Tensor>
             var shape = new long[z.dim()];
             Array.Fill(shape, 1L);
             shape[0] = -1;
-            var part = Activations.Apply(options[i], z) * w.to_type(z.dtype).reshape(shape);
-            sum = sum is null ? part : sum + part;
+            parts.Add((Activations.Apply(options[i], z), w.to_type(z.dtype).reshape(shape)));
         }
-        return sum!;
+        return SuperBlock.Mix(parts.ToArray());
     }
 
     /// <summary>Weight [rows] that a stage's input width equals its output width (then its first block is residual).</summary>
