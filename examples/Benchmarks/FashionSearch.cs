@@ -34,9 +34,10 @@ internal static class FashionSearch
             SampledCandidates = a.TryGetValue("candidates", out var sampled) ? int.Parse(sampled) : new SearchOptions().SampledCandidates,
             ProxyCandidates = a.TryGetValue("proxy", out var proxy) ? int.Parse(proxy) : new SearchOptions().ProxyCandidates,
             Progress = new Progress<SearchProgress>(p => Console.WriteLine("  " + p)),
+            CandidateProgress = new Progress<CandidateScore>(c => Console.WriteLine("  " + c)),
         });
         var searchTime = clock.Elapsed;
-        foreach (var c in result.Candidates) Console.WriteLine($"  candidate {c.Origin}: {c.Cost / 1e6:F3} MFLOPs, inherited acc {c.InheritedAccuracy:P2}");
+        Console.WriteLine("  ranked: " + string.Join(", ", result.Candidates.Select(c => c.Origin)));
         Console.WriteLine($"search took {searchTime:hh\\:mm\\:ss}; chosen {result.Architecture}");
 
         var contenders = new List<(string Name, FBNetArchitecture Arch)> { ("searched", result.Architecture) };

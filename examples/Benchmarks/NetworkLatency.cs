@@ -32,7 +32,7 @@ internal static class NetworkLatency
             Console.WriteLine($"{Label(entries[i]),-26} {archs[i].Flops / 1e6,7:F3} {archs[i].Parameters,8} {ms[i],9:F4}");
     }
 
-    private static FBNetArchitecture Resolve(string entry)
+    internal static FBNetArchitecture Resolve(string entry)
     {
         int at = entry.IndexOf('@');
         if (at < 0) return ArchitectureJson.Resolve(entry).WithClasses(10);

@@ -214,6 +214,7 @@ public sealed class FBNetTrainer : IEstimator<FBNetModel>
             CheckpointDirectory = o.WorkspacePath,
             Deadline = deadline,
             Progress = new ChannelProgress<SearchProgress>(channel, o.SearchProgress),
+            CandidateProgress = new ChannelProgress<CandidateScore>(channel, o.CandidateProgress),
         };
         var searchData = plan.DataFraction < 1 ? train.Split(plan.DataFraction, o.Seed).a : train;
         var result = FitPlan.Guard("the search's supernet", columns.Channels, columns.Height,

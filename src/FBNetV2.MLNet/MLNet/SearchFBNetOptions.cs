@@ -100,6 +100,12 @@ public sealed class SearchFBNetOptions : FBNetOptions
     /// <summary>Called after every search epoch; each epoch is also written to MLContext.Log.</summary>
     public IProgress<SearchProgress>? SearchProgress;
 
+    /// <summary>
+    /// Called as each derived candidate is scored after the search (inherited weights, then the proxy training of the
+    /// best <see cref="ProxyCandidates"/>); each is also written to MLContext.Log.
+    /// </summary>
+    public IProgress<CandidateScore>? CandidateProgress;
+
     /// <summary>The preset names <see cref="SearchSpace"/> accepts.</summary>
     internal static string PresetList => string.Join(", ", Enum.GetNames<SearchSpacePreset>());
 

@@ -15,4 +15,15 @@ public sealed record CandidateScore(string Origin, FBNetArchitecture Architectur
 {
     /// <summary>Architecture-split accuracy (a fraction) after a short training from scratch (300 optimizer steps at most, never more than the search made on the weights); null when not trained.</summary>
     public double? ProxyAccuracy { get; init; }
+
+    /// <summary>Optimizer steps of that proxy training; null when not trained.</summary>
+    public int? ProxySteps { get; init; }
+
+    /// <summary>The unit of <see cref="Cost"/>.</summary>
+    public CostTarget CostTarget { get; init; } = CostTarget.Flops;
+
+    /// <summary>One line for a log: origin, cost, inherited accuracy and, once trained, the proxy accuracy.</summary>
+    public override string ToString() =>
+        $"candidate {Origin}: {CostModel.Format(Cost, CostTarget)}, inherited accuracy {InheritedAccuracy:P2}" +
+        (ProxyAccuracy is { } p ? $", after {ProxySteps} steps of training from scratch {p:P2}" : "");
 }

@@ -233,7 +233,9 @@ internal static class DMaskingSearch
                 HorizontalFlip = recipe.HorizontalFlip,
             }, cancellationToken);
             using var net = result.Network;
-            trained.Add(c with { ProxyAccuracy = Evaluation.Accuracy(net, archSet, o.BatchSize) });
+            var score = c with { ProxyAccuracy = Evaluation.Accuracy(net, archSet, o.BatchSize), ProxySteps = steps };
+            o.CandidateProgress?.Report(score);
+            trained.Add(score);
         }
         return trained.OrderByDescending(c => c.ProxyAccuracy).Concat(ordered.Skip(o.ProxyCandidates)).ToList();
     }
@@ -308,8 +310,10 @@ internal static class DMaskingSearch
                 foreach (var bn in norms) bn.momentum = 0.1;
             }
             double accuracy = Evaluation.Accuracy(net, archSet, o.BatchSize);
-            return new CandidateScore(origin, choice.Derive(space), BudgetedDerivation.CostOf(space, choice, o.Cost()), accuracy,
-                BudgetedDerivation.LogProbability(space, choice, probabilities));
+            var score = new CandidateScore(origin, choice.Derive(space), BudgetedDerivation.CostOf(space, choice, o.Cost()), accuracy,
+                BudgetedDerivation.LogProbability(space, choice, probabilities)) { CostTarget = o.CostTarget };
+            o.CandidateProgress?.Report(score);
+            return score;
         }
         finally { net.FixedChoice = null; }
     }

@@ -158,6 +158,13 @@ internal sealed class SearchOptions
 
     public IProgress<SearchProgress>? Progress { get; set; }
 
+    /// <summary>
+    /// Called as each derived candidate is scored with inherited weights (<see cref="CandidateScore.ProxyAccuracy"/>
+    /// null) and again after each proxy training: the derivation and ranking run after the last epoch and take seconds
+    /// to minutes, which would otherwise pass without a line.
+    /// </summary>
+    public IProgress<CandidateScore>? CandidateProgress { get; set; }
+
     /// <summary>Test hook: runs at every cancellation check (each weight step and each candidate), just before the token is checked.</summary>
     internal Action? OnCancellationCheck { get; set; }
 

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Globalization;
 using System.Text.RegularExpressions;
+using FBNetV2.MLNet.Architecture;
 using FBNetV2.MLNet.Tests.Data;
 using Xunit;
 using Xunit.Abstractions;
@@ -211,6 +212,23 @@ public sealed class BenchmarkCommandSmokeTests(BenchmarkCommandSmokeTests.Settin
             var scaled = Line(output, "^HandCNN-28@1 ");
             AssertRow(scaled, @"^HandCNN-28@1\s+([0-9.]+)\s+([0-9]+)\s+([0-9.]+)");
             Assert.True(Numbers(scaled[12..])[0] <= 1.0, scaled); // width-scaled to at most 1 MFLOPs
+        },
+        ["allocation"] = t =>
+        {
+            string output = t.Command("allocation", "--archs", "Compact-S;HandCNN-28@1");
+            foreach (var (entry, total) in new[] { ("Compact-S", PredefinedArchitectures.Get("Compact-S").Flops / 1e6), ("HandCNN-28@1", double.NaN) })
+            {
+                var head = Numbers(Line(output, $"^{Regex.Escape(entry)}: ").Substring(entry.Length));
+                if (!double.IsNaN(total)) Assert.Equal(total, head[0], 3);
+                // The parts of each network: stem, four stages, head, classifier; they add up to its totals.
+                int at = output.IndexOf(entry + ": ", StringComparison.Ordinal);
+                var rows = output[at..].Split('\n').Skip(2).TakeWhile(l => l.Trim().Length > 0).Select(l => l.Trim()).ToList();
+                Assert.Equal(["stem", "s1", "s2", "s3", "s4", "head", "classifier"], rows.Select(r => r.Split(' ')[0]));
+                var figures = rows.Select(r => Numbers(r[(r.IndexOf(' ') + 1)..].Replace("-", "0"))).ToList();
+                Assert.InRange(figures.Sum(f => f[1]) - head[0], -0.004, 0.004); // seven parts rounded to 0.001
+                Assert.Equal(head[1], figures.Sum(f => f[3]));
+                Assert.InRange(figures.Sum(f => f[2]), 99.6, 100.4);
+            }
         },
         ["photo-folder"] = t =>
         {

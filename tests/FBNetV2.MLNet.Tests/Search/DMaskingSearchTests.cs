@@ -63,6 +63,26 @@ public class DMaskingSearchTests
     }
 
     [Fact]
+    public void EveryCandidateScoreIsReportedAsItIsMade()
+    {
+        var space = TinySpace();
+        var reported = new List<CandidateScore>();
+        var o = Options(BudgetedDerivation.CostOf(space, BudgetedDerivation.Cheapest(space, CostModel.Flops), CostModel.Flops) * 2);
+        o.Epochs = 2; // one architecture epoch: the distribution is still broad, so the samples differ
+        o.CandidateProgress = new SyncProgress<CandidateScore>(reported.Add);
+        o.SampledCandidates = 8; // distinct candidates (duplicates of the argmax are dropped), so that several are proxy-trained
+        var result = DMaskingSearch.Run(space, TinyData(), o);
+        int proxied = result.Candidates.Count(c => c.ProxyAccuracy is not null);
+        Assert.True(proxied >= 2, $"only {proxied} of {result.Candidates.Count} candidates were proxy-trained");
+        Assert.Equal(result.Candidates.Count + proxied, reported.Count);
+        // Inherited scores first, in derivation order, then each proxy training as it ends.
+        Assert.All(reported.Take(result.Candidates.Count), c => Assert.Null(c.ProxyAccuracy));
+        Assert.Equal(result.Candidates.Where(c => c.ProxyAccuracy is not null).Select(c => (c.Origin, c.ProxyAccuracy)).Order(),
+            reported.Skip(result.Candidates.Count).Select(c => (c.Origin, c.ProxyAccuracy)).Order());
+        Assert.All(reported.Skip(result.Candidates.Count), c => Assert.Contains($"after {c.ProxySteps} steps of training from scratch", c.ToString()));
+    }
+
+    [Fact]
     public void ResumedSearchEqualsUninterruptedRun()
     {
         var space = TinySpace();
