@@ -37,7 +37,9 @@ internal static class FashionSearch
             CandidateProgress = new Progress<CandidateScore>(c => Console.WriteLine("  " + c)),
         });
         var searchTime = clock.Elapsed;
-        Console.WriteLine("  ranked: " + string.Join(", ", result.Candidates.Select(c => c.Origin)));
+        // Every candidate's network, in rank order, so that any of them can be trained with fashion-train afterwards
+        // (does the ranking survive training from scratch?).
+        for (int i = 0; i < result.Candidates.Count; i++) Console.WriteLine($"  rank {i + 1}: {result.Candidates[i].Origin} {result.Candidates[i].Architecture}");
         Console.WriteLine($"search took {searchTime:hh\\:mm\\:ss}; chosen {result.Architecture}");
 
         var contenders = new List<(string Name, FBNetArchitecture Arch)> { ("searched", result.Architecture) };
