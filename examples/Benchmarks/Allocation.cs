@@ -18,16 +18,17 @@ internal static class Allocation
         {
             var arch = NetworkLatency.Resolve(entry);
             var cost = ArchitectureCost.Of(arch);
-            // Stage map sizes: the output size of each stage's last block.
-            var sizes = arch.Blocks().GroupBy(b => b.StageIndex)
+            // The side of the map each part works on: the stem's output, each stage's last block's output, the body's.
+            var maps = arch.Blocks().GroupBy(b => b.StageIndex)
                 .ToDictionary(g => $"s{g.Key + 1}", g => FBNetArchitecture.ConvOut(g.Last().InSize, g.Last().Block.Stride));
+            maps["stem"] = FBNetArchitecture.ConvOut(arch.Resolution, arch.Stem.Stride);
+            maps["head"] = arch.BodySize;
             var parts = cost.Layers.GroupBy(l => Part(l.Name)).Select(g => (Name: g.Key, Flops: g.Sum(l => l.Flops), Params: g.Sum(l => l.Parameters))).ToList();
             Console.WriteLine($"{entry}: {cost.Flops / 1e6:F3} MFLOPs, {cost.Parameters} parameters");
             Console.WriteLine($"  {"part",-11} {"map",4} {"MFLOPs",8} {"share",7} {"params",8} {"share",7}");
             foreach (var (name, flops, parameters) in parts)
             {
-                string map = name == "stem" ? FBNetArchitecture.ConvOut(arch.Resolution, arch.Stem.Stride).ToString()
-                    : sizes.TryGetValue(name, out int s) ? s.ToString() : name == "head" ? arch.BodySize.ToString() : "-";
+                string map = maps.TryGetValue(name, out int side) ? side.ToString() : "-";
                 Console.WriteLine($"  {name,-11} {map,4} {flops / 1e6,8:F3} {100.0 * flops / cost.Flops,6:F1}% {parameters,8} {100.0 * parameters / cost.Parameters,6:F1}%");
             }
             Console.WriteLine();

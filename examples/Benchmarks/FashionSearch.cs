@@ -7,8 +7,9 @@ using FBNetV2.MLNet.Training;
 namespace FBNetV2.MLNet.Benchmarks;
 
 /// <summary>
-/// Full Fashion-MNIST (or --dataset shapes|digits, as fashion-train): a budgeted DMaskingNAS search, the derived architecture trained from scratch, against random
-/// architectures drawn uniformly from the same space under the same budget and trained with the same recipe.
+/// Full Fashion-MNIST (or --dataset shapes|digits, as fashion-train): a budgeted DMaskingNAS search, the derived
+/// architecture trained from scratch, against random architectures drawn uniformly from the same space under the same
+/// budget and trained with the same recipe.
 /// </summary>
 internal static class FashionSearch
 {
