@@ -66,6 +66,7 @@ internal static class DMaskingSearch
         // NHWC, the Compact supernet at 28 px 16.3 and 9.9, the Photo supernet at 224 px 25.8 and 19.7.
         bool channelsLast = ChannelsLast.ApplyForTraining(net, device);
         var weightParameters = net.WeightParameters().ToArray();
+        var archParameters = net.ArchitectureParameters().ToArray();
         using var weightOptimizer = optim.SGD(weightParameters, options.WeightLearningRate, options.WeightMomentum, weight_decay: options.WeightDecay);
         // WeightLearningRate is for a batch of 128, scaled linearly with the batch as in the final training: the
         // search batch is often lowered to what fits memory (24 for 96 px photos), and at 0.1 there the supernet stayed
@@ -127,10 +128,22 @@ internal static class DMaskingSearch
                         foreach (var g in weightOptimizer.ParamGroups) g.LearningRate = lr;
                         weightOptimizer.zero_grad();
                         net.SinglePath = options.SinglePathWeightSteps;
-                        var logits = net.forward(x);
-                        net.SinglePath = false;
-                        var loss = nn.functional.cross_entropy(logits, y);
-                        loss.backward();
+                        // The logits are frozen in the weight step: their gradient would be thrown away (the architecture
+                        // step zeroes it first), and computing it cost every mixture its weight's reduction and the masks
+                        // their backward pass (section 2 of docs/benchmarks.md: the soft step with and without it).
+                        foreach (var a in archParameters) a.requires_grad = false;
+                        Tensor logits, loss;
+                        try
+                        {
+                            logits = net.forward(x);
+                            loss = nn.functional.cross_entropy(logits, y);
+                            loss.backward();
+                        }
+                        finally
+                        {
+                            net.SinglePath = false;
+                            foreach (var a in archParameters) a.requires_grad = true;
+                        }
                         weightOptimizer.step();
                         double l = loss.item<float>();
                         if (!double.IsFinite(l)) throw new InvalidOperationException($"The search diverged at epoch {epoch + 1}; lower WeightLearningRate (now {options.WeightLearningRate}).");

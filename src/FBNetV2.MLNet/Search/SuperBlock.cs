@@ -102,8 +102,7 @@ internal abstract class SuperBlock : nn.Module
     protected (Activation Act, Tensor Weight)[] ActivationWeights(Tensor g) =>
         Activations.Select(a => (a, Sum(g, o => o.Activation == a))).Where(t => t.Item2 is not null).Select(t => (t.a, t.Item2!)).ToArray();
 
-    protected static Tensor Activate(Tensor z, (Activation Act, Tensor Weight)[] weights) =>
-        Mix(weights.Select(t => (Network.Activations.Apply(t.Act, z), t.Weight)).ToArray());
+    protected static Tensor Activate(Tensor z, (Activation Act, Tensor Weight)[] weights) => ActivationMix.Apply(z, weights);
 
     /// <summary>
     /// Sum of options weighted by weights that sum to one per row. Two options are one lerp, a + w_b (b - a), one

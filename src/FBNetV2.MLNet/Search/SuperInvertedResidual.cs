@@ -50,8 +50,14 @@ internal sealed class SuperInvertedResidual : SuperBlock
         if (m.Direct is { } direct)
         {
             // e1: the depthwise conv runs on the input itself (masked to its width), zero-padded to the inner width.
-            var input = x.shape[1] == pw.weight!.shape[0] ? x : nn.functional.pad(x, [0, 0, 0, 0, 0, pw.weight!.shape[0] - x.shape[1]]);
-            y = y is null ? input * direct : y.addcmul(input, direct, 1);
+            // Mixed with the expansion path, the input is added in place onto the first channels, not padded to a
+            // copy of the whole inner map first (one full-map pass less each way).
+            if (y is null)
+            {
+                var input = x.shape[1] == pw.weight!.shape[0] ? x : nn.functional.pad(x, [0, 0, 0, 0, 0, pw.weight!.shape[0] - x.shape[1]]);
+                y = input * direct;
+            }
+            else y.narrow(1, 0, x.shape[1]).addcmul_(x, direct, 1);
         }
         y = Activate(MaskedBatchNorm.Forward(dw_bn, MixedKernelConv(dw, y!, g), m.Hidden), act);
         y = MixedSqueezeExcite(se, y, m.Squeeze, g);

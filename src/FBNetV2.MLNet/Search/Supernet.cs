@@ -152,7 +152,7 @@ internal sealed class Supernet : nn.Module<Tensor, Tensor>
     private static Tensor Activate(Activation[] options, Tensor? g, Tensor z)
     {
         if (g is null) return Activations.Apply(options[0], z);
-        var parts = new List<(Tensor, Tensor)>();
+        var weights = new List<(Activation, Tensor)>();
         for (int i = 0; i < options.Length; i++)
         {
             var w = g[.., i];
@@ -160,9 +160,9 @@ internal sealed class Supernet : nn.Module<Tensor, Tensor>
             var shape = new long[z.dim()];
             Array.Fill(shape, 1L);
             shape[0] = -1;
-            parts.Add((Activations.Apply(options[i], z), w.to_type(z.dtype).reshape(shape)));
+            weights.Add((options[i], w.to_type(z.dtype).reshape(shape)));
         }
-        return SuperBlock.Mix(parts.ToArray());
+        return ActivationMix.Apply(z, weights.ToArray());
     }
 
     /// <summary>Weight [rows] that a stage's input width equals its output width (then its first block is residual).</summary>

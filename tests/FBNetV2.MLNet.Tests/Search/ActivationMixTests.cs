@@ -1,0 +1,72 @@
+using FBNetV2.MLNet.Architecture;
+using FBNetV2.MLNet.Network;
+using FBNetV2.MLNet.Search;
+using Xunit;
+using static TorchSharp.torch;
+
+namespace FBNetV2.MLNet.Tests.Search;
+
+/// <summary>
+/// The searched ReLU / h-swish mixture is one hand-written pass each way on the CPU (ActivationMix). The reference is
+/// the same mixture composed from libtorch's relu, hardswish and lerp, with libtorch's autograd for the gradients.
+/// </summary>
+[Collection(nameof(ActivationMixTests))] // switches ActivationMix.Fused, which is process-wide
+public class ActivationMixTests
+{
+    [Theory]
+    [InlineData(1, false, 4, 8, 6)]
+    [InlineData(1, true, 4, 8, 6)]
+    [InlineData(3, true, 3, 8, 6)] // per-image weights
+    [InlineData(2, false, 2, 40, 30)] // rows longer than one parallel chunk, with a tail shorter than a vector
+    [InlineData(2, true, 2, 40, 30)]
+    public void FusedMixEqualsTheComposedOneInOutputAndGradients(int rows, bool channelsLast, int n, int c, int size)
+    {
+        manual_seed(11);
+        // Values across both kinks (0 for ReLU, -3 and 3 for h-swish), with some exactly on them.
+        var baseZ = randn(n, c, size, size) * 3;
+        var flat = baseZ.view(-1);
+        flat[0] = tensor(0f); flat[1] = tensor(3f); flat[2] = tensor(-3f); flat[3] = tensor(2.5f);
+        var logits = randn(rows, 2);
+        var upstream = randn(n, c, size, size);
+
+        (Tensor Y, Tensor Dz, Tensor Da) Run(bool fused)
+        {
+            var z = (channelsLast ? ChannelsLast.Of(baseZ) : baseZ.clone()).requires_grad_(true);
+            var a = logits.clone().requires_grad_(true);
+            var g = nn.functional.softmax(a, 1);
+            var weights = new[] { (Activation.Relu, g[.., 0].reshape(-1, 1, 1, 1)), (Activation.HSwish, g[.., 1].reshape(-1, 1, 1, 1)) };
+            ActivationMix.Fused = fused;
+            try
+            {
+                var y = ActivationMix.Apply(z, weights);
+                (y * upstream).sum().backward();
+                return (y.detach().contiguous(), z.grad!.contiguous(), a.grad!.clone());
+            }
+            finally { ActivationMix.Fused = true; }
+        }
+
+        var f = Run(true);
+        var r = Run(false);
+        AssertClose(r.Y, f.Y, 1e-6, "outputs");
+        AssertClose(r.Dz, f.Dz, 1e-6, "input gradients");
+        AssertClose(r.Da, f.Da, 1e-4, "logit gradients");
+    }
+
+    [Fact]
+    public void MapsWithGapsInMemoryUseTheComposition()
+    {
+        // A narrowed map has gaps in memory: the fused pass would read them, so it is not taken.
+        var z = randn(4, 3, 5, 10).narrow(3, 0, 5);
+        var w = full(4, 1, 1, 1, 0.25f);
+        var y = ActivationMix.Apply(z, [(Activation.Relu, 1 - w), (Activation.HSwish, w)]);
+        var expected = nn.functional.relu(z) * 0.75 + nn.functional.hardswish(z) * 0.25;
+        AssertClose(expected, y, 1e-6, "outputs of a non-dense map");
+    }
+
+    private static void AssertClose(Tensor expected, Tensor actual, double relative, string what)
+    {
+        double scale = Math.Max(expected.abs().max().item<float>(), 1e-12);
+        double diff = (expected - actual).abs().max().item<float>();
+        Assert.True(diff <= relative * scale, $"{what} differ by {diff:G3} (largest {scale:G3})");
+    }
+}
