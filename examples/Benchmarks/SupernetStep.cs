@@ -17,6 +17,7 @@ namespace FBNetV2.MLNet.Benchmarks;
 internal static class SupernetStep
 {
     private const string ComposedActivations = "supernet soft NHWC, activations composed";
+    private const string SliceAdd = "supernet soft NHWC, e1 input added on a slice";
 
     public static void Run(Dictionary<string, string> a)
     {
@@ -56,6 +57,9 @@ internal static class SupernetStep
         cases.Add(("supernet soft NHWC", MakeSupernet, true));
         // The same step with the ReLU / h-swish mix composed from libtorch's ops instead of ActivationMix's fused pass.
         cases.Add((ComposedActivations, MakeSupernet, true));
+        // Before session 13 the e1 input was added in place on a slice of the mix's output (autograd copies the whole
+        // map's gradient back for the slice).
+        cases.Add((SliceAdd, MakeSupernet, true));
         // Before session 12 the weight step also computed the logits' gradient, which the architecture step discarded.
         cases.Add(("supernet soft NHWC, logit gradients too", MakeSupernetWithLogitGradients, true));
         // Single-path weight steps (SearchOptions.SinglePathWeightSteps): one member drawn per step from the distribution,
@@ -80,10 +84,11 @@ internal static class SupernetStep
             {
                 using var net = make();
                 ActivationMix.Fused = name != ComposedActivations;
+                ActivationMix.FusedAdd = name != SliceAdd;
                 // The same timed step as train-throughput's (which also checks that NHWC strides survived the steps).
                 double ms;
                 try { ms = TrainingThroughput.Measure(net, cl, steps, batch, channels, size, space.NumClasses); }
-                finally { ActivationMix.Fused = true; }
+                finally { ActivationMix.Fused = true; ActivationMix.FusedAdd = true; }
                 results[name].Add(ms);
                 Console.WriteLine($"{name,-48} round {round}: {ms,8:F1} ms/step {ms / batch,7:F2} ms/img");
             }
@@ -103,7 +108,7 @@ internal static class SupernetStep
     private static void Paired(List<(string Name, Func<nn.Module<Tensor, Tensor>> Make, bool ChannelsLast)> cases, int steps, int batch, int channels, int size, int classes)
     {
         Console.WriteLine($"paired: {steps} groups of one step per case, in turn");
-        var steppers = cases.Select(c => new Stepper(c.Make(), batch, channels, size, classes, c.Name != ComposedActivations)).ToList();
+        var steppers = cases.Select(c => new Stepper(c.Make(), batch, channels, size, classes, c.Name != ComposedActivations, c.Name)).ToList();
         try
         {
             foreach (var st in steppers) { st.Step(); st.Step(); }
@@ -130,9 +135,11 @@ internal static class SupernetStep
         private readonly optim.Optimizer optimizer;
         private readonly Tensor x, y;
         private readonly bool fused;
+        private readonly string name;
 
-        public Stepper(nn.Module<Tensor, Tensor> net, int batch, int channels, int size, int classes, bool fusedActivations)
+        public Stepper(nn.Module<Tensor, Tensor> net, int batch, int channels, int size, int classes, bool fusedActivations, string name)
         {
+            this.name = name;
             manual_seed(1);
             this.net = net;
             fused = fusedActivations;
@@ -147,6 +154,7 @@ internal static class SupernetStep
         public double Step()
         {
             ActivationMix.Fused = fused;
+            ActivationMix.FusedAdd = name != SliceAdd;
             try
             {
                 using var scope = NewDisposeScope();
@@ -156,7 +164,7 @@ internal static class SupernetStep
                 optimizer.step();
                 return clock.Elapsed.TotalMilliseconds;
             }
-            finally { ActivationMix.Fused = true; }
+            finally { ActivationMix.Fused = true; ActivationMix.FusedAdd = true; }
         }
 
         public void Dispose() { optimizer.Dispose(); x.Dispose(); y.Dispose(); net.Dispose(); }

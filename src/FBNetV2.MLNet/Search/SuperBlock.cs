@@ -104,6 +104,9 @@ internal abstract class SuperBlock : nn.Module
 
     protected static Tensor Activate(Tensor z, (Activation Act, Tensor Weight)[] weights) => ActivationMix.Apply(z, weights);
 
+    /// <summary>The activation mix, then <paramref name="d"/> x added onto the first channels (the e1 option's input).</summary>
+    protected static Tensor ActivateAndAdd(Tensor z, (Activation Act, Tensor Weight)[] weights, Tensor x, Tensor d) => ActivationMix.ApplyAndAdd(z, weights, x, d);
+
     /// <summary>
     /// Sum of options weighted by weights that sum to one per row. Two options are one lerp, a + w_b (b - a), one
     /// kernel instead of two products and a sum on the full map; the logits' gradient is the same, because a shift

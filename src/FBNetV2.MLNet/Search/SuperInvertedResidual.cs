@@ -43,23 +43,24 @@ internal sealed class SuperInvertedResidual : SuperBlock
     {
         using var scope = NewDisposeScope();
         var act = ActivationWeights(g);
-        Tensor? y = null;
+        Tensor y;
         // The expansion path, unless a fixed choice is the e1 block (then its mask is all zeros and it adds nothing).
-        if (m.Direct is null || m.Direct.requires_grad || m.Direct.min().item<float>() < 1)
-            y = Activate(MaskedBatchNorm.Forward(pw_bn, pw.forward(x), m.Expand), act);
-        if (m.Direct is { } direct)
+        bool expand = m.Direct is null || m.Direct.requires_grad || m.Direct.min().item<float>() < 1;
+        if (expand && m.Direct is { } e1)
         {
-            // e1: the depthwise conv runs on the input itself (masked to its width), zero-padded to the inner width.
-            // Mixed with the expansion path, the input is added in place onto the first channels, not padded to a
-            // copy of the whole inner map first (one full-map pass less each way).
-            if (y is null)
-            {
-                var input = x.shape[1] == pw.weight!.shape[0] ? x : nn.functional.pad(x, [0, 0, 0, 0, 0, pw.weight!.shape[0] - x.shape[1]]);
-                y = input * direct;
-            }
-            else y.narrow(1, 0, x.shape[1]).addcmul_(x, direct, 1);
+            // e1 mixed with the expansion path: the depthwise conv's input is the activated expansion plus the input
+            // itself on the first channels, weighted by the e1 weight. Added during the activation's pass (no padded
+            // copy of the input, no in-place slice for autograd to copy back).
+            y = ActivateAndAdd(MaskedBatchNorm.Forward(pw_bn, pw.forward(x), m.Expand), act, x, e1);
         }
-        y = Activate(MaskedBatchNorm.Forward(dw_bn, MixedKernelConv(dw, y!, g), m.Hidden), act);
+        else if (expand) y = Activate(MaskedBatchNorm.Forward(pw_bn, pw.forward(x), m.Expand), act);
+        else
+        {
+            // e1 alone: the depthwise conv runs on the input itself, zero-padded to the inner width.
+            var input = x.shape[1] == pw.weight!.shape[0] ? x : nn.functional.pad(x, [0, 0, 0, 0, 0, pw.weight!.shape[0] - x.shape[1]]);
+            y = input * m.Direct!;
+        }
+        y = Activate(MaskedBatchNorm.Forward(dw_bn, MixedKernelConv(dw, y, g), m.Hidden), act);
         y = MixedSqueezeExcite(se, y, m.Squeeze, g);
         return MaskedBatchNorm.Forward(pwl.bn, pwl.conv.forward(y), m.Out).MoveToOuterDisposeScope();
     }

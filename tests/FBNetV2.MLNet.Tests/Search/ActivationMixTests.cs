@@ -52,6 +52,71 @@ public class ActivationMixTests
         AssertClose(r.Da, f.Da, 1e-4, "logit gradients");
     }
 
+    /// <summary>
+    /// The e1 option's input added onto the first channels during the mix's pass, against the mix composed from
+    /// libtorch's ops followed by the in-place slice add: outputs and the gradients of the map, the input, the mix's
+    /// logits and the e1 weight.
+    /// </summary>
+    [Theory]
+    [InlineData(1, false, 3, 16, 8, 5)]
+    [InlineData(1, true, 3, 16, 8, 5)]
+    [InlineData(3, true, 3, 16, 16, 5)] // per-image weights, the input as wide as the map
+    [InlineData(3, false, 3, 16, 1, 5)] // one input channel
+    [InlineData(1, true, 2, 24, 1, 7)]
+    [InlineData(1, true, 2, 1200, 40, 6)] // pixels of 1200 channels: several units per parallel chunk, chunks of whole pixels
+    [InlineData(2, false, 2, 40, 24, 30)] // planes of 900 elements, many chunks per image
+    public void FusedInputAddEqualsTheSliceAdd(int rows, bool channelsLast, int n, int c, int cin, int size)
+    {
+        manual_seed(12);
+        var baseZ = randn(n, c, size, size) * 3;
+        var flat = baseZ.view(-1);
+        flat[0] = tensor(0f); flat[1] = tensor(3f); flat[2] = tensor(-3f);
+        var baseX = randn(n, cin, size, size);
+        var logits = randn(rows, 3);
+        var upstream = randn(n, c, size, size);
+
+        (Tensor Y, Tensor Dz, Tensor Dx, Tensor Da) Run(bool fused)
+        {
+            var z = (channelsLast ? ChannelsLast.Of(baseZ) : baseZ.clone()).requires_grad_(true);
+            var x = (channelsLast ? ChannelsLast.Of(baseX) : baseX.clone()).requires_grad_(true);
+            var a = logits.clone().requires_grad_(true);
+            var g = nn.functional.softmax(a, 1);
+            // Activation weights from the first two options, the e1 weight from the third (as a layer's decisions share one softmax).
+            var act = g[.., ..2] / g[.., ..2].sum(1, true);
+            var weights = new[] { (Activation.Relu, act[.., 0].reshape(-1, 1, 1, 1)), (Activation.HSwish, act[.., 1].reshape(-1, 1, 1, 1)) };
+            var d = g[.., 2].reshape(-1, 1, 1, 1);
+            ActivationMix.Fused = fused;
+            try
+            {
+                // The fused run must take the fused pass, or this compares the composition with itself.
+                Assert.Equal(fused, fused && ActivationMix.SupportsFusedAdd(z, weights[1].Item2, x, d));
+                var y = ActivationMix.ApplyAndAdd(z, weights, x, d);
+                (y * upstream).sum().backward();
+                return (y.detach().contiguous(), z.grad!.contiguous(), x.grad!.contiguous(), a.grad!.clone());
+            }
+            finally { ActivationMix.Fused = true; }
+        }
+
+        var f = Run(true);
+        var r = Run(false);
+        AssertClose(r.Y, f.Y, 1e-6, "outputs");
+        AssertClose(r.Dz, f.Dz, 1e-6, "map gradients");
+        AssertClose(r.Dx, f.Dx, 1e-6, "input gradients");
+        AssertClose(r.Da, f.Da, 1e-4, "logit gradients");
+    }
+
+    [Fact]
+    public void FusedInputAddIsTakenForTheTrainersLayouts()
+    {
+        // Both layouts the trainer uses qualify; a map whose channels are not the input's layout does not.
+        var w = full(1, 1, 1, 1, 0.5f);
+        Assert.True(ActivationMix.SupportsFusedAdd(randn(2, 8, 5, 5), w, randn(2, 4, 5, 5), w));
+        Assert.True(ActivationMix.SupportsFusedAdd(ChannelsLast.Of(randn(2, 8, 5, 5)), w, ChannelsLast.Of(randn(2, 4, 5, 5)), w));
+        Assert.False(ActivationMix.SupportsFusedAdd(ChannelsLast.Of(randn(2, 8, 5, 5)), w, randn(2, 4, 5, 5), w));
+        Assert.False(ActivationMix.SupportsFusedAdd(randn(2, 8, 5, 5), w, randn(2, 9, 5, 5), w));
+        Assert.False(ActivationMix.SupportsFusedAdd(randn(2, 8, 5, 5), w, randn(2, 4, 5, 5), full(2, 1, 1, 1, 0.5f)));
+    }
+
     [Fact]
     public void MapsWithGapsInMemoryUseTheComposition()
     {
