@@ -107,9 +107,10 @@ internal static class FitPlan
                 ? o.ProxyCandidates * Math.Min(ProxySteps, e * batchesPerEpoch) * batch * step.SecondsPerImage / 3 : 0;
             int Warmup(int e) => e == o.SearchEpochs ? o.SearchWarmupEpochs : Math.Min(e - 1, (int)Math.Round((double)o.SearchWarmupEpochs * e / o.SearchEpochs));
             // A weight epoch and an architecture epoch each cost about one soft step per weight image; a single-path
-            // weight step about half of one at its dearest draw, the widest member (0.49x the soft step on the Photo
-            // supernet, 0.52x on the Compact one; docs/benchmarks.md, section 2), planned at 0.55x.
-            double weightShare = o.SinglePathWeightSteps ? 0.55 : 1;
+            // weight step at its dearest draw, the widest member, 0.71x the soft step on the Photo supernet at 96 px
+            // and 0.85-0.93x on the Compact one at 28 px since the soft step's fused mixing (docs/benchmarks.md,
+            // section 2, session 13; it was about 0.5x before), planned at 0.9x.
+            double weightShare = o.SinglePathWeightSteps ? 0.9 : 1;
             double Time(int e) => step.SecondsPerImage * weightImages * (weightShare * e + e - Warmup(e)) + derive + Proxy(e);
             epochs = 1;
             for (int e = o.SearchEpochs; e >= 1; e--)

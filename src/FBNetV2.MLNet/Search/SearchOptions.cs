@@ -113,7 +113,8 @@ internal sealed class SearchOptions
     /// resolution, one block type per layer: the supernet runs a single path, as ProxylessNAS and single-path one-shot
     /// NAS train their weights), instead of the soft Gumbel mix of every option; the architecture steps stay soft, as
     /// DMaskingNAS learns the logits. Why: the soft weight step computes every option's activations, SE gates and
-    /// resolution paths, 2.3x the widest member's step on the Photo supernet (docs/benchmarks.md, section 2).
+    /// resolution paths: 1.46x the widest member's step on the Photo supernet at 96 px (the half-resolution path is
+    /// 0.31x of it), about 1.2x on the Compact one at 28 px (docs/benchmarks.md, section 2, session 13).
     /// </summary>
     public bool SinglePathWeightSteps { get; set; }
 
