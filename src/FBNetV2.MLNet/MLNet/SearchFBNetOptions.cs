@@ -90,8 +90,8 @@ public sealed class SearchFBNetOptions : FBNetOptions
     /// Weight steps train one architecture per batch drawn from the current distribution (one resolution, one block
     /// type per layer, one-hot widths: the supernet computes a single path, at most 1.1x the widest member's step)
     /// instead of the soft Gumbel mix of every option that FBNetV2 trains its weights with (false: about 1.2x at 28 px,
-    /// 1.46x on the photo preset at 96 px, which also runs the half-resolution path; docs/benchmarks.md section 2). The architecture steps are the soft DMaskingNAS relaxation either way. Default
-    /// false.
+    /// 1.46x on the photo preset at 96 px, which also runs the half-resolution path; docs/benchmarks.md section 2).
+    /// The architecture steps are the soft DMaskingNAS relaxation either way. Default false.
     /// </summary>
     public bool SinglePathWeightSteps;
 

@@ -28,8 +28,7 @@ internal static class ActivationMix
     /// </summary>
     public static Tensor Apply(Tensor z, (Activation Act, Tensor Weight)[] weights)
     {
-        if (weights.Length == 2 && weights[0].Act == Activation.Relu && weights[1].Act == Activation.HSwish && Fused
-            && ReluHSwishFunction.Supports(z, weights[1].Weight))
+        if (IsReluHSwish(weights) && ReluHSwishFunction.Supports(z, weights[1].Weight))
             return ReluHSwishFunction.apply(z, weights[1].Weight);
         return SuperBlock.Mix(weights.Select(t => (Network.Activations.Apply(t.Act, z), t.Weight)).ToArray());
     }
@@ -43,13 +42,16 @@ internal static class ActivationMix
     /// </summary>
     public static Tensor ApplyAndAdd(Tensor z, (Activation Act, Tensor Weight)[] weights, Tensor x, Tensor d)
     {
-        if (weights.Length == 2 && weights[0].Act == Activation.Relu && weights[1].Act == Activation.HSwish && Fused && FusedAdd
-            && SupportsFusedAdd(z, weights[1].Weight, x, d))
+        if (IsReluHSwish(weights) && FusedAdd && SupportsFusedAdd(z, weights[1].Weight, x, d))
             return ReluHSwishFunction.apply(z, weights[1].Weight, x, d);
         var y = Apply(z, weights);
         y.narrow(1, 0, x.shape[1]).addcmul_(x, d, 1);
         return y;
     }
+
+    /// <summary>The one mixture the fused pass computes (with <see cref="Fused"/> on): ReLU and h-swish, in that order.</summary>
+    private static bool IsReluHSwish((Activation Act, Tensor Weight)[] weights) =>
+        Fused && weights.Length == 2 && weights[0].Act == Activation.Relu && weights[1].Act == Activation.HSwish;
 
     /// <summary>Whether <see cref="ApplyAndAdd"/> takes the fused pass for a map z, h-swish weight w, input x and e1 weight d.</summary>
     internal static bool SupportsFusedAdd(Tensor z, Tensor w, Tensor x, Tensor d) =>
@@ -183,6 +185,9 @@ internal static class ActivationMix
             /// <summary>Elements per unit: a pixel's channels (NHWC) or a channel's plane (NCHW).</summary>
             public long Unit => ChannelsInner ? C : Pixels;
 
+            /// <summary>The e1 weight of an image: one for the batch, or one per image.</summary>
+            public float WeightOf(long image) => Weights[Weights.Length == 1 ? 0 : image];
+
             /// <summary>The run of unit u: its offset in z, its offset in x, its length (0: nothing is added there); and the image.</summary>
             public (long Z, long X, int Length, long Image) Run(long u)
             {
@@ -212,28 +217,39 @@ internal static class ActivationMix
         /// Parallel tasks over rows (one weight each) cut into chunks of about <see cref="Chunk"/> elements; with an
         /// addend the chunks hold whole units, so that every addend run is handled by the task that wrote its elements.
         /// </summary>
-        private static (long RowLength, long ChunkLength, long ChunksPerRow) Plan(long n, int rows, Addend? add)
+        private sealed record Plan(long RowLength, long ChunkLength, long ChunksPerRow)
         {
-            long rowLength = n / rows;
-            long unit = add?.Unit ?? 1;
-            long chunk = Math.Max(1, Chunk / unit) * unit;
-            return (rowLength, chunk, (rowLength + chunk - 1) / chunk);
+            public static Plan For(long n, int rows, Addend? add)
+            {
+                long rowLength = n / rows;
+                long unit = add?.Unit ?? 1;
+                long chunk = Math.Max(1, Chunk / unit) * unit;
+                return new Plan(rowLength, chunk, (rowLength + chunk - 1) / chunk);
+            }
+
+            public long Tasks(int rows) => rows * ChunksPerRow;
+
+            /// <summary>The row (weight) of a task and its element range [Start, End).</summary>
+            public (long Row, long Start, long End) Bounds(long task)
+            {
+                long row = task / ChunksPerRow, start = row * RowLength + task % ChunksPerRow * ChunkLength;
+                return (row, start, Math.Min(start + ChunkLength, (row + 1) * RowLength));
+            }
         }
 
         private static unsafe void Forward(float* z, float* y, long n, float[] w, Addend? add)
         {
-            var (rowLength, chunk, chunksPerRow) = Plan(n, w.Length, add);
+            var plan = Plan.For(n, w.Length, add);
             nint zp = (nint)z, yp = (nint)y;
-            Parallel.For(0L, w.Length * chunksPerRow, new ParallelOptions { MaxDegreeOfParallelism = Threads }, task =>
+            Parallel.For(0L, plan.Tasks(w.Length), new ParallelOptions { MaxDegreeOfParallelism = Threads }, task =>
             {
-                long row = task / chunksPerRow, start = row * rowLength + task % chunksPerRow * chunk;
-                long end = Math.Min(start + chunk, (row + 1) * rowLength);
+                var (row, start, end) = plan.Bounds(task);
                 ForwardRange((float*)zp + start, (float*)yp + start, (int)(end - start), w[row]);
                 if (add is null) return;
                 for (long u = start / add.Unit; u < end / add.Unit; u++)
                 {
                     var (zo, xo, length, image) = add.Run(u);
-                    if (length > 0) AddRange((float*)yp + zo, (float*)add.Data + xo, length, add.Weights[add.Weights.Length == 1 ? 0 : image]);
+                    if (length > 0) AddRange((float*)yp + zo, (float*)add.Data + xo, length, add.WeightOf(image));
                 }
             });
         }
@@ -291,15 +307,14 @@ internal static class ActivationMix
 
         private static unsafe (double[] Dw, double[] Dd) Backward(float* z, float* g, float* dz, long n, float[] w, Addend? add)
         {
-            var (rowLength, chunk, chunksPerRow) = Plan(n, w.Length, add);
-            var partial = new double[w.Length * chunksPerRow];
-            // dL/dd per image within each task (the add's weight may be per batch while rows are too: both are w's rows).
-            var partialD = add is null ? null : new double[w.Length * chunksPerRow];
+            var plan = Plan.For(n, w.Length, add);
+            var partial = new double[plan.Tasks(w.Length)];
+            // Each task's share of dL/dd; d has one weight per row of w (checked in SupportsAddend), so shares add up per row.
+            var partialD = add is null ? null : new double[partial.LongLength];
             nint zp = (nint)z, gp = (nint)g, dp = (nint)dz;
             Parallel.For(0L, partial.LongLength, new ParallelOptions { MaxDegreeOfParallelism = Threads }, task =>
             {
-                long row = task / chunksPerRow, start = row * rowLength + task % chunksPerRow * chunk;
-                long end = Math.Min(start + chunk, (row + 1) * rowLength);
+                var (row, start, end) = plan.Bounds(task);
                 partial[task] = BackwardRange((float*)zp + start, (float*)gp + start, (float*)dp + start, (int)(end - start), w[row]);
                 if (add is null) return;
                 double sum = 0;
@@ -307,15 +322,15 @@ internal static class ActivationMix
                 {
                     var (zo, xo, length, image) = add.Run(u);
                     if (length > 0)
-                        sum += AddBackwardRange((float*)gp + zo, (float*)add.Data + xo, (float*)add.Gradient + xo, length, add.Weights[add.Weights.Length == 1 ? 0 : image]);
+                        sum += AddBackwardRange((float*)gp + zo, (float*)add.Data + xo, (float*)add.Gradient + xo, length, add.WeightOf(image));
                 }
                 partialD![task] = sum;
             });
             var dw = new double[w.Length];
-            for (long t = 0; t < partial.LongLength; t++) dw[t / chunksPerRow] += partial[t];
+            for (long t = 0; t < partial.LongLength; t++) dw[t / plan.ChunksPerRow] += partial[t];
             var dd = new double[w.Length];
             if (partialD is not null)
-                for (long t = 0; t < partialD.LongLength; t++) dd[t / chunksPerRow] += partialD[t];
+                for (long t = 0; t < partialD.LongLength; t++) dd[t / plan.ChunksPerRow] += partialD[t];
             return (dw, dd);
         }
 

@@ -45,15 +45,14 @@ internal sealed class SuperInvertedResidual : SuperBlock
         var act = ActivationWeights(g);
         Tensor y;
         // The expansion path, unless a fixed choice is the e1 block (then its mask is all zeros and it adds nothing).
-        bool expand = m.Direct is null || m.Direct.requires_grad || m.Direct.min().item<float>() < 1;
-        if (expand && m.Direct is { } e1)
+        if (m.Direct is null || m.Direct.requires_grad || m.Direct.min().item<float>() < 1)
         {
+            var z = MaskedBatchNorm.Forward(pw_bn, pw.forward(x), m.Expand);
             // e1 mixed with the expansion path: the depthwise conv's input is the activated expansion plus the input
             // itself on the first channels, weighted by the e1 weight. Added during the activation's pass (no padded
             // copy of the input, no in-place slice for autograd to copy back).
-            y = ActivateAndAdd(MaskedBatchNorm.Forward(pw_bn, pw.forward(x), m.Expand), act, x, e1);
+            y = m.Direct is { } e1 ? ActivateAndAdd(z, act, x, e1) : Activate(z, act);
         }
-        else if (expand) y = Activate(MaskedBatchNorm.Forward(pw_bn, pw.forward(x), m.Expand), act);
         else
         {
             // e1 alone: the depthwise conv runs on the input itself, zero-padded to the inner width.
