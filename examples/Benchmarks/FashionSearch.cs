@@ -52,8 +52,12 @@ internal static class FashionSearch
         foreach (var (name, arch) in contenders)
         {
             clock.Restart();
-            var trained = NetworkTrainer.Train(arch, fit, holdout, new TrainingOptions { Epochs = trainEpochs, Seed = seed, Threads = threads });
+            // The recipe flags of fashion-train (--wd, --ema, --erase, --refit, ...; the library's defaults when absent) and
+            // its per-epoch progress: a 30-epoch training runs for an hour, and its log should show where it is.
+            var options = RecipeFlags.Options(a, trainEpochs, seed, threads, p => Console.WriteLine($"  {name}: {p}"));
+            var trained = NetworkTrainer.Train(arch, fit, holdout, options);
             double acc = Evaluation.Accuracy(trained.Network, test);
+            Console.WriteLine($"  {name}: best epoch {trained.BestEpoch} of {trained.PlannedEpochs} (holdout {trained.BestValidationAccuracy:P2}); {RecipeFlags.Describe(options)}");
             Console.WriteLine($"{name,-10} {arch.Flops / 1e6,7:F3} {arch.Parameters,8} {acc,9:P2} {clock.Elapsed,11:hh\\:mm\\:ss}  {arch}");
             ResultCsv.Append(a.GetValueOrDefault("csv"), FashionTraining.CsvHeader,
                 name == "searched" ? "searched" : "random", name, seed, arch.Flops / 1e6, arch.Parameters, acc, (int)clock.Elapsed.TotalSeconds);
