@@ -48,13 +48,18 @@ internal static class FashionSearch
         for (int i = 0; i < randoms; i++) contenders.Add(($"random {i + 1}", RandomWithinBudget(space, budget, random)));
 
         var (fit, holdout) = train.Split(0.9, seed);
+        // --teacher as in fashion-train (a predefined name trained first with the same recipe, or a saved model), built
+        // once and shared by every contender.
+        using var teacher = a.TryGetValue("teacher", out var teacherName)
+            ? RecipeFlags.Teacher(teacherName, a, fit, holdout, test, trainEpochs, seed, threads, Console.WriteLine) : null;
         Console.WriteLine($"{"model",-10} {"MFLOPs",7} {"params",8} {"test acc",9} {"train time",11}  architecture");
         foreach (var (name, arch) in contenders)
         {
             clock.Restart();
-            // The recipe flags of fashion-train (--wd, --ema, --erase, --refit, ...; the library's defaults when absent) and
+            // The recipe flags of fashion-train (--wd, --ema, --erase, --refit, --teacher, ...; the library's defaults when absent) and
             // its per-epoch progress: a 30-epoch training runs for an hour, and its log should show where it is.
             var options = RecipeFlags.Options(a, trainEpochs, seed, threads, p => Console.WriteLine($"  {name}: {p}"));
+            options.Teacher = teacher;
             var trained = NetworkTrainer.Train(arch, fit, holdout, options);
             double acc = Evaluation.Accuracy(trained.Network, test);
             Console.WriteLine($"  {name}: best epoch {trained.BestEpoch} of {trained.PlannedEpochs} (holdout {trained.BestValidationAccuracy:P2}); {RecipeFlags.Describe(options)}");

@@ -53,9 +53,12 @@ internal static class ActivationMix
     private static bool IsReluHSwish((Activation Act, Tensor Weight)[] weights) =>
         Fused && weights.Length == 2 && weights[0].Act == Activation.Relu && weights[1].Act == Activation.HSwish;
 
+    /// <summary>Whether <see cref="Apply"/> takes the fused pass for a map z and h-swish weight w (tests check they compare it, not the composition with itself).</summary>
+    internal static bool SupportsFused(Tensor z, Tensor w) => ReluHSwishFunction.Supports(z, w);
+
     /// <summary>Whether <see cref="ApplyAndAdd"/> takes the fused pass for a map z, h-swish weight w, input x and e1 weight d.</summary>
     internal static bool SupportsFusedAdd(Tensor z, Tensor w, Tensor x, Tensor d) =>
-        ReluHSwishFunction.Supports(z, w) && ReluHSwishFunction.SupportsAddend(z, w, x, d);
+        SupportsFused(z, w) && ReluHSwishFunction.SupportsAddend(z, w, x, d);
 
     /// <summary>relu(z) + w (hswish(z) - relu(z)) with w per row, as one pass each way (optionally plus d x on the first channels).</summary>
     private sealed class ReluHSwishFunction : torch.autograd.SingleTensorFunction<ReluHSwishFunction>

@@ -35,6 +35,8 @@ public class ActivationMixTests
             var a = logits.clone().requires_grad_(true);
             var g = nn.functional.softmax(a, 1);
             var weights = new[] { (Activation.Relu, g[.., 0].reshape(-1, 1, 1, 1)), (Activation.HSwish, g[.., 1].reshape(-1, 1, 1, 1)) };
+            // The fused run must take the fused pass, or this compares the composition with itself.
+            Assert.Equal(fused, fused && ActivationMix.SupportsFused(z, weights[1].Item2));
             var y = ActivationMix.Apply(z, weights);
             (y * upstream).sum().backward();
             return [y.detach().contiguous(), z.grad!.contiguous(), a.grad!.clone()];
