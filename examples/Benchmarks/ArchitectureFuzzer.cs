@@ -153,10 +153,10 @@ public sealed class ArchitectureFuzzer(int seed)
         foreach (var bn in module.modules().OfType<BatchNorm2d>())
         {
             long n = bn.num_features;
-            bn.running_mean!.copy_(randn(n) * 0.5);
-            bn.running_var!.copy_(rand(n) * 1.5 + 0.5);
-            bn.weight!.copy_(rand(n) + 0.5);
-            bn.bias!.copy_(randn(n) * 0.3);
+            bn.running_mean!.copy_(randn(n).Times(0.5));
+            bn.running_var!.copy_(rand(n).Times(1.5).Plus(0.5));
+            bn.weight!.copy_(rand(n).Plus(0.5));
+            bn.bias!.copy_(randn(n).Times(0.3));
         }
     }
 

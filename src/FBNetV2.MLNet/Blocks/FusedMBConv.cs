@@ -96,7 +96,7 @@ internal sealed class FusedMBConvBlock : nn.Module<Tensor, Tensor>
         var y = conv.forward(x);
         if (se is not null) y = se.forward(y);
         y = pwl.forward(y);
-        if (Residual) y = y + x;
+        if (Residual) y = y.Plus(x);
         return y.MoveToOuterDisposeScope();
     }
 }

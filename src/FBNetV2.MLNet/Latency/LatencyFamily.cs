@@ -1,3 +1,4 @@
+using FBNetV2.MLNet.Network;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -51,13 +52,13 @@ public sealed record LatencyFamily(string Key, int[][] Axes, double[] Millisecon
     {
         CheckArity(widths.Length);
         var cells = widths.Select((w, a) => Cell(Axes[a], w.item<double>())).ToArray();
-        var t = widths.Select((w, a) => cells[a].Lo == cells[a].Hi ? w * 0 : (w - Axes[a][cells[a].Lo]) / (Axes[a][cells[a].Hi] - Axes[a][cells[a].Lo])).ToArray();
+        var t = widths.Select((w, a) => cells[a].Lo == cells[a].Hi ? w.Times(0) : w.Minus(Axes[a][cells[a].Lo]).Over(Axes[a][cells[a].Hi] - Axes[a][cells[a].Lo])).ToArray();
         Tensor? total = null;
         foreach (var (flat, mask) in Corners(cells))
         {
             Tensor weight = tensor(Milliseconds[flat], ScalarType.Float64);
-            for (int a = 0; a < Axes.Length; a++) weight = weight * ((mask >> a & 1) == 1 ? t[a] : 1 - t[a]);
-            total = total is null ? weight : total + weight;
+            for (int a = 0; a < Axes.Length; a++) weight = weight * ((mask >> a & 1) == 1 ? t[a] : t[a].SubtractedFrom(1));
+            total = total.PlusOrFirst(weight);
         }
         return total!;
     }

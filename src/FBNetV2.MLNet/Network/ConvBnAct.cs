@@ -28,7 +28,7 @@ internal sealed class ConvBnAct : nn.Module<Tensor, Tensor>
     public override Tensor forward(Tensor x)
     {
         using var y = conv.forward(x);
-        var z = bn.forward(y);
+        var z = BatchNorms.Forward(bn, y);
         if (Activation is not { } act) return z;
         using (z) return Activations.Apply(act, z);
     }

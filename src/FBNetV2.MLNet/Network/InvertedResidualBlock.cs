@@ -32,7 +32,7 @@ internal sealed class InvertedResidualBlock : nn.Module<Tensor, Tensor>
         y = dw.forward(y);
         if (se is not null) y = se.forward(y);
         y = pwl.forward(y);
-        if (Residual) y = y + x;
+        if (Residual) y = y.Plus(x);
         return y.MoveToOuterDisposeScope();
     }
 }

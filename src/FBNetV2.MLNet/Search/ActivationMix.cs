@@ -1,5 +1,6 @@
 using System.Numerics;
 using FBNetV2.MLNet.Architecture;
+using FBNetV2.MLNet.Network;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -45,7 +46,7 @@ internal static class ActivationMix
         if (IsReluHSwish(weights) && FusedAdd && SupportsFusedAdd(z, weights[1].Weight, x, d))
             return ReluHSwishFunction.apply(z, weights[1].Weight, x, d);
         var y = Apply(z, weights);
-        y.narrow(1, 0, x.shape[1]).addcmul_(x, d, 1);
+        y.narrow(1, 0, x.shape[1]).addcmul_(x, d, TorchScalars.One);
         return y;
     }
 

@@ -67,7 +67,7 @@ internal static class DMaskingSearch
         bool channelsLast = ChannelsLast.ApplyForTraining(net, device);
         var weightParameters = net.WeightParameters().ToArray();
         var archParameters = net.ArchitectureParameters().ToArray();
-        using var weightOptimizer = optim.SGD(weightParameters, options.WeightLearningRate, options.WeightMomentum, weight_decay: options.WeightDecay);
+        using var weightOptimizer = new ScalarSafeSgd(weightParameters, options.WeightLearningRate, options.WeightMomentum, weight_decay: options.WeightDecay);
         // WeightLearningRate is for a batch of 128, scaled linearly with the batch as in the final training: the
         // search batch is often lowered to what fits memory (24 for 96 px photos), and at 0.1 there the supernet stayed
         // at chance for three epochs (loss 1.60-1.72 for 5 classes, ln 5 = 1.61).
@@ -94,7 +94,7 @@ internal static class DMaskingSearch
             : Math.Max(1, (int)Math.Ceiling((double)options.ArchitectureSteps / (archEpochs * weightBatches.BatchesPerEpoch)));
         int totalArchSteps = archEpochs * weightBatches.BatchesPerEpoch * archPerStep;
         double archLr = options.ArchitectureLearningRate ?? options.ArchitectureTravel / Math.Max(1, totalArchSteps);
-        using var archOptimizer = optim.Adam(net.ArchitectureParameters(), archLr, weight_decay: options.ArchitectureWeightDecay);
+        using var archOptimizer = new ScalarSafeAdam(net.ArchitectureParameters(), archLr, weight_decay: options.ArchitectureWeightDecay);
         int start = options.CheckpointDirectory is null ? 0
             : SearchCheckpoint.TryLoad(options.CheckpointDirectory, identity, net, (SGD)weightOptimizer, (Adam)archOptimizer, history, distributions);
 
@@ -172,7 +172,7 @@ internal static class DMaskingSearch
                                 archOptimizer.zero_grad();
                                 var archLoss = ArchitectureLoss(net, xa, ya, options);
                                 if (options.EntropyWeight > 0 && totalArchSteps > 1)
-                                    archLoss = archLoss + MeanEntropy(net) * (options.EntropyWeight * archStep / (totalArchSteps - 1.0));
+                                    archLoss = archLoss.Plus(MeanEntropy(net).Times(options.EntropyWeight * archStep / (totalArchSteps - 1.0)));
                                 archLoss.backward();
                                 archOptimizer.step();
                                 archLossSum += archLoss.item<double>();
@@ -261,9 +261,9 @@ internal static class DMaskingSearch
         {
             var logp = nn.functional.log_softmax(a, 0);
             var h = -(logp.exp() * logp).sum();
-            sum = sum is null ? h : sum + h;
+            sum = sum.PlusOrFirst(h);
         }
-        return (sum! / net.alphas.Count).to_type(ScalarType.Float64);
+        return sum!.Over(net.alphas.Count).to_type(ScalarType.Float64);
     }
 
     /// <summary>CE * <see cref="CostFactor"/> of the expected cost.</summary>
@@ -281,9 +281,9 @@ internal static class DMaskingSearch
     /// </summary>
     internal static Tensor CostFactor(Tensor expectedCost, SearchOptions o)
     {
-        if (!o.TwoSidedCost) return (expectedCost.clamp_min(o.Budget) * (Math.E / o.Budget)).log().pow(o.CostBeta) * o.CostAlpha;
+        if (!o.TwoSidedCost) return expectedCost.AtLeast(o.Budget).Times(Math.E / o.Budget).log().Power(o.CostBeta).Times(o.CostAlpha);
         // log(e * max(E/B, B/E)) = 1 + |log(E/B)|: alpha at the budget, rising on either side of it.
-        return ((expectedCost / o.Budget).log().abs() + 1).pow(o.CostBeta) * o.CostAlpha;
+        return expectedCost.Over(o.Budget).log().abs().Plus(1).Power(o.CostBeta).Times(o.CostAlpha);
     }
 
     private static IEnumerable<(string Origin, ArchitectureChoice Choice)> Candidates(SearchSpace space, double[][] probabilities, SearchOptions o)

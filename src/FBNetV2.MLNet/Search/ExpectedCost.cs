@@ -1,5 +1,6 @@
 using System.Runtime.CompilerServices;
 using FBNetV2.MLNet.Architecture;
+using FBNetV2.MLNet.Network;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -36,8 +37,8 @@ internal static class ExpectedCost
         var cStem = Expect(pStem, space.StemWidths.Select(x => (double)x));
         // The stem is linear in its width: its cost per output channel on a 1x1 map, times width and area.
         var (stemFlops, stemParams) = ArchitectureCost.ConvBn(space.InputChannels, 1, space.StemKernel, 1);
-        var flops = Area(r => space.StageInputSize(0, r)) * (double)stemFlops * cStem;
-        var parameters = cStem * (double)stemParams;
+        var flops = Area(r => space.StageInputSize(0, r)).Times(stemFlops) * cStem;
+        var parameters = cStem.Times(stemParams);
 
         var pPrev = pStem;
         for (int s = 0; s < space.Stages.Count; s++)
@@ -52,14 +53,14 @@ internal static class ExpectedCost
                 if (b == 0)
                 {
                     // [op, resolution, input width, hidden, output width]
-                    flops = flops + einsum("k,r,i,h,o,kriho->", pOp, pRes, pPrev, pHidden, pWidth, f.On(device));
-                    parameters = parameters + einsum("k,i,h,o,kiho->", pOp, pPrev, pHidden, pWidth, p.On(device));
+                    flops = flops.Plus(einsum("k,r,i,h,o,kriho->", pOp, pRes, pPrev, pHidden, pWidth, f.On(device)));
+                    parameters = parameters.Plus(einsum("k,i,h,o,kiho->", pOp, pPrev, pHidden, pWidth, p.On(device)));
                 }
                 else
                 {
                     // Input and output width are the stage's one decision: [op, resolution, width, hidden].
-                    flops = flops + einsum("k,r,c,h,krch->", pOp, pRes, pWidth, pHidden, f.On(device));
-                    parameters = parameters + einsum("k,c,h,kch->", pOp, pWidth, pHidden, p.On(device));
+                    flops = flops.Plus(einsum("k,r,c,h,krch->", pOp, pRes, pWidth, pHidden, f.On(device)));
+                    parameters = parameters.Plus(einsum("k,c,h,kch->", pOp, pWidth, pHidden, p.On(device)));
                 }
             }
             pPrev = pWidth;
@@ -72,20 +73,20 @@ internal static class ExpectedCost
         if (space.Head.Channels > 0)
         {
             var cHead = pHead is null ? tensor((double)space.HeadWidths[0], ScalarType.Float64, device) : Expect(pHead, space.HeadWidths.Select(x => (double)x));
-            flops = flops + aBody * cIn * cHead;
-            parameters = parameters + cIn * cHead + 2.0 * cHead;
+            flops = flops.Plus(aBody * cIn * cHead);
+            parameters = parameters.Plus(cIn * cHead).Plus(cHead.Times(2.0));
             ch = cHead;
         }
         if (space.Head.Features > 0)
         {
             var inF = ch ?? cIn;
-            flops = flops + inF * space.Head.Features;
-            parameters = parameters + inF * space.Head.Features + space.Head.Features;
+            flops = flops.Plus(inF.Times(space.Head.Features));
+            parameters = parameters.Plus(inF.Times(space.Head.Features)).Plus(space.Head.Features);
             ch = tensor((double)space.Head.Features, ScalarType.Float64, device);
         }
         var inC = ch ?? cIn;
-        flops = flops + inC * space.NumClasses;
-        parameters = parameters + inC * space.NumClasses + space.NumClasses;
+        flops = flops.Plus(inC.Times(space.NumClasses));
+        parameters = parameters.Plus(inC.Times(space.NumClasses)).Plus(space.NumClasses);
         return (flops, parameters);
     }
 

@@ -1,5 +1,6 @@
 using FBNetV2.MLNet.Architecture;
 using FBNetV2.MLNet.Latency;
+using FBNetV2.MLNet.Network;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -23,7 +24,7 @@ internal static class ExpectedLatency
         var w = weights.Select(t => t.to_type(ScalarType.Float64).cpu()).ToArray();
         Tensor Expect(Tensor p, int[] values) => (p * tensor(values.Select(v => (double)v).ToArray(), ScalarType.Float64)).sum();
         double o = table.OverheadMilliseconds;
-        Tensor Layer(string key, params Tensor[] widths) => (table.Family(key).At(widths) - o).clamp_min(0);
+        Tensor Layer(string key, params Tensor[] widths) => table.Family(key).At(widths).Minus(o).AtLeast(0);
 
         var decisions = space.Decisions;
         var pRes = w[decisions.IndexOf(DecisionRole.Resolution)];
@@ -41,7 +42,7 @@ internal static class ExpectedLatency
             int c = space.InputChannels;
             var latency = Layer(LatencyKeys.Input(c, space.InputSize, sub));
             for (int a = 0; a < space.StemActivations.Length; a++)
-                latency = latency + pStemAct[a] * Layer(LatencyKeys.Stem(c, FBNetArchitecture.ConvOut(space.InputSize, sub), space.StemKernel, space.StemStride, space.StemActivations[a]), cStem);
+                latency = latency.Plus(pStemAct[a] * Layer(LatencyKeys.Stem(c, FBNetArchitecture.ConvOut(space.InputSize, sub), space.StemKernel, space.StemStride, space.StemActivations[a]), cStem));
             var cIn = cStem;
             var (pPrev, prevWidths) = (pStem, space.StemWidths);
             for (int s = 0; s < space.Stages.Count; s++)
@@ -59,9 +60,9 @@ internal static class ExpectedLatency
                     // expansion conv (weighted by that probability, so exact at one-hot weights).
                     int e1 = Array.IndexOf(st.HiddenWidths, SearchSpace.E1);
                     var pE1 = e1 >= 0 ? pHidden[e1] : null;
-                    var pExpanded = pE1 is null ? null : 1.0 - pE1;
+                    var pExpanded = pE1?.SubtractedFrom(1.0);
                     var h = Expect(pHidden, st.HiddenWidths);
-                    if (pExpanded is not null) h = h / pExpanded.clamp_min(1e-12);
+                    if (pExpanded is not null) h = h / pExpanded.AtLeast(1e-12);
                     bool expands = st.HiddenWidths.Any(x => x != SearchSpace.E1);
                     int stride = b == 0 ? st.Stride : 1, size = b == 0 ? inSize : outSize;
                     for (int k = 0; k < st.Ops.Length; k++)
@@ -69,15 +70,15 @@ internal static class ExpectedLatency
                         if (expands)
                         {
                             var part = Layer(SearchSpace.LatencyKey(st.Ops[k], stride, size), cIn, h, cOut);
-                            latency = latency + pOp[k] * (pExpanded is null ? part : pExpanded * part);
+                            latency = latency.Plus(pOp[k] * (pExpanded is null ? part : pExpanded * part));
                         }
-                        if (pE1 is not null) latency = latency + pOp[k] * pE1 * Layer(SearchSpace.LatencyKey(st.Ops[k], stride, size, e1: true), cIn, cOut);
+                        if (pE1 is not null) latency = latency.Plus(pOp[k] * pE1 * Layer(SearchSpace.LatencyKey(st.Ops[k], stride, size, e1: true), cIn, cOut));
                     }
                     // Residual add: after the first block always (when the block is not skipped); on the first block
                     // when its stride is 1 and the previous width equals this stage's.
                     var pResidual = b > 0 ? pOp[..st.Ops.Length].sum()
                         : stride == 1 ? SameWidth(pPrev, prevWidths, pWidth, st.Widths) : null;
-                    if (pResidual is not null) latency = latency + pResidual * Layer(LatencyKeys.Add(outSize), cOut);
+                    if (pResidual is not null) latency = latency.Plus(pResidual * Layer(LatencyKeys.Add(outSize), cOut));
                     cIn = cOut;
                 }
                 (pPrev, prevWidths) = (pWidth, st.Widths);
@@ -86,8 +87,8 @@ internal static class ExpectedLatency
             int bodySize = FBNetArchitecture.ConvOut(space.StageInputSize(last, sub), space.Stages[last].Stride);
             for (int hw = 0; hw < space.HeadWidths.Length; hw++)
                 for (int ha = 0; ha < space.HeadActivations.Length; ha++)
-                    latency = latency + pHeadWidth[hw] * pHeadAct[ha] * Layer(LatencyKeys.Head(space.HeadAt(hw, ha), bodySize, space.NumClasses), cIn);
-            total = total + pRes[r] * latency;
+                    latency = latency.Plus(pHeadWidth[hw] * pHeadAct[ha] * Layer(LatencyKeys.Head(space.HeadAt(hw, ha), bodySize, space.NumClasses), cIn));
+            total = total.Plus(pRes[r] * latency);
         }
         return total.to(weights[0].device);
     }
@@ -98,7 +99,7 @@ internal static class ExpectedLatency
         for (int i = 0; i < a.Length; i++)
         {
             int j = Array.IndexOf(b, a[i]);
-            if (j >= 0) p = p is null ? pA[i] * pB[j] : p + pA[i] * pB[j];
+            if (j >= 0) p = p.PlusOrFirst(pA[i] * pB[j]);
         }
         return p;
     }

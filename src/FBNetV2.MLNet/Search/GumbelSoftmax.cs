@@ -1,3 +1,4 @@
+using FBNetV2.MLNet.Network;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -16,13 +17,13 @@ internal static class GumbelSoftmax
         using var scope = NewDisposeScope();
         // Drawn in float32 whatever the logits' type, so that a float64 copy of a supernet (the reference of the
         // channels-last tests) sees the same noise from the same seed.
-        var u = rand([rows, alpha.shape[0]], device: alpha.device).clamp(1e-10, 1 - 1e-7).to_type(alpha.dtype);
+        var u = rand([rows, alpha.shape[0]], device: alpha.device).Between(1e-10, 1 - 1e-7).to_type(alpha.dtype);
         var gumbel = -(-u.log()).log();
-        var soft = nn.functional.softmax((alpha.unsqueeze(0) + gumbel) / temperature, 1);
+        var soft = nn.functional.softmax(alpha.unsqueeze(0).Plus(gumbel).Over(temperature), 1);
         if (!hard) return soft.MoveToOuterDisposeScope();
         var index = soft.argmax(1, keepdim: true);
         var oneHot = zeros_like(soft).scatter_(1, index, ones_like(index, dtype: soft.dtype));
-        return (oneHot - soft.detach() + soft).MoveToOuterDisposeScope();
+        return (oneHot - soft.detach()).Plus(soft).MoveToOuterDisposeScope();
     }
 
     /// <summary>
@@ -33,7 +34,7 @@ internal static class GumbelSoftmax
     {
         using var scope = NewDisposeScope();
         using var _ = no_grad();
-        var u = rand([1, alpha.shape[0]], device: alpha.device).clamp(1e-10, 1 - 1e-7).to_type(alpha.dtype);
+        var u = rand([1, alpha.shape[0]], device: alpha.device).Between(1e-10, 1 - 1e-7).to_type(alpha.dtype);
         var index = (alpha.detach().unsqueeze(0) - (-u.log()).log()).argmax(1, keepdim: true);
         return zeros([1, alpha.shape[0]], dtype: alpha.dtype, device: alpha.device).scatter_(1, index, ones_like(index, dtype: alpha.dtype)).MoveToOuterDisposeScope();
     }

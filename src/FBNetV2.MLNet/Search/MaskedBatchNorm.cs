@@ -1,4 +1,5 @@
 using TorchSharp;
+using FBNetV2.MLNet.Network;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
 
@@ -14,11 +15,9 @@ internal static class MaskedBatchNorm
 {
     public static Tensor Forward(BatchNorm2d bn, Tensor x, Tensor mask)
     {
-        if (mask.shape[0] != 1) return bn.forward(x) * mask;
+        if (mask.shape[0] != 1) return BatchNorms.Forward(bn, x) * mask;
         var m = mask.flatten();
         // Cumulative averaging (momentum null) is how candidates' BN statistics are re-estimated before scoring.
-        double momentum = bn.momentum ?? 1.0 / (bn.num_batches_tracked!.item<long>() + 1);
-        if (bn.training) bn.num_batches_tracked!.add_(1);
-        return nn.functional.batch_norm(x, bn.running_mean, bn.running_var, bn.weight! * m, bn.bias! * m, bn.training, momentum, bn.eps);
+        return BatchNorms.Forward(bn, x, bn.weight! * m, bn.bias! * m);
     }
 }

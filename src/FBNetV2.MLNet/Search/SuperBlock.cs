@@ -68,7 +68,7 @@ internal abstract class SuperBlock : nn.Module
                 var w = Sum(g, o => o.Kernel == Kernels[i]);
                 if (w is null) continue;
                 var m = kernelMasks[i] * w.reshape(1, 1);
-                mix = mix is null ? m : mix + m;
+                mix = mix.PlusOrFirst(m);
             }
             return nn.functional.conv2d(x, conv.weight! * mix!.unsqueeze(0).unsqueeze(0), null, conv.stride, conv.padding, groups: conv.groups);
         }
@@ -78,7 +78,7 @@ internal abstract class SuperBlock : nn.Module
             var w = Sum(g, o => o.Kernel == Kernels[i]);
             if (w is null) continue;
             var part = nn.functional.conv2d(x, conv.weight! * kernelMasks[i].unsqueeze(0).unsqueeze(0), null, conv.stride, conv.padding, groups: conv.groups) * w;
-            z = z is null ? part : z + part;
+            z = z.PlusOrFirst(part);
         }
         return z!;
     }
@@ -96,7 +96,7 @@ internal abstract class SuperBlock : nn.Module
         if (wSe is null) return y * wPlain!;
         var squeezed = nn.functional.relu(se.reduce.forward(nn.functional.adaptive_avg_pool2d(y, [1, 1]))) * squeezeMask;
         var gate = nn.functional.hardsigmoid(se.expand.forward(squeezed)) * wSe;
-        return y * (wPlain is null ? gate : gate + wPlain);
+        return y * (wPlain is null ? gate : gate.Plus(wPlain));
     }
 
     protected (Activation Act, Tensor Weight)[] ActivationWeights(Tensor g) =>
@@ -121,7 +121,7 @@ internal abstract class SuperBlock : nn.Module
         foreach (var (v, w) in options)
         {
             var part = v * w;
-            sum = sum is null ? part : sum + part;
+            sum = sum.PlusOrFirst(part);
         }
         return sum!;
     }

@@ -1,4 +1,5 @@
 using FBNetV2.MLNet.Architecture;
+using FBNetV2.MLNet.Network;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -95,7 +96,7 @@ internal sealed class SuperLayer : nn.Module
         {
             // Block-type weights given that the layer is kept. The keep weight scales the block's output through its output
             // mask, which folds into the last BN's scale and shift instead of costing a pass over the map.
-            var g = gBlock / keep.clamp_min(1e-6);
+            var g = gBlock / keep.AtLeast(1e-6);
             var masks = Masks(gHidden, gIn, outMask * keep.reshape(-1, 1, 1, 1));
             if (kinds.Length == 1) y = kinds[0].Block.forward(x, masks, g);
             else
@@ -107,15 +108,15 @@ internal sealed class SuperLayer : nn.Module
                     var gKind = g.index_select(1, tensor(index, device: g.device));
                     var wKind = gKind.sum(1, keepdim: true);
                     if (!wKind.requires_grad && wKind.abs().max().item<float>() == 0) continue;
-                    var part = block.forward(x, masks, gKind / wKind.clamp_min(1e-6))
+                    var part = block.forward(x, masks, gKind / wKind.AtLeast(1e-6))
                         * wKind.reshape(-1, 1, 1, 1);
-                    y = y is null ? part : y + part;
+                    y = y.PlusOrFirst(part);
                 }
             }
             // keep * (block + x) + skip * x = keep * block + x, since keep + skip = 1 (the skip weight's gradient then comes
             // through the softmax alone: a gradient shift common to every option of a decision does not reach its logits).
-            if (Residual) y = y! + x;
-            else if (MayAddInput && sameWidth is not null) y = y!.addcmul(MatchChannels(x, y!.shape[1]), (sameWidth * keep.flatten()).reshape(-1, 1, 1, 1), 1);
+            if (Residual) y = y!.Plus(x);
+            else if (MayAddInput && sameWidth is not null) y = y!.addcmul(MatchChannels(x, y!.shape[1]), (sameWidth * keep.flatten()).reshape(-1, 1, 1, 1), TorchScalars.One);
         }
         else if (HasSkip) y = x.alias(); // skipped by a fixed choice
         // The block's output is masked inside it and x arrives masked, so the sum needs no mask of its own.
@@ -132,8 +133,8 @@ internal sealed class SuperLayer : nn.Module
         var squeeze = Squeeze.Mask(gHidden);
         if (!HasE1) return new(expand, expand, squeeze, outMask, null);
         var direct = gHidden[.., E1Index].to_type(expand.dtype).reshape(-1, 1, 1, 1);
-        var hidden = expand + InputHidden!.Mask(gIn) * direct;
-        squeeze = squeeze + InputSqueeze!.Mask(gIn) * direct;
+        var hidden = expand.Plus(InputHidden!.Mask(gIn) * direct);
+        squeeze = squeeze.Plus(InputSqueeze!.Mask(gIn) * direct);
         bool none = !direct.requires_grad && direct.abs().max().item<float>() == 0; // a fixed choice with an expansion conv
         return new(expand, hidden, squeeze, outMask, none ? null : direct);
     }

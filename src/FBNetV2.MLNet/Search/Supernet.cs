@@ -131,14 +131,14 @@ internal sealed class Supernet : nn.Module<Tensor, Tensor>
             if (head_conv is not null)
             {
                 var z = head_conv.conv.forward(h);
-                z = headMask is null ? head_conv.bn.forward(z) : MaskedBatchNorm.Forward(head_conv.bn, z, headMask.Mask(gHead!));
+                z = headMask is null ? BatchNorms.Forward(head_conv.bn, z) : MaskedBatchNorm.Forward(head_conv.bn, z, headMask.Mask(gHead!));
                 h = Activate(Space.HeadActivations, gHeadAct, z);
             }
             // Rescale by the density of real positions so that pooling the mix averages each path over its own
             // pixels: at a one-hot choice the pooled features are exactly those of the derived network.
             double density = (double)fullSize * fullSize / (h.shape[2] * h.shape[3]);
-            var placed = ResolutionMixing.Reinsert(h, r, fullSize) * wRes * density;
-            features = features is null ? placed : features + placed;
+            var placed = (ResolutionMixing.Reinsert(h, r, fullSize) * wRes).Times(density);
+            features = features.PlusOrFirst(placed);
         }
         var pooled = nn.functional.adaptive_avg_pool2d(features!, [1, 1]).flatten(1);
         if (head_fc is not null) pooled = Activate(Space.HeadActivations, gHeadAct, head_fc.forward(pooled));

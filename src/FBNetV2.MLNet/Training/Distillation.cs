@@ -1,3 +1,4 @@
+using FBNetV2.MLNet.Network;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -14,9 +15,9 @@ internal static class Distillation
     {
         var hard = nn.functional.cross_entropy(studentLogits, labels, label_smoothing: labelSmoothing);
         if (weight <= 0) return hard;
-        var logStudent = nn.functional.log_softmax(studentLogits / temperature, 1);
-        var logTeacher = nn.functional.log_softmax(teacherLogits / temperature, 1);
+        var logStudent = nn.functional.log_softmax(studentLogits.Over(temperature), 1);
+        var logTeacher = nn.functional.log_softmax(teacherLogits.Over(temperature), 1);
         var kl = (logTeacher.exp() * (logTeacher - logStudent)).sum(1).mean();
-        return hard * (1 - weight) + kl * (weight * temperature * temperature);
+        return hard.Times(1 - weight).Plus(kl.Times(weight * temperature * temperature));
     }
 }

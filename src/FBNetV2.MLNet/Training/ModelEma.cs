@@ -47,7 +47,7 @@ internal sealed class ModelEma : IDisposable
         using var _ = no_grad();
         foreach (var (e, l) in pairs)
         {
-            if (e.is_floating_point()) e.mul_(d).add_(l, alpha: 1 - d);
+            if (e.is_floating_point()) e.TimesInPlace(d).PlusScaledInPlace(l, 1 - d);
             else e.copy_(l);
         }
     }

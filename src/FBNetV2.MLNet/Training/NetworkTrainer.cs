@@ -175,12 +175,13 @@ internal static class NetworkTrainer
         var noDecay = net.parameters().Where(p => p.dim() <= 1).ToList();
         return o.Optimizer switch
         {
-            OptimizerKind.AdamW => optim.AdamW([
+            OptimizerKind.AdamW => new ScalarSafeAdamW([
                 new AdamW.ParamGroup(decay, new AdamW.Options { weight_decay = o.WeightDecay }),
                 new AdamW.ParamGroup(noDecay, new AdamW.Options { weight_decay = 0 })], o.LearningRate),
-            _ => optim.SGD([
+            OptimizerKind.SgdNesterov => new ScalarSafeSgd([
                 new SGD.ParamGroup(decay, new SGD.Options { weight_decay = o.WeightDecay, momentum = o.Momentum, nesterov = true }),
                 new SGD.ParamGroup(noDecay, new SGD.Options { weight_decay = 0, momentum = o.Momentum, nesterov = true })], o.LearningRate),
+            _ => throw new ArgumentOutOfRangeException(nameof(o), o.Optimizer, "Unknown optimizer kind."),
         };
     }
 

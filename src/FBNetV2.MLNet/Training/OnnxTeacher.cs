@@ -1,5 +1,6 @@
 using System.Globalization;
 using FBNetV2.MLNet.Onnx;
+using FBNetV2.MLNet.Network;
 using Microsoft.ML.OnnxRuntime;
 using TorchSharp;
 using static TorchSharp.torch;
@@ -87,7 +88,7 @@ internal sealed class OnnxTeacher : DistillationTeacher
         var probabilities = outputs[0].GetTensorDataAsSpan<float>().ToArray();
         using var p = tensor(probabilities, [shape[0], classes]);
         // Probabilities can underflow to 0; the floor keeps log finite without changing any meaningful target.
-        return p.clamp_min(1e-12f).log_().to(images.device);
+        return p.AtLeast(1e-12f).log_().to(images.device);
     }
 
     public override void Dispose() => session.Dispose();

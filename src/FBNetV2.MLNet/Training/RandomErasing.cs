@@ -1,3 +1,4 @@
+using FBNetV2.MLNet.Network;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -32,7 +33,7 @@ internal sealed class RandomErasing(double probability, double minArea, double m
         {
             if (random.NextDouble() >= Probability) continue;
             if (Rectangle(random, (int)h, (int)w) is not var (top, left, eh, ew)) continue;
-            var fill = randn([c, eh, ew], device: images.device).mul_(stdT).add_(meanT);
+            var fill = randn([c, eh, ew], device: images.device).mul_(stdT).add_(meanT, TorchScalars.One);
             images[i].narrow(1, top, eh).narrow(2, left, ew).copy_(fill);
         }
     }

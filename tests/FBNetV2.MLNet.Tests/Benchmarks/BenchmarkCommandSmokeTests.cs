@@ -270,6 +270,17 @@ public sealed class BenchmarkCommandSmokeTests(BenchmarkCommandSmokeTests.Settin
             foreach (var name in new[] { "cheapest member", "largest member", "supernet" })
                 AssertRow(Line(output, name)[name.Length..], @"^\s+4\s+([0-9.]+)\s+([0-9.]+)\s+([0-9.]+) ([0-9.]+) ([0-9.]+) ([0-9.]+) ([0-9.]+) ([0-9.]+) ([0-9.]+)\s+\(([0-9.]+) s\)$");
         },
+        ["scalar-race"] = t =>
+        {
+            string output = t.Command("scalar-race", "--seconds", "0.3");
+            Assert.Contains("0 s per way; the other thread allocates 64 KB", output);
+            // Every way prints calls, calls per second, exceptions and wrong sums; the library's ways never fail (the
+            // TorchSharp ways may or may not in so short a run, so they are not asserted on).
+            foreach (var name in new[] { "a + b (TorchSharp operator), no other thread", "a + b (TorchSharp operator)", "a * 0.5 (TorchSharp operator)", "SGD step (TorchSharp)" })
+                AssertRow(output.Split('\n').First(l => l.StartsWith(name + " ", StringComparison.Ordinal))[name.Length..], @"^\s+([0-9]+)\s+([0-9]+)\s+([0-9]+)\s+([0-9]+)");
+            foreach (var name in new[] { "a.Plus(b) (TorchScalars)", "a.Times(0.5) (TorchScalars)", "SGD step (ScalarSafeSgd)" })
+                Assert.Matches(@"^\s+[1-9][0-9]*\s+[0-9]+\s+0\s+0\s*$", output.Split('\n').First(l => l.StartsWith(name, StringComparison.Ordinal))[name.Length..]);
+        },
         ["batch-memory"] = t =>
         {
             string output = t.Command("batch-memory", "--mode", "forward", "--size", "32", "--batch", "8", "--batches", "20");

@@ -21,7 +21,7 @@ public class FitPlanTests
             // An elementwise add (its native wrapper reports the error; some others, such as matmul, abort the process).
             using var a = ones(2, 160);
             using var b = ones(2, 112);
-            return (a + b).sum().item<float>();
+            return a.Plus(b).sum().item<float>();
         }));
         Assert.Contains("network ir_k3_test", e.Message);
         Assert.Contains("3x96x96", e.Message);

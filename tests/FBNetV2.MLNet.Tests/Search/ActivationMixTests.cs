@@ -23,7 +23,7 @@ public class ActivationMixTests
     {
         manual_seed(11);
         // Values across both kinks (0 for ReLU, -3 and 3 for h-swish), with some exactly on them.
-        var baseZ = randn(n, c, size, size) * 3;
+        var baseZ = randn(n, c, size, size).Times(3);
         var flat = baseZ.view(-1);
         flat[0] = tensor(0f); flat[1] = tensor(3f); flat[2] = tensor(-3f); flat[3] = tensor(2.5f);
         var logits = randn(rows, 2);
@@ -61,7 +61,7 @@ public class ActivationMixTests
     public void FusedInputAddEqualsTheSliceAdd(int rows, bool channelsLast, int n, int c, int cin, int size)
     {
         manual_seed(12);
-        var baseZ = randn(n, c, size, size) * 3;
+        var baseZ = randn(n, c, size, size).Times(3);
         var flat = baseZ.view(-1);
         flat[0] = tensor(0f); flat[1] = tensor(3f); flat[2] = tensor(-3f);
         var baseX = randn(n, cin, size, size);
@@ -92,12 +92,12 @@ public class ActivationMixTests
     public void FusedInputAddIsTakenForTheTrainersLayouts()
     {
         // Both layouts the trainer uses qualify; a map whose channels are not the input's layout does not.
-        var w = full(1, 1, 1, 1, 0.5f);
+        var w = ones(1, 1, 1, 1).Times(0.5);
         Assert.True(ActivationMix.SupportsFusedAdd(randn(2, 8, 5, 5), w, randn(2, 4, 5, 5), w));
         Assert.True(ActivationMix.SupportsFusedAdd(ChannelsLast.Of(randn(2, 8, 5, 5)), w, ChannelsLast.Of(randn(2, 4, 5, 5)), w));
         Assert.False(ActivationMix.SupportsFusedAdd(ChannelsLast.Of(randn(2, 8, 5, 5)), w, randn(2, 4, 5, 5), w));
         Assert.False(ActivationMix.SupportsFusedAdd(randn(2, 8, 5, 5), w, randn(2, 9, 5, 5), w));
-        Assert.False(ActivationMix.SupportsFusedAdd(randn(2, 8, 5, 5), w, randn(2, 4, 5, 5), full(2, 1, 1, 1, 0.5f)));
+        Assert.False(ActivationMix.SupportsFusedAdd(randn(2, 8, 5, 5), w, randn(2, 4, 5, 5), ones(2, 1, 1, 1).Times(0.5)));
     }
 
     [Fact]
@@ -105,9 +105,9 @@ public class ActivationMixTests
     {
         // A narrowed map has gaps in memory: the fused pass would read them, so it is not taken.
         var z = randn(4, 3, 5, 10).narrow(3, 0, 5);
-        var w = full(4, 1, 1, 1, 0.25f);
-        var y = ActivationMix.Apply(z, [(Activation.Relu, 1 - w), (Activation.HSwish, w)]);
-        var expected = nn.functional.relu(z) * 0.75 + nn.functional.hardswish(z) * 0.25;
+        var w = ones(4, 1, 1, 1).Times(0.25);
+        var y = ActivationMix.Apply(z, [(Activation.Relu, w.SubtractedFrom(1)), (Activation.HSwish, w)]);
+        var expected = nn.functional.relu(z).Times(0.75).Plus(nn.functional.hardswish(z).Times(0.25));
         AssertClose(expected, y, 1e-6, "outputs of a non-dense map");
     }
 

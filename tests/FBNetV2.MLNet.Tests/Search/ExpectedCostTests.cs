@@ -44,7 +44,7 @@ public class ExpectedCostTests
         var space = Space(name);
         var counts = ArchitectureChoice.OptionCounts(space);
         using var scope = NewDisposeScope();
-        var uniform = counts.Select(n => full(n, 1.0 / n, ScalarType.Float64)).ToArray();
+        var uniform = counts.Select(n => tensor(Enumerable.Repeat(1.0 / n, n).ToArray(), ScalarType.Float64)).ToArray();
         double expected = ExpectedCost.Compute(space, uniform).Flops.item<double>();
         var random = new Random(7);
         double mean = Enumerable.Range(0, 20000).Average(_ => (double)ArchitectureChoice.Random(space, random).Derive(space).Flops);

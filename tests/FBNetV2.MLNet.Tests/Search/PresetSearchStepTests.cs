@@ -1,6 +1,7 @@
 using FBNetV2.MLNet.Network;
 using FBNetV2.MLNet.Onnx;
 using FBNetV2.MLNet.Search;
+using FBNetV2.MLNet.Training;
 using Microsoft.ML.OnnxRuntime;
 using TorchSharp;
 using Xunit;
@@ -39,8 +40,8 @@ public class PresetSearchStepTests
         manual_seed(21);
         var space = Space(preset, channels, size);
         using var net = new Supernet(space, Enumerable.Repeat(0.5f, channels).ToArray(), Enumerable.Repeat(0.25f, channels).ToArray());
-        using var weights = optim.SGD(net.WeightParameters(), 0.01);
-        using var arch = optim.Adam(net.ArchitectureParameters(), 0.01);
+        using var weights = new ScalarSafeSgd(net.WeightParameters(), 0.01);
+        using var arch = new ScalarSafeAdam(net.ArchitectureParameters(), 0.01);
         using var x = rand(2, channels, size, size);
         using var y = tensor(new long[] { 0, 3 });
         net.train();

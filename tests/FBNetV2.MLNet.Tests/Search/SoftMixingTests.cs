@@ -46,11 +46,11 @@ public class SoftMixingTests
         }
 
         var fused = Run(false);
-        ((fused - target).square().sum()).backward();
+        (fused - target).Power(2).sum().backward();
         var grads = new[] { aOp, aHidden, aWidth }.Select(a => a.grad!.clone()).ToArray();
         foreach (var a in new[] { aOp, aHidden, aWidth }) a.grad!.zero_();
         var reference = Run(true);
-        ((reference - target).square().sum()).backward();
+        (reference - target).Power(2).sum().backward();
 
         double scale = reference.abs().max().item<float>();
         Assert.True((fused - reference).abs().max().item<float>() <= 1e-5 * scale,
@@ -75,15 +75,15 @@ public class SoftMixingTests
         Tensor BatchNormMasked(BatchNorm2d bn, Tensor z, Tensor mask)
         {
             var mean = z.mean([0, 2, 3], keepdim: true);
-            var variance = (z - mean).square().mean([0, 2, 3], keepdim: true);
-            var normed = (z - mean) / (variance + bn.eps).sqrt() * bn.weight!.reshape(1, -1, 1, 1) + bn.bias!.reshape(1, -1, 1, 1);
+            var variance = (z - mean).Power(2).mean([0, 2, 3], keepdim: true);
+            var normed = ((z - mean) / variance.Plus(bn.eps).sqrt() * bn.weight!.reshape(1, -1, 1, 1)).Plus(bn.bias!.reshape(1, -1, 1, 1));
             return normed * mask;
         }
         Tensor Act(Tensor z, Tensor g)
         {
             var relu = W(g, Enumerable.Range(0, Ops.Length).Where(i => Ops[i].Activation == Activation.Relu));
             var hs = W(g, Enumerable.Range(0, Ops.Length).Where(i => Ops[i].Activation == Activation.HSwish));
-            return nn.functional.relu(z) * relu + nn.functional.hardswish(z) * hs;
+            return (nn.functional.relu(z) * relu).Plus(nn.functional.hardswish(z) * hs);
         }
 
         int ops = Ops.Length;
@@ -93,22 +93,22 @@ public class SoftMixingTests
         long hiddenMax = block.pw.weight!.shape[0];
         // Hidden-width options with an expansion conv (E1 is option 0), and the e1 option's inner width, the input's.
         Tensor expand = zeros(rows, hiddenMax, 1, 1), direct = gHidden[.., 0].reshape(rows, 1, 1, 1);
-        for (int i = 1; i < stage.HiddenWidths.Length; i++) expand = expand + gHidden[.., i].reshape(rows, 1, 1, 1) * Indicator(stage.HiddenWidths[i], hiddenMax);
+        for (int i = 1; i < stage.HiddenWidths.Length; i++) expand = expand.Plus(gHidden[.., i].reshape(rows, 1, 1, 1) * Indicator(stage.HiddenWidths[i], hiddenMax));
         Tensor inputWidth = zeros(rows, hiddenMax, 1, 1), squeezeMask = zeros(rows, block.se!.reduce.weight!.shape[0], 1, 1);
-        for (int j = 0; j < stage.Widths.Length; j++) inputWidth = inputWidth + gIn[.., j].reshape(rows, 1, 1, 1) * Indicator(stage.Widths[j], hiddenMax);
+        for (int j = 0; j < stage.Widths.Length; j++) inputWidth = inputWidth.Plus(gIn[.., j].reshape(rows, 1, 1, 1) * Indicator(stage.Widths[j], hiddenMax));
         long squeezeMax = squeezeMask.shape[1];
         for (int i = 0; i < stage.HiddenWidths.Length; i++)
         {
             int h = stage.HiddenWidths[i];
             if (h == 0)
                 for (int j = 0; j < stage.Widths.Length; j++)
-                    squeezeMask = squeezeMask + gHidden[.., i].reshape(rows, 1, 1, 1) * gIn[.., j].reshape(rows, 1, 1, 1) * Indicator(Divisible.MakeDivisible(stage.Widths[j] / 4, 8), squeezeMax);
-            else squeezeMask = squeezeMask + gHidden[.., i].reshape(rows, 1, 1, 1) * Indicator(Divisible.MakeDivisible(h / 4, 8), squeezeMax);
+                    squeezeMask = squeezeMask.Plus(gHidden[.., i].reshape(rows, 1, 1, 1) * gIn[.., j].reshape(rows, 1, 1, 1) * Indicator(Divisible.MakeDivisible(stage.Widths[j] / 4, 8), squeezeMax));
+            else squeezeMask = squeezeMask.Plus(gHidden[.., i].reshape(rows, 1, 1, 1) * Indicator(Divisible.MakeDivisible(h / 4, 8), squeezeMax));
         }
-        var hiddenMask = expand + inputWidth * direct;
+        var hiddenMask = expand.Plus(inputWidth * direct);
 
         var padded = nn.functional.pad(x, [0, 0, 0, 0, 0, hiddenMax - x.shape[1]]);
-        var y = Act(BatchNormMasked(block.pw_bn, block.pw.forward(x), expand), g) + padded * direct;
+        var y = Act(BatchNormMasked(block.pw_bn, block.pw.forward(x), expand), g).Plus(padded * direct);
         Tensor? dw = null;
         foreach (int k in new[] { 3, 5 })
         {
@@ -117,13 +117,13 @@ public class SoftMixingTests
             kernelMask[TensorIndex.Slice(off, off + k), TensorIndex.Slice(off, off + k)] = ones(k, k);
             var part = nn.functional.conv2d(y, block.dw.weight! * kernelMask, null, [1, 1], [2, 2], groups: hiddenMax)
                 * W(g, Enumerable.Range(0, ops).Where(i => Ops[i].Kernel == k));
-            dw = dw is null ? part : dw + part;
+            dw = dw.PlusOrFirst(part);
         }
         y = Act(BatchNormMasked(block.dw_bn, dw!, hiddenMask), g);
         var squeezed = nn.functional.relu(block.se.reduce.forward(nn.functional.adaptive_avg_pool2d(y, [1, 1]))) * squeezeMask;
         var gate = nn.functional.hardsigmoid(block.se.expand.forward(squeezed));
-        y = y * gate * W(g, Enumerable.Range(0, ops).Where(i => Ops[i].SqueezeExcite)) + y * W(g, Enumerable.Range(0, ops).Where(i => !Ops[i].SqueezeExcite));
+        y = (y * gate * W(g, Enumerable.Range(0, ops).Where(i => Ops[i].SqueezeExcite))).Plus(y * W(g, Enumerable.Range(0, ops).Where(i => !Ops[i].SqueezeExcite)));
         var b = BatchNormMasked(block.pwl.bn, block.pwl.conv.forward(y), outMask);
-        return keep * (b + x) + skip * x;
+        return (keep * b.Plus(x)).Plus(skip * x);
     }
 }

@@ -1,6 +1,7 @@
 using FBNetV2.MLNet.Architecture;
 using FBNetV2.MLNet.Benchmarks;
 using FBNetV2.MLNet.Search;
+using FBNetV2.MLNet.Training;
 using TorchSharp;
 using Xunit;
 using static TorchSharp.torch;
@@ -163,13 +164,13 @@ public class SpaceMembershipTests
         ], new HeadSpec(256, 0, Activation.HSwish));
         using var dir = new TempDirectory();
         using var old = new Supernet(previous, [0.3f], [0.35f]);
-        using var oldWeights = optim.SGD(old.WeightParameters(), 0.1);
-        using var oldArch = optim.Adam(old.ArchitectureParameters(), 0.01);
+        using var oldWeights = new ScalarSafeSgd(old.WeightParameters(), 0.1);
+        using var oldArch = new ScalarSafeAdam(old.ArchitectureParameters(), 0.01);
         SearchCheckpoint.Save(dir.Path, [("space", DMaskingSearch.Describe(previous))], 1, old, oldWeights, oldArch, [], []);
 
         using var net = new Supernet(Compact, [0.3f], [0.35f]);
-        using var weights = optim.SGD(net.WeightParameters(), 0.1);
-        using var arch = optim.Adam(net.ArchitectureParameters(), 0.01);
+        using var weights = new ScalarSafeSgd(net.WeightParameters(), 0.1);
+        using var arch = new ScalarSafeAdam(net.ArchitectureParameters(), 0.01);
         var e = Assert.Throws<InvalidOperationException>(() => SearchCheckpoint.TryLoad(dir.Path, [("space", DMaskingSearch.Describe(Compact))], net,
             weights, arch, [], []));
         Assert.Contains("belongs to another search (space ", e.Message);

@@ -25,11 +25,11 @@ public class RecipeTests
         using var ema = new ModelEma(live, 0.9, CPU);
         var name = live.state_dict().Keys.First(k => k.EndsWith("weight") && live.state_dict()[k].dim() > 1);
         var w0 = live.state_dict()[name].clone();
-        using (no_grad()) live.state_dict()[name].fill_(2f);
+        using (no_grad()) live.state_dict()[name].fill_(TorchScalars.One).TimesInPlace(2);
         // Closed form: ema_n = 2 + (w0 - 2) * prod(d_i) with d_i = min(0.9, (1 + i) / (10 + i)).
         double prod = 1;
         for (int i = 0; i < 30; i++) { ema.Update(); prod *= ModelEma.DecayAt(0.9, i); }
-        var expected = (w0 - 2f) * (float)prod + 2f;
+        var expected = w0.Minus(2).Times((float)prod).Plus(2);
         Assert.True(ema.Network.state_dict()[name].allclose(expected, rtol: 1e-4, atol: 1e-5));
     }
 
@@ -58,14 +58,14 @@ public class RecipeTests
         Tensor Run(int seed)
         {
             torch.manual_seed(seed);
-            var x = torch.full([400, 1, 16, 16], 0.5f);
+            var x = torch.ones([400, 1, 16, 16]).Times(0.5);
             new RandomErasing(0.25, 0.05, 0.3, [0.5f], [0.3f]).Apply(x, new Random(seed));
             return x;
         }
         using var a = Run(3);
         using var b = Run(3);
         Assert.True(a.allclose(b, rtol: 0, atol: 0));
-        long changed = a.sub(0.5f).abs().amax([1, 2, 3]).gt(1e-6f).sum().item<long>();
+        long changed = a.Minus(0.5).abs().amax([1, 2, 3]).gt(ones(1).Times(1e-6)).sum().item<long>();
         // Binomial(400, 0.25): mean 100, sd 8.7; 4 sd either side.
         Assert.InRange(changed, 65, 135);
     }
