@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.CommandLine.Parsing;
+using System.Diagnostics;
 using System.Globalization;
 using System.Text.RegularExpressions;
 using FBNetV2.MLNet.Architecture;
@@ -143,7 +144,8 @@ internal static partial class CliOptions
                 "d" => TimeSpan.FromDays(n),
                 "h" => TimeSpan.FromHours(n),
                 "m" => TimeSpan.FromMinutes(n),
-                _ => TimeSpan.FromSeconds(n),
+                "s" => TimeSpan.FromSeconds(n),
+                var unit => throw new UnreachableException($"DurationPart matched the unit '{unit}', which it does not list."),
             };
         }
         return true;
