@@ -29,54 +29,29 @@ internal static class TorchScalars
     public static Tensor PlusOrFirst(this Tensor? a, Tensor b) => a is null ? b : a.add(b, One);
 
     /// <summary><c>a + s</c>.</summary>
-    public static Tensor Plus(this Tensor a, double s)
-    {
-        using var k = s.ToScalar();
-        return a.add(k, One);
-    }
+    public static Tensor Plus(this Tensor a, double s) => With(s, k => a.add(k, One));
 
     /// <summary><c>a - s</c>.</summary>
-    public static Tensor Minus(this Tensor a, double s)
-    {
-        using var k = s.ToScalar();
-        return a.sub(k);
-    }
+    public static Tensor Minus(this Tensor a, double s) => With(s, a.sub);
 
     /// <summary><c>s - a</c>.</summary>
     public static Tensor SubtractedFrom(this Tensor a, double s)
     {
-        using var k = s.ToScalar();
         using var negated = a.neg();
-        return negated.add(k, One);
+        return With(s, k => negated.add(k, One));
     }
 
     /// <summary><c>a * s</c>.</summary>
-    public static Tensor Times(this Tensor a, double s)
-    {
-        using var k = s.ToScalar();
-        return a.mul(k);
-    }
+    public static Tensor Times(this Tensor a, double s) => With(s, a.mul);
 
     /// <summary><c>a / s</c>.</summary>
-    public static Tensor Over(this Tensor a, double s)
-    {
-        using var k = s.ToScalar();
-        return a.div(k);
-    }
+    public static Tensor Over(this Tensor a, double s) => With(s, k => a.div(k));
 
     /// <summary><c>a ** e</c>.</summary>
-    public static Tensor Power(this Tensor a, double e)
-    {
-        using var k = e.ToScalar();
-        return a.pow(k);
-    }
+    public static Tensor Power(this Tensor a, double e) => With(e, a.pow);
 
     /// <summary><c>max(a, min)</c>.</summary>
-    public static Tensor AtLeast(this Tensor a, double min)
-    {
-        using var k = min.ToScalar();
-        return a.clamp_min(k);
-    }
+    public static Tensor AtLeast(this Tensor a, double min) => With(min, a.clamp_min);
 
     /// <summary><c>min(max(a, min), max)</c>.</summary>
     public static Tensor Between(this Tensor a, double min, double max)
@@ -87,16 +62,15 @@ internal static class TorchScalars
     }
 
     /// <summary>In place <c>a *= s</c>.</summary>
-    public static Tensor TimesInPlace(this Tensor a, double s)
-    {
-        using var k = s.ToScalar();
-        return a.mul_(k);
-    }
+    public static Tensor TimesInPlace(this Tensor a, double s) => With(s, a.mul_);
 
     /// <summary>In place <c>a += alpha * b</c>.</summary>
-    public static Tensor PlusScaledInPlace(this Tensor a, Tensor b, double alpha)
+    public static Tensor PlusScaledInPlace(this Tensor a, Tensor b, double alpha) => With(alpha, k => a.add_(b, k));
+
+    /// <summary>Runs <paramref name="op"/> on <paramref name="value"/> as a Scalar disposed (so reachable) only after it returns.</summary>
+    private static Tensor With(double value, Func<Scalar, Tensor> op)
     {
-        using var k = alpha.ToScalar();
-        return a.add_(b, k);
+        using var k = value.ToScalar();
+        return op(k);
     }
 }

@@ -56,14 +56,9 @@ internal sealed class ScalarSafeAdam : Adam
     public override Tensor step(Func<Tensor>? closure = null) => _step<ParamGroup>(group =>
     {
         var o = group.Options;
-        AdamStep.CheckSupported(o.amsgrad!.Value);
+        var settings = new AdamStep.Settings(o.LearningRate!.Value, o.beta1!.Value, o.beta2!.Value, o.eps!.Value, o.weight_decay!.Value, o.amsgrad!.Value, o.maximize!.Value, Decoupled: false);
         foreach (var p in group.Parameters)
-        {
-            var state = (State)_state[p.Handle];
-            if (p.grad is not { } grad) continue;
-            AdamStep.Apply(p, grad, o.LearningRate!.Value, o.beta1!.Value, o.beta2!.Value, o.eps!.Value, o.weight_decay!.Value,
-                o.maximize!.Value, decoupled: false, ref state.step, state.exp_avg, state.exp_avg_sq);
-        }
+            if (_state[p.Handle] is State s) AdamStep.Apply(p, settings, ref s.step, s.exp_avg, s.exp_avg_sq);
     }, closure);
 }
 
@@ -76,48 +71,39 @@ internal sealed class ScalarSafeAdamW : AdamW
     public override Tensor step(Func<Tensor>? closure = null) => _step<ParamGroup>(group =>
     {
         var o = group.Options;
-        AdamStep.CheckSupported(o.amsgrad!.Value);
+        var settings = new AdamStep.Settings(o.LearningRate!.Value, o.beta1!.Value, o.beta2!.Value, o.eps!.Value, o.weight_decay!.Value, o.amsgrad!.Value, o.maximize!.Value, Decoupled: true);
         foreach (var p in group.Parameters)
-        {
-            var state = (State)_state[p.Handle];
-            if (p.grad is not { } grad) continue;
-            AdamStep.Apply(p, grad, o.LearningRate!.Value, o.beta1!.Value, o.beta2!.Value, o.eps!.Value, o.weight_decay!.Value,
-                o.maximize!.Value, decoupled: true, ref state.step, state.exp_avg, state.exp_avg_sq);
-        }
+            if (_state[p.Handle] is State s) AdamStep.Apply(p, settings, ref s.step, s.exp_avg, s.exp_avg_sq);
     }, closure);
 }
 
 /// <summary>The Adam and AdamW update (TorchSharp's order of operations), shared by the two optimizers above.</summary>
 internal static class AdamStep
 {
-    /// <summary>AMSGrad is not used by the library, so its variant of the step is not carried.</summary>
-    public static void CheckSupported(bool amsgrad)
-    {
-        if (amsgrad) throw new NotSupportedException("AMSGrad is not implemented by the library's Adam and AdamW steps.");
-    }
+    /// <summary>A parameter group's options. <paramref name="Decoupled"/>: AdamW, which decays the weights by lr * wd;
+    /// otherwise Adam, which adds wd * weight to the gradient.</summary>
+    public readonly record struct Settings(double LearningRate, double Beta1, double Beta2, double Eps, double WeightDecay, bool AmsGrad, bool Maximize, bool Decoupled);
 
-    /// <summary>
-    /// One parameter's update from its gradient and its moments (updated in place, as is <paramref name="step"/>).
-    /// <paramref name="decoupled"/>: AdamW, which decays the weights by lr * wd; otherwise Adam, which adds wd * weight
-    /// to the gradient.
-    /// </summary>
-    public static void Apply(Parameter p, Tensor grad, double lr, double beta1, double beta2, double eps, double weightDecay,
-        bool maximize, bool decoupled, ref long step, Tensor expAvg, Tensor expAvgSq)
+    /// <summary>One parameter's update from its gradient (none: no update) and its moments, updated in place as is <paramref name="step"/>.</summary>
+    public static void Apply(Parameter p, Settings o, ref long step, Tensor expAvg, Tensor expAvgSq)
     {
-        if (maximize) grad = -grad;
+        // AMSGrad is not used by the library, so its variant of the step is not carried.
+        if (o.AmsGrad) throw new NotSupportedException("AMSGrad is not implemented by the library's Adam and AdamW steps.");
+        if (p.grad is not { } grad) return;
+        if (o.Maximize) grad = -grad;
         step++;
-        if (decoupled) p.TimesInPlace(1.0 - lr * weightDecay);
-        double bias1 = 1.0 - Math.Pow(beta1, step), bias2 = 1.0 - Math.Pow(beta2, step);
-        if (!decoupled && weightDecay != 0)
+        if (o.Decoupled) p.TimesInPlace(1.0 - o.LearningRate * o.WeightDecay);
+        double bias1 = 1.0 - Math.Pow(o.Beta1, step), bias2 = 1.0 - Math.Pow(o.Beta2, step);
+        if (!o.Decoupled && o.WeightDecay != 0)
         {
-            using var decay = weightDecay.ToScalar();
+            using var decay = o.WeightDecay.ToScalar();
             grad = grad.add(p, decay);
         }
-        expAvg.TimesInPlace(beta1).PlusScaledInPlace(grad, 1.0 - beta1);
-        using (var w = (1.0 - beta2).ToScalar()) expAvgSq.TimesInPlace(beta2).addcmul_(grad, grad, w);
+        expAvg.TimesInPlace(o.Beta1).PlusScaledInPlace(grad, 1.0 - o.Beta1);
+        using (var w = (1.0 - o.Beta2).ToScalar()) expAvgSq.TimesInPlace(o.Beta2).addcmul_(grad, grad, w);
         var denominator = expAvgSq.sqrt().Over(Math.Sqrt(bias2));
-        using (var e = eps.ToScalar()) denominator.add_(e, TorchScalars.One);
-        using var alpha = (-(lr / bias1)).ToScalar();
+        using (var e = o.Eps.ToScalar()) denominator.add_(e, TorchScalars.One);
+        using var alpha = (-(o.LearningRate / bias1)).ToScalar();
         p.addcdiv_(expAvg, denominator, alpha);
     }
 }
