@@ -58,7 +58,10 @@ internal sealed class ScalarSafeAdam : Adam
         var o = group.Options;
         var settings = new AdamStep.Settings(o.LearningRate!.Value, o.beta1!.Value, o.beta2!.Value, o.eps!.Value, o.weight_decay!.Value, o.amsgrad!.Value, o.maximize!.Value, Decoupled: false);
         foreach (var p in group.Parameters)
-            if (_state[p.Handle] is State s) AdamStep.Apply(p, settings, ref s.step, s.exp_avg, s.exp_avg_sq);
+        {
+            var s = (State)_state[p.Handle]; // every parameter of the optimizer has its state (a cast, not a silent skip)
+            AdamStep.Apply(p, settings, ref s.step, s.exp_avg, s.exp_avg_sq);
+        }
     }, closure);
 }
 
@@ -73,7 +76,10 @@ internal sealed class ScalarSafeAdamW : AdamW
         var o = group.Options;
         var settings = new AdamStep.Settings(o.LearningRate!.Value, o.beta1!.Value, o.beta2!.Value, o.eps!.Value, o.weight_decay!.Value, o.amsgrad!.Value, o.maximize!.Value, Decoupled: true);
         foreach (var p in group.Parameters)
-            if (_state[p.Handle] is State s) AdamStep.Apply(p, settings, ref s.step, s.exp_avg, s.exp_avg_sq);
+        {
+            var s = (State)_state[p.Handle]; // every parameter of the optimizer has its state (a cast, not a silent skip)
+            AdamStep.Apply(p, settings, ref s.step, s.exp_avg, s.exp_avg_sq);
+        }
     }, closure);
 }
 
