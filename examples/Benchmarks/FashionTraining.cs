@@ -11,7 +11,8 @@ namespace FBNetV2.MLNet.Benchmarks;
 /// held out to pick the best epoch, the official 10000 test images reported. Recipe flags (--wd, --ema, --erase,
 /// --refit, --teacher, ...) override the library's defaults; --train-images / --test-images take class-balanced
 /// subsamples for short ablation runs, and --dataset shapes|digits swaps in the synthetic shapes or a
-/// small image folder (--data, default /work/data/digits32: sklearn's digits at 32 px).
+/// small image folder (--data, default /work/data/digits32: sklearn's digits at 32 px). --save-onnx PATH writes the
+/// trained network (the kept EMA average) as this tool's ONNX model, which --teacher PATH takes back.
 /// </summary>
 internal static class FashionTraining
 {
@@ -55,6 +56,12 @@ internal static class FashionTraining
         {
             var result = NetworkTrainer.Train(arch, fit, holdout, options);
             double accuracy = Evaluation.Accuracy(result.Network, test);
+            // --save-onnx keeps the trained network, e.g. to reuse it as a distillation teacher (--teacher PATH).
+            if (a.TryGetValue("save-onnx", out var onnxPath))
+            {
+                FBNetV2.MLNet.Onnx.OnnxExporter.Save(result.Network, onnxPath);
+                log($"saved {onnxPath}");
+            }
             result.Network.Dispose();
             log($"best epoch {result.BestEpoch} of {result.PlannedEpochs} (holdout {result.BestValidationAccuracy:P2})" +
                 (result.RefitEpochs is { } r ? $", refit {r} epochs on train + holdout" : "") + $"; test accuracy {accuracy:P2}; {clock.Elapsed:hh\\:mm\\:ss}");

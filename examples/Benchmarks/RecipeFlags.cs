@@ -9,7 +9,7 @@ namespace FBNetV2.MLNet.Benchmarks;
 /// <summary>
 /// Recipe flags of the training benchmarks; each one left out keeps the library's default, so a row of the ablation
 /// names only what it changes. --wd, --ema (0 off), --erase (probability, 0 off), --erase-max-area, --label-smoothing,
-/// --dropout, --refit 1, --teacher NAME|model.onnx|run folder, --kd-weight, --kd-temperature, --time-budget (seconds).
+/// --dropout, --flip 0|1, --crop-padding, --refit 1, --teacher NAME|model.onnx|run folder, --kd-weight, --kd-temperature, --time-budget (seconds).
 /// </summary>
 internal static class RecipeFlags
 {
@@ -23,6 +23,14 @@ internal static class RecipeFlags
         o.RandomErasingMaxArea = D("erase-max-area", o.RandomErasingMaxArea);
         o.LabelSmoothing = D("label-smoothing", o.LabelSmoothing);
         o.Dropout = D("dropout", o.Dropout);
+        // Flip off for data whose mirror image is another thing (digits, text); crop padding 0 turns cropping off.
+        o.HorizontalFlip = a.GetValueOrDefault("flip", o.HorizontalFlip ? "1" : "0") switch
+        {
+            "1" => true,
+            "0" => false,
+            var v => throw new ArgumentException($"--flip expects 0 or 1, got '{v}'."),
+        };
+        o.RandomCropPadding = (int)D("crop-padding", o.RandomCropPadding);
         o.RefitOnAllData = a.GetValueOrDefault("refit", "0") == "1";
         o.DistillationWeight = D("kd-weight", o.DistillationWeight);
         o.DistillationTemperature = D("kd-temperature", o.DistillationTemperature);
@@ -32,7 +40,7 @@ internal static class RecipeFlags
 
     public static string Describe(TrainingOptions o) =>
         FormattableString.Invariant($"wd {o.WeightDecay:G3}, EMA {o.EmaDecay}, erasing {o.RandomErasingProbability} ({o.RandomErasingMinArea:G3}-{o.RandomErasingMaxArea:G3}), ") +
-        FormattableString.Invariant($"label smoothing {o.LabelSmoothing}, dropout {o.Dropout}, refit {(o.RefitOnAllData ? "on" : "off")}") +
+        FormattableString.Invariant($"label smoothing {o.LabelSmoothing}, dropout {o.Dropout}, flip {(o.HorizontalFlip ? "on" : "off")}, crop padding {o.RandomCropPadding}, refit {(o.RefitOnAllData ? "on" : "off")}") +
         (o.Teacher is { } t ? FormattableString.Invariant($", distillation from {t.Description} (a {o.DistillationWeight}, T {o.DistillationTemperature})") : "");
 
     /// <summary>A saved teacher (model.onnx or run folder), or a predefined architecture trained first here with the same recipe.</summary>
