@@ -47,7 +47,7 @@ internal static class RecipeFlags
     public static DistillationTeacher Teacher(string name, Dictionary<string, string> a, LabeledImages fit, LabeledImages holdout, LabeledImages test,
         int epochs, int seed, int threads, Action<string> log)
     {
-        if (Directory.Exists(name) || name.EndsWith(".onnx", StringComparison.OrdinalIgnoreCase)) return DistillationTeacher.FromOnnx(name);
+        if (Directory.Exists(name) || name.EndsWith(".onnx", StringComparison.OrdinalIgnoreCase)) return DistillationTeacher.FromOnnx(name, threads);
         var arch = ArchitectureJson.Resolve(name).WithClasses(fit.ClassNames.Length);
         if (arch.InputChannels != fit.Channels || arch.InputSize != fit.Height) arch = arch.WithInput(fit.Channels, fit.Height, arch.Subsample);
         int teacherEpochs = a.TryGetValue("teacher-epochs", out var e) ? int.Parse(e, CultureInfo.InvariantCulture) : epochs;

@@ -50,7 +50,7 @@ internal static class RecipeSettings
         FBNetArchitecture? arch = null;
         try
         {
-            if (saved) teacher = DistillationTeacher.FromOnnx(name);
+            if (saved) teacher = DistillationTeacher.FromOnnx(name, recipe.Threads);
             else arch = resolve(name);
         }
         catch (ArgumentException e)

@@ -29,7 +29,7 @@ internal abstract class DistillationTeacher : IDisposable
     public static DistillationTeacher FromNetwork(FBNetNetwork network, string description) => new NetworkTeacher(network, description);
 
     /// <summary>model.onnx written by this tool (or the run folder holding it), scored with ONNX Runtime on the CPU.</summary>
-    public static DistillationTeacher FromOnnx(string path) => OnnxTeacher.Load(path);
+    public static DistillationTeacher FromOnnx(string path, int threads = 0) => OnnxTeacher.Load(path, threads);
 
     private sealed class NetworkTeacher(FBNetNetwork network, string description) : DistillationTeacher
     {

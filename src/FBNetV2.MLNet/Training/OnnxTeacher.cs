@@ -33,13 +33,17 @@ internal sealed class OnnxTeacher : DistillationTeacher
 
     public override string Description { get; }
 
-    public static OnnxTeacher Load(string path)
+    /// <param name="path">A model.onnx or a run folder holding one.</param>
+    /// <param name="threads">ONNX Runtime's intra-op threads, the training's Torch thread count (0: ONNX Runtime's default, one per
+    /// physical core). Without it a one-thread training ran the teacher on a second, busy thread (measured with top -H).</param>
+    public static OnnxTeacher Load(string path, int threads = 0)
     {
+        ArgumentOutOfRangeException.ThrowIfNegative(threads);
         string file = Directory.Exists(path) ? Path.Combine(path, "model.onnx") : path;
         if (!File.Exists(file))
             throw new ArgumentException($"Teacher '{path}' is neither a model.onnx file nor a run folder holding one. Give a run folder of 'fbnet train'/'fbnet search', its model.onnx, or a predefined architecture name.");
         InferenceSession session;
-        try { session = new InferenceSession(file, new SessionOptions { InterOpNumThreads = 1 }); }
+        try { session = new InferenceSession(file, new SessionOptions { InterOpNumThreads = 1, IntraOpNumThreads = threads }); }
         catch (OnnxRuntimeException e)
         {
             throw new ArgumentException($"Teacher '{file}' cannot be loaded by ONNX Runtime: the file is truncated, damaged or not an ONNX model ({e.Message}). " +
