@@ -1,4 +1,5 @@
 using FBNetV2.MLNet.Architecture;
+using FBNetV2.MLNet.Data;
 using FBNetV2.MLNet.Tests.Search;
 using FBNetV2.MLNet.Training;
 using TorchSharp;
@@ -34,6 +35,39 @@ public class NetworkTrainerTests
         Assert.Equal(a.History.Select(h => h.TrainLoss), b.History.Select(h => h.TrainLoss));
         Assert.True(a.BestValidationAccuracy > 0.9, $"validation accuracy {a.BestValidationAccuracy}");
         a.Network.Dispose(); b.Network.Dispose();
+    }
+
+    /// <summary>
+    /// One image three times, once per label: whatever the network predicts, exactly one copy is right, so every epoch
+    /// scores 1/3 on it by construction. A tie must keep the later epoch.
+    /// </summary>
+    private static LabeledImages ConstantAccuracyHoldout()
+    {
+        var image = DMaskingSearchTests.TinyData(1, seed: 5);
+        var pixels = new float[3 * 144];
+        for (int i = 0; i < 3; i++) Array.Copy(image.Pixels, 0, pixels, i * 144, 144);
+        return new LabeledImages(pixels, [0, 1, 2], 1, 12, 12, image.ClassNames);
+    }
+
+    [Fact]
+    public void EqualHoldoutAccuracyKeepsTheLaterEpoch()
+    {
+        var options = new TrainingOptions { Epochs = 4, BatchSize = 16, Seed = 3, Threads = 1 };
+        var result = NetworkTrainer.Train(Tiny, DMaskingSearchTests.TinyData(), ConstantAccuracyHoldout(), options);
+        result.Network.Dispose();
+        Assert.All(result.History, h => Assert.Equal(1.0 / 3, h.ValidationAccuracy!.Value, 12));
+        Assert.Equal(4, result.BestEpoch);
+    }
+
+    [Fact]
+    public void EarlyStoppingCountsFromTheLastStrictImprovement()
+    {
+        // Ties keep the later weights but are not improvements: with patience 2 the run stops at epoch 3 (1 + 2).
+        var options = new TrainingOptions { Epochs = 6, BatchSize = 16, Seed = 3, Threads = 1, EarlyStoppingPatience = 2 };
+        var result = NetworkTrainer.Train(Tiny, DMaskingSearchTests.TinyData(), ConstantAccuracyHoldout(), options);
+        result.Network.Dispose();
+        Assert.Equal(3, result.History.Count);
+        Assert.Equal(3, result.BestEpoch);
     }
 
     [Fact]
