@@ -11,7 +11,7 @@ namespace FBNetV2.MLNet.Training;
 /// <summary>
 /// Trains a fixed architecture from scratch: SGD with Nesterov momentum (or AdamW), linear warm-up then cosine decay
 /// per step (its length shaped by the deadline), label smoothing, no weight decay on BN and biases, random crop, flip
-/// and erasing, EMA of the weights, optional distillation from a teacher, validation every epoch keeping the best
+/// and erasing, EMA of the weights, optional distillation from a teacher, validation every epoch keeping the best (the later of equal)
 /// weights, early stopping, and an optional refit on all images for the chosen epoch count. Reproducible from the seed on CPU.
 /// </summary>
 internal static class NetworkTrainer

@@ -14,7 +14,7 @@ public sealed record TrainingRecipe
     /// <summary>Epochs the cosine schedule was finally planned for, after the time budget reshaped it (equal to <see cref="Epochs"/> without one).</summary>
     public int PlannedEpochs { get; init; }
 
-    /// <summary>The epoch whose network was kept (best validation accuracy; the last without validation data), from 1.</summary>
+    /// <summary>The epoch whose network was kept (best validation accuracy, the later of equal ones; the last without validation data), from 1.</summary>
     public int BestEpoch { get; init; }
 
     /// <summary>Epochs of the refit on training + validation images; null without a refit.</summary>
