@@ -58,13 +58,13 @@ internal static class RecipeAblation
             double best = -1;
             foreach (var wd in decays)
             {
-                var o = Row(dataset, $"EMA + erasing 0.25, wd {wd}", new() { ["wd"] = wd });
+                var o = Row(dataset, $"EMA + erasing 0.25, wd {wd}", new() { ["wd"] = wd, ["erase"] = "0.25" });
                 if (dataset == "fashion" && o.Holdout > best) { best = o.Holdout.Value; chosen = wd; }
             }
             if (dataset == "fashion")
             {
-                Row(dataset, $"EMA + erasing, wd {chosen} + refit on train + holdout", new() { ["wd"] = chosen, ["refit"] = "1" });
-                Row(dataset, $"EMA + erasing, wd {chosen} + distillation from {teacher} (a 0.5, T 4)", new() { ["wd"] = chosen, ["teacher"] = teacher });
+                Row(dataset, $"EMA + erasing, wd {chosen} + refit on train + holdout", new() { ["wd"] = chosen, ["erase"] = "0.25", ["refit"] = "1" });
+                Row(dataset, $"EMA + erasing, wd {chosen} + distillation from {teacher} (a 0.5, T 4)", new() { ["wd"] = chosen, ["erase"] = "0.25", ["teacher"] = teacher });
             }
         }
         Console.WriteLine();

@@ -24,7 +24,7 @@ public sealed class RunRecipe
     /// <summary>Decay of the weights' moving average, 0 for none (<see cref="FBNetOptions.EmaDecay"/>; null: 0.999).</summary>
     public double? EmaDecay { get; init; }
 
-    /// <summary>Chance of erasing a random rectangle of a training image (<see cref="FBNetOptions.RandomErasingProbability"/>; null: 0.25).</summary>
+    /// <summary>Chance of erasing a random rectangle of a training image (<see cref="FBNetOptions.RandomErasingProbability"/>; null: 0, off).</summary>
     public double? RandomErasingProbability { get; init; }
 
     /// <summary>Smallest share of the image an erased rectangle covers (<see cref="FBNetOptions.RandomErasingMinArea"/>; null: 0.02).</summary>
