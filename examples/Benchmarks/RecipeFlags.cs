@@ -30,7 +30,7 @@ internal static class RecipeFlags
             "0" => false,
             var v => throw new ArgumentException($"--flip expects 0 or 1, got '{v}'."),
         };
-        o.RandomCropPadding = (int)D("crop-padding", o.RandomCropPadding);
+        if (a.TryGetValue("crop-padding", out var padding)) o.RandomCropPadding = int.Parse(padding, CultureInfo.InvariantCulture);
         o.RefitOnAllData = a.GetValueOrDefault("refit", "0") == "1";
         o.DistillationWeight = D("kd-weight", o.DistillationWeight);
         o.DistillationTemperature = D("kd-temperature", o.DistillationTemperature);
@@ -47,7 +47,7 @@ internal static class RecipeFlags
     public static DistillationTeacher Teacher(string name, Dictionary<string, string> a, LabeledImages fit, LabeledImages holdout, LabeledImages test,
         int epochs, int seed, int threads, Action<string> log)
     {
-        if (Directory.Exists(name) || name.EndsWith(".onnx", StringComparison.OrdinalIgnoreCase)) return DistillationTeacher.FromOnnx(name, threads);
+        if (DistillationTeacher.IsSavedModel(name)) return DistillationTeacher.FromOnnx(name, threads);
         var arch = ArchitectureJson.Resolve(name).WithClasses(fit.ClassNames.Length);
         if (arch.InputChannels != fit.Channels || arch.InputSize != fit.Height) arch = arch.WithInput(fit.Channels, fit.Height, arch.Subsample);
         int teacherEpochs = a.TryGetValue("teacher-epochs", out var e) ? int.Parse(e, CultureInfo.InvariantCulture) : epochs;

@@ -46,7 +46,7 @@ internal static class RecipeSettings
     {
         if (o.Teacher is not { } name) return null;
         DistillationTeacher? teacher = null;
-        bool saved = Directory.Exists(name) || name.EndsWith(".onnx", StringComparison.OrdinalIgnoreCase);
+        bool saved = DistillationTeacher.IsSavedModel(name);
         FBNetArchitecture? arch = null;
         try
         {

@@ -28,6 +28,9 @@ internal abstract class DistillationTeacher : IDisposable
     /// <summary>A network trained here (e.g. a larger predefined architecture); it is evaluated in eval mode and disposed with the teacher.</summary>
     public static DistillationTeacher FromNetwork(FBNetNetwork network, string description) => new NetworkTeacher(network, description);
 
+    /// <summary>Whether a teacher name means a saved model (a run folder or a .onnx file) rather than an architecture to train first.</summary>
+    public static bool IsSavedModel(string name) => Directory.Exists(name) || name.EndsWith(".onnx", StringComparison.OrdinalIgnoreCase);
+
     /// <summary>model.onnx written by this tool (or the run folder holding it), scored with ONNX Runtime on the CPU.</summary>
     public static DistillationTeacher FromOnnx(string path, int threads = 0) => OnnxTeacher.Load(path, threads);
 
