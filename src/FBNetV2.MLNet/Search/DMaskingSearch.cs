@@ -128,6 +128,7 @@ internal static class DMaskingSearch
                         foreach (var g in weightOptimizer.ParamGroups) g.LearningRate = lr;
                         weightOptimizer.zero_grad();
                         net.SinglePath = options.SinglePathWeightSteps;
+                        net.WidestWidths = options.WidestWidthWarmup && !archPhase;
                         // The logits are frozen in the weight step: their gradient would be thrown away (the architecture
                         // step zeroes it first), and computing it cost every mixture its weight's reduction and the masks
                         // their backward pass (section 2 of docs/benchmarks.md: the soft step with and without it).
@@ -142,6 +143,7 @@ internal static class DMaskingSearch
                         finally
                         {
                             net.SinglePath = false;
+                            net.WidestWidths = false;
                             foreach (var a in archParameters) a.requires_grad = true;
                         }
                         weightOptimizer.step();

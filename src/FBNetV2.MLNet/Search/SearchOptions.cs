@@ -118,6 +118,17 @@ internal sealed class SearchOptions
     /// </summary>
     public bool SinglePathWeightSteps { get; set; }
 
+    /// <summary>
+    /// The warm-up's weight steps run every width decision (stem, stages, hidden widths, head) at its widest option,
+    /// the other decisions sampled as usual, so that every channel has been trained before the logits start to move.
+    /// Why it is offered: the mask scales each channel's output, and so its weights' gradient, by the probability that
+    /// the chosen width reaches it; the outer channels of a stage with many width options train slowly from the first
+    /// step, look useless to the architecture gradient and lose probability. Measured on Fashion-MNIST (session 11,
+    /// docs/benchmarks.md section 7): it moved the derived network's FLOPs into the 4x4 stage as MobileNetV3 has them
+    /// and doubled its parameters, but scored no better after 5 epochs. Off by default until it wins at full length.
+    /// </summary>
+    public bool WidestWidthWarmup { get; set; }
+
     /// <summary>Architectures sampled from the learned distribution besides the argmax; the best on the architecture split wins.</summary>
     public int SampledCandidates { get; set; } = 4;
 
@@ -191,6 +202,8 @@ internal sealed class SearchOptions
             (nameof(FinalTemperature), F(FinalTemperature)), (nameof(TemperatureDecay), TemperatureDecay is { } d ? F(d) : "none"),
             (nameof(HardSampling), HardSampling.ToString()), (nameof(PerSampleNoise), PerSampleNoise.ToString()),
             (nameof(SinglePathWeightSteps), SinglePathWeightSteps.ToString()), (nameof(Seed), Seed.ToString()),
+            // Only when on, so that checkpoints written before the option existed still resume.
+            .. (WidestWidthWarmup ? [(nameof(WidestWidthWarmup), "True")] : Array.Empty<(string, string)>()),
         ];
     }
 

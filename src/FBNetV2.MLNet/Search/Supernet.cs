@@ -75,6 +75,12 @@ internal sealed class Supernet : nn.Module<Tensor, Tensor>
     /// </summary>
     public bool SinglePath { get; set; }
 
+    /// <summary>
+    /// Every width decision (stem, stage, hidden, head) at its widest option, one-hot and without gradient to the logits;
+    /// the other decisions as sampled: <see cref="SearchOptions.WidestWidthWarmup"/>.
+    /// </summary>
+    public bool WidestWidths { get; set; }
+
     /// <summary>When set, runs this one architecture (one-hot weights) with the shared weights: inherited-weight evaluation.</summary>
     public ArchitectureChoice? FixedChoice { get; set; }
 
@@ -215,8 +221,33 @@ internal sealed class Supernet : nn.Module<Tensor, Tensor>
     {
         if (FixedChoice is { } choice)
             return ExpectedCost.OneHot(Space, choice).Select(t => t.to_type(ScalarType.Float32).unsqueeze(0).to(device)).ToArray();
-        if (SinglePath) return alphas.Select(a => GumbelSoftmax.SampleOneHot(a)).ToArray();
         long rows = PerSampleNoise ? batch : 1;
-        return alphas.Select(a => GumbelSoftmax.Sample(a, Temperature, rows, HardSampling)).ToArray();
+        var weights = SinglePath ? alphas.Select(a => GumbelSoftmax.SampleOneHot(a)).ToArray()
+            : alphas.Select(a => GumbelSoftmax.Sample(a, Temperature, rows, HardSampling)).ToArray();
+        if (WidestWidths)
+            for (int i = 0; i < weights.Length; i++)
+                if (WidestOption(Space, i) is int widest and >= 0)
+                    weights[i] = nn.functional.one_hot(tensor(new long[] { widest }, device: device), weights[i].shape[1])
+                        .to_type(weights[i].dtype).expand(weights[i].shape).contiguous();
+        return weights;
+    }
+
+    /// <summary>The option with the most channels of a width decision (e1, no expansion conv, counts as none), or -1 for other decisions.</summary>
+    internal static int WidestOption(SearchSpace space, int decision)
+    {
+        var d = space.Decisions[decision];
+        int[] widths = d.Role switch
+        {
+            DecisionRole.StemWidth => space.StemWidths,
+            DecisionRole.StageWidth => space.Stages[d.Stage].Widths,
+            DecisionRole.BlockHidden => space.Stages[d.Stage].HiddenWidths,
+            DecisionRole.HeadWidth => space.HeadWidths,
+            DecisionRole.Resolution or DecisionRole.StemActivation or DecisionRole.BlockOp or DecisionRole.HeadActivation => [],
+            _ => throw new NotSupportedException($"Decision role {d.Role} is not classified as a width or not."),
+        };
+        if (widths.Length == 0) return -1;
+        int best = 0;
+        for (int k = 1; k < widths.Length; k++) if (widths[k] > widths[best]) best = k;
+        return best;
     }
 }

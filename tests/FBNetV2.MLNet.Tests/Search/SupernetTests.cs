@@ -103,6 +103,50 @@ public class SupernetTests
         Assert.True(a.allclose(b, 0, 0)); // no Gumbel noise with a fixed choice
         Assert.Equal(new long[] { 2, 3 }, a.shape);
     }
+
+    [Fact]
+    public void WidestWidthsRunsEveryWidthDecisionAtItsWidestOption()
+    {
+        // Every other decision is made certain by its logits, so the sampled supernet must equal the fixed choice with
+        // those options and the widest of every width, read here from the decision labels (e1, no expansion conv, is
+        // the narrowest hidden option).
+        manual_seed(17);
+        var space = SearchSpace.CompactWithResolutions(1, 16, 3, [1, 2]);
+        using var net = new Supernet(space, [0.5f], [0.25f]);
+        FBNetV2.MLNet.Benchmarks.ArchitectureFuzzer.RandomizeBatchNorm(net);
+        net.eval();
+        var picked = ArchitectureChoice.Random(space, new Random(5));
+        var widest = new int[space.Decisions.Count];
+        using (no_grad())
+            foreach (var d in space.Decisions)
+            {
+                bool width = d.Role is DecisionRole.StemWidth or DecisionRole.StageWidth or DecisionRole.BlockHidden or DecisionRole.HeadWidth;
+                if (width)
+                {
+                    var channels = d.Options.Select(o => o == "e1" ? 0 : int.Parse(o)).ToArray();
+                    widest[d.Index] = Array.IndexOf(channels, channels.Max());
+                    continue;
+                }
+                widest[d.Index] = picked.Get(d);
+                var logits = new float[d.Count];
+                logits[picked.Get(d)] = 200;
+                net.alphas[d.Index].copy_(tensor(logits));
+            }
+        using var x = rand(2, 1, 16, 16);
+        net.FixedChoice = ArchitectureChoice.FromFlat(space, widest);
+        using var expected = net.forward(x);
+        net.FixedChoice = null;
+        net.WidestWidths = true;
+        using var actual = net.forward(x);
+        net.WidestWidths = false;
+        using var mixed = net.forward(x);
+        double diff = (expected - actual).abs().max().item<float>();
+        double other = (expected - mixed).abs().max().item<float>();
+        // Measured: 1.2e-7 against the fixed choice, 0.22 with the widths left to their uniform logits (outputs up to 0.62),
+        // so the second check would notice the flag being ignored.
+        Assert.True(diff < 1e-4, $"max |widest-widths supernet - fixed widest choice| = {diff}");
+        Assert.True(other > 1e-2, $"max |uniform-width supernet - fixed widest choice| = {other}");
+    }
 }
 
 public class SupernetExtractionTests
