@@ -84,7 +84,10 @@ internal static class SearchCheckpoint
             {
                 var saved = Parse(found);
                 var differences = identity.Where(p => !saved.TryGetValue(p.Name, out var v) || v != p.Value)
-                    .Select(p => $"{p.Name} {(saved.TryGetValue(p.Name, out var v) ? v : "(absent)")} -> {p.Value}").ToList();
+                    .Select(p => $"{p.Name} {(saved.TryGetValue(p.Name, out var v) ? v : "(absent)")} -> {p.Value}")
+                    // An entry the checkpoint has and this search does not (an option since removed) is a difference
+                    // too; without it the message named none.
+                    .Concat(saved.Keys.Where(k => identity.All(p => p.Name != k)).Select(k => $"{k} {saved[k]} -> (absent)")).ToList();
                 throw new InvalidOperationException($"The checkpoint {path} belongs to another search ({string.Join(", ", differences)}). " +
                     "Resume with the options it was written with, or: Use another CheckpointDirectory or delete the file to start over.");
             }

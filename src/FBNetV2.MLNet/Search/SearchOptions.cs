@@ -201,9 +201,8 @@ internal sealed class SearchOptions
             (nameof(EntropyWeight), F(EntropyWeight)), (nameof(CostAlpha), F(CostAlpha)), (nameof(CostBeta), F(CostBeta)), (nameof(TwoSidedCost), TwoSidedCost.ToString()), (nameof(InitialTemperature), F(InitialTemperature)),
             (nameof(FinalTemperature), F(FinalTemperature)), (nameof(TemperatureDecay), TemperatureDecay is { } d ? F(d) : "none"),
             (nameof(HardSampling), HardSampling.ToString()), (nameof(PerSampleNoise), PerSampleNoise.ToString()),
-            (nameof(SinglePathWeightSteps), SinglePathWeightSteps.ToString()), (nameof(Seed), Seed.ToString()),
-            // Only when on, so that checkpoints written before the option existed still resume.
-            .. (WidestWidthWarmup ? [(nameof(WidestWidthWarmup), "True")] : Array.Empty<(string, string)>()),
+            (nameof(SinglePathWeightSteps), SinglePathWeightSteps.ToString()), (nameof(WidestWidthWarmup), WidestWidthWarmup.ToString()),
+            (nameof(Seed), Seed.ToString()),
         ];
     }
 

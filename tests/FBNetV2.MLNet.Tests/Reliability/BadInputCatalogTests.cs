@@ -319,6 +319,30 @@ public sealed class BadInputCatalogTests
         Assert.Equal(old, File.ReadAllBytes(path));
     }
 
+    [Fact]
+    public void Checkpoint_with_an_entry_this_search_lacks_names_it()
+    {
+        // A checkpoint whose identity has an entry this version does not record (an option since removed) belongs to
+        // another search too; the refusal must name that entry (it once listed only entries this search has: "()").
+        using var dir = new TempDirectory();
+        var (path, written) = WriteTinyCheckpoint(dir.Path);
+        byte[] extra;
+        using (var reader = new BinaryReader(new MemoryStream(written)))
+        using (var copy = new MemoryStream())
+        using (var writer = new BinaryWriter(copy))
+        {
+            writer.Write(reader.ReadString());
+            writer.Write(reader.ReadString() + "\nRemovedOption=7");
+            writer.Flush();
+            reader.BaseStream.CopyTo(copy);
+            extra = copy.ToArray();
+        }
+        File.WriteAllBytes(path, extra);
+        Clear<InvalidOperationException>(() => DMaskingSearch.Run(DMaskingSearchTests.TinySpace(), DMaskingSearchTests.TinyData(8), TinySearch(dir.Path)),
+            "belongs to another search", "RemovedOption 7 -> (absent)");
+        Assert.Equal(extra, File.ReadAllBytes(path));
+    }
+
     [Theory]
     [InlineData("truncated")]
     [InlineData("garbage")]
