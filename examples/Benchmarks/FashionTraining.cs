@@ -43,6 +43,16 @@ internal static class FashionTraining
         var arch = ResolveArchitecture(a, ref name, fit.ClassNames.Length);
         if (arch.InputChannels != fit.Channels || arch.InputSize != fit.Height) arch = arch.WithInput(fit.Channels, fit.Height, arch.Subsample);
         var options = RecipeFlags.Options(a, epochs, seed, threads, p => log("  " + p));
+        // --refit-only 1: the refit phase of --refit 1 alone, --epochs on train + holdout, for a network whose
+        // holdout run is already logged with its chosen epoch count (the refit's second training does not depend
+        // on the first's weights, only on that count; RecipeTests.RefitPhaseAloneReproducesTheRefitNetwork checks this).
+        bool refitOnly = a.GetValueOrDefault("refit-only", "0") switch
+        {
+            "1" => true,
+            "0" => false,
+            var v => throw new ArgumentException($"--refit-only expects 0 or 1, got '{v}'."),
+        };
+        if (refitOnly && options.RefitOnAllData) throw new ArgumentException("--refit-only 1 replaces --refit 1; give one of them.");
         var clock = Stopwatch.StartNew();
         double teacherSeconds = 0;
         if (a.TryGetValue("teacher", out var teacherName))
@@ -51,10 +61,11 @@ internal static class FashionTraining
             teacherSeconds = clock.Elapsed.TotalSeconds;
         }
         log($"{dataName}: {name} = {arch}, {arch.Flops / 1e6:F3} MFLOPs, {arch.Parameters} parameters, {epochs} epochs, seed {seed}, " +
-            $"{fit.Count} train / {holdout.Count} holdout / {test.Count} test images; {RecipeFlags.Describe(options)}");
+            (refitOnly ? $"refit only: {fit.Count + holdout.Count} train + holdout images, no holdout, {test.Count} test images; "
+                : $"{fit.Count} train / {holdout.Count} holdout / {test.Count} test images; ") + RecipeFlags.Describe(options));
         try
         {
-            var result = NetworkTrainer.Train(arch, fit, holdout, options);
+            var result = refitOnly ? NetworkTrainer.Train(arch, fit.Concat(holdout), null, options) : NetworkTrainer.Train(arch, fit, holdout, options);
             double accuracy = Evaluation.Accuracy(result.Network, test);
             // --save-onnx keeps the trained network, e.g. to reuse it as a distillation teacher (--teacher PATH).
             if (a.TryGetValue("save-onnx", out var onnxPath))
