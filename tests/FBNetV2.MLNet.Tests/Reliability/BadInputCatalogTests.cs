@@ -300,19 +300,11 @@ public sealed class BadInputCatalogTests
         // identity; its weights were trained on another input, so it is refused like another search's.
         using var dir = new TempDirectory();
         var (path, written) = WriteTinyCheckpoint(dir.Path);
-        byte[] old;
-        using (var reader = new BinaryReader(new MemoryStream(written)))
-        using (var copy = new MemoryStream())
-        using (var writer = new BinaryWriter(copy))
+        byte[] old = WithIdentity(written, identity =>
         {
-            writer.Write(reader.ReadString());
-            string identity = reader.ReadString();
             Assert.Contains("\nresolution=avgpool", identity);
-            writer.Write(identity.Replace("\nresolution=avgpool", ""));
-            writer.Flush();
-            reader.BaseStream.CopyTo(copy);
-            old = copy.ToArray();
-        }
+            return identity.Replace("\nresolution=avgpool", "");
+        });
         File.WriteAllBytes(path, old);
         Clear<InvalidOperationException>(() => DMaskingSearch.Run(DMaskingSearchTests.TinySpace(), DMaskingSearchTests.TinyData(8), TinySearch(dir.Path)),
             "belongs to another search", "resolution (absent) -> avgpool");
@@ -326,21 +318,24 @@ public sealed class BadInputCatalogTests
         // another search too; the refusal must name that entry (it once listed only entries this search has: "()").
         using var dir = new TempDirectory();
         var (path, written) = WriteTinyCheckpoint(dir.Path);
-        byte[] extra;
-        using (var reader = new BinaryReader(new MemoryStream(written)))
-        using (var copy = new MemoryStream())
-        using (var writer = new BinaryWriter(copy))
-        {
-            writer.Write(reader.ReadString());
-            writer.Write(reader.ReadString() + "\nRemovedOption=7");
-            writer.Flush();
-            reader.BaseStream.CopyTo(copy);
-            extra = copy.ToArray();
-        }
+        byte[] extra = WithIdentity(written, identity => identity + "\nRemovedOption=7");
         File.WriteAllBytes(path, extra);
         Clear<InvalidOperationException>(() => DMaskingSearch.Run(DMaskingSearchTests.TinySpace(), DMaskingSearchTests.TinyData(8), TinySearch(dir.Path)),
             "belongs to another search", "RemovedOption 7 -> (absent)");
         Assert.Equal(extra, File.ReadAllBytes(path));
+    }
+
+    /// <summary>The checkpoint's bytes with its identity text (the string after the magic) rewritten.</summary>
+    private static byte[] WithIdentity(byte[] checkpoint, Func<string, string> change)
+    {
+        using var reader = new BinaryReader(new MemoryStream(checkpoint));
+        using var copy = new MemoryStream();
+        using var writer = new BinaryWriter(copy);
+        writer.Write(reader.ReadString());
+        writer.Write(change(reader.ReadString()));
+        writer.Flush();
+        reader.BaseStream.CopyTo(copy);
+        return copy.ToArray();
     }
 
     [Theory]
