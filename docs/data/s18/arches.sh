@@ -1,0 +1,5 @@
+A1="in_c1_s28|conv_k3_c16_s1_hs|ir_k3_h16_c8|ir_k3_e4_c48_s2,ir_k5_h40_c48|ir_k3_h64_c56_s2,ir_k5_h56_c56_se,ir_k5_h56_c56_se|ir_k5_h128_c96_s2_se,ir_k5_h144_c96|head_c192_f0_hs|cls10"
+A2="in_c1_s28|conv_k3_c8_s1_hs|ir_k3_e2_c16_se|ir_k5_h40_c32_s2_se_hs,ir_k3_h48_c32_se|ir_k5_h56_c48_s2,ir_k5_h64_c48_se,ir_k5_h72_c48_se,ir_k5_h64_c48|ir_k5_e3_c96_s2|head_c224_f0_hs|cls10"
+A3="in_c1_s28|conv_k3_c8_s1|ir_k3_e2_c16_se|ir_k5_h40_c32_s2_se,ir_k5_h48_c32_hs|ir_k3_e2_c56_s2,ir_k5_h64_c56,ir_k5_h72_c56_se|ir_k5_h144_c96_s2|head_c192_f0_hs|cls10"
+A2F="${A2/head_c224_f0_hs/head_c224_f768_hs}"
+B="/usr/bin/time -v dotnet /work/snap18/Benchmarks.dll"
