@@ -125,7 +125,8 @@ internal sealed class SearchOptions
     /// the chosen width reaches it; the outer channels of a stage with many width options train slowly from the first
     /// step, look useless to the architecture gradient and lose probability. Measured on Fashion-MNIST (session 11,
     /// docs/benchmarks.md section 7): it moved the derived network's FLOPs into the 4x4 stage as MobileNetV3 has them
-    /// and doubled its parameters, but scored no better after 5 epochs. Off by default until it wins at full length.
+    /// and doubled its parameters, but scored no better after 5 epochs; at 30 epochs that network trailed session 14's
+    /// seed-3 pick on the holdout throughout (session 17, cut short at epoch 23). Off by default until it wins at full length.
     /// </summary>
     public bool WidestWidthWarmup { get; set; }
 
