@@ -109,7 +109,6 @@ public sealed class FBNetTrainer : IEstimator<FBNetModel>
         var training = new TrainingOptions
         {
             Epochs = epochs,
-            WarmupEpochs = Math.Min(new TrainingOptions().WarmupEpochs, epochs - 1),
             BatchSize = o.BatchSize,
             LearningRate = o.LearningRate,
             HorizontalFlip = o.HorizontalFlip,

@@ -9,12 +9,16 @@ namespace FBNetV2.MLNet;
 /// <summary>The recipe fields of <see cref="FBNetOptions"/>: checked, copied into <see cref="TrainingOptions"/>, and the distillation teacher made ready.</summary>
 internal static class RecipeSettings
 {
+    /// <summary>Copies the recipe into <paramref name="t"/>, whose <see cref="TrainingOptions.Epochs"/> must already be the planned count.</summary>
     public static void Apply(FBNetOptions o, TrainingOptions t)
     {
         t.WeightDecay = o.WeightDecay;
         t.LabelSmoothing = o.LabelSmoothing;
         t.Dropout = o.Dropout;
-        t.WarmupEpochs = o.WarmupEpochs;
+        // At most epochs - 1, so that the learning rate still decays over the last epoch: a time budget can plan a
+        // single epoch (or a teacher be given one), and the default one-epoch warm-up would then be all ramp and keep
+        // the network trained at the peak rate. (A warm-up longer than MaxEpochs is refused in Check.)
+        t.WarmupEpochs = Math.Min(o.WarmupEpochs, Math.Max(0, t.Epochs - 1));
         t.RandomCropPadding = o.RandomCropPadding;
         t.EmaDecay = o.EmaDecay;
         t.RandomErasingProbability = o.RandomErasingProbability;
@@ -31,6 +35,8 @@ internal static class RecipeSettings
         var t = new TrainingOptions { Epochs = o.MaxEpochs ?? FBNetOptions.DefaultMaxEpochs, BatchSize = o.BatchSize, LearningRate = o.LearningRate };
         Apply(o, t);
         t.Validate();
+        if (o.WarmupEpochs < 0 || o.WarmupEpochs > t.Epochs)
+            throw new ArgumentOutOfRangeException(nameof(o.WarmupEpochs), $"WarmupEpochs must be between 0 and MaxEpochs ({t.Epochs}), got {o.WarmupEpochs}.");
         if (o.Teacher is not null && string.IsNullOrWhiteSpace(o.Teacher))
             throw new ArgumentOutOfRangeException(nameof(o.Teacher), "Teacher must name an architecture, a model.onnx or a run folder; leave it null to train without distillation.");
         if (o.TeacherEpochs is < 1)

@@ -240,13 +240,7 @@ internal static class DMaskingSearch
             double batches = Math.Ceiling((double)weightSet.Count / o.BatchSize);
             int steps = Math.Min(o.ProxySteps, (int)(o.Epochs * batches));
             int epochs = Math.Max(1, (int)Math.Ceiling(steps / batches));
-            var result = NetworkTrainer.Train(c.Architecture, weightSet, null, new TrainingOptions
-            {
-                Epochs = epochs, BatchSize = o.BatchSize, Seed = o.Seed, Threads = o.Threads, Device = o.Device, WarmupEpochs = epochs >= 4 ? 1 : 0,
-                Optimizer = recipe.Optimizer, LearningRate = recipe.LearningRate, Momentum = recipe.Momentum, WeightDecay = recipe.WeightDecay,
-                LabelSmoothing = recipe.LabelSmoothing, Dropout = recipe.Dropout, RandomCropPadding = recipe.RandomCropPadding,
-                HorizontalFlip = recipe.HorizontalFlip,
-            }, cancellationToken);
+            var result = NetworkTrainer.Train(c.Architecture, weightSet, null, ProxyOptions(recipe, o, epochs), cancellationToken);
             using var net = result.Network;
             var score = c with { ProxyAccuracy = Evaluation.Accuracy(net, archSet, o.BatchSize), ProxySteps = steps };
             o.CandidateProgress?.Report(score);
@@ -254,6 +248,21 @@ internal static class DMaskingSearch
         }
         return trained.OrderByDescending(c => c.ProxyAccuracy).Concat(ordered.Skip(o.ProxyCandidates)).ToList();
     }
+
+    /// <summary>
+    /// A proxy training's options: every setting of the recipe (optimizer, regularisation, augmentation, EMA), so the
+    /// ranking sees what the winner will be trained with, except what the search decides (epochs and their warm-up,
+    /// batch, seed, threads, device) and what a proxy has no use for (a deadline, progress, a teacher, a refit, early
+    /// stopping: it trains without a holdout). Copied field by field; a test checks that no recipe setting is left out.
+    /// </summary>
+    internal static TrainingOptions ProxyOptions(TrainingOptions recipe, SearchOptions o, int epochs) => new()
+    {
+        Epochs = epochs, BatchSize = o.BatchSize, Seed = o.Seed, Threads = o.Threads, Device = o.Device, WarmupEpochs = epochs >= 4 ? 1 : 0,
+        Optimizer = recipe.Optimizer, LearningRate = recipe.LearningRate, Momentum = recipe.Momentum, WeightDecay = recipe.WeightDecay,
+        LabelSmoothing = recipe.LabelSmoothing, Dropout = recipe.Dropout, RandomCropPadding = recipe.RandomCropPadding,
+        HorizontalFlip = recipe.HorizontalFlip, EmaDecay = recipe.EmaDecay, RandomErasingProbability = recipe.RandomErasingProbability,
+        RandomErasingMinArea = recipe.RandomErasingMinArea, RandomErasingMaxArea = recipe.RandomErasingMaxArea,
+    };
 
     /// <summary>Mean over the decisions of the entropy of softmax(logits), differentiable.</summary>
     private static Tensor MeanEntropy(Supernet net)

@@ -600,7 +600,7 @@ public sealed class BadInputCatalogTests
     };
 
     /// <summary>A one-epoch FBNet model on 8 images of 8x8: seconds to fit, a real scoring chain to save.</summary>
-    private static FBNetModel TinyModel(MLContext ml, out IDataView data)
+    internal static FBNetModel TinyModel(MLContext ml, out IDataView data)
     {
         var rows = Enumerable.Range(0, 8).Select(i => new ImageRow { Label = i % 2 == 0 ? "a" : "b", Features = Enumerable.Repeat(i % 2 * 200f + 20f, 64).ToArray() }).ToArray();
         data = ml.Transforms.Conversion.MapValueToKey("Label").Fit(ml.Data.LoadFromEnumerable(rows)).Transform(ml.Data.LoadFromEnumerable(rows));

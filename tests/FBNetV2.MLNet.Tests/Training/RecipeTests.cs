@@ -122,8 +122,56 @@ public class RecipeTests
         Assert.Equal(result.BestEpoch, result.RefitEpochs);
         Assert.Equal(result.BestEpoch, result.RefitHistory.Count);
         Assert.All(result.RefitHistory, h => { Assert.True(h.Refit); Assert.Null(h.ValidationAccuracy); });
-        // (72 + 24) images in batches of 16: 6 batches; the refit's cosine ends near zero on its last step.
-        Assert.True(result.RefitHistory[^1].LearningRate < 0.02, $"last refit lr {result.RefitHistory[^1].LearningRate}");
+        // (72 + 24) images in batches of 16: 6 batches a epoch. The refit's cosine after one warm-up epoch ends on its
+        // last step at peak * (1 + cos(pi * (n - 1) / n)) / 2 with n = (epochs - 1) * 6 decay steps (closed form).
+        double peak = options.LearningRate * options.BatchSize / 128.0;
+        int decay = (result.RefitEpochs!.Value - 1) * 6;
+        Assert.Equal(peak * (1 + Math.Cos(Math.PI * (decay - 1) / decay)) / 2, result.RefitHistory[^1].LearningRate, 12);
+    }
+
+    /// <summary>
+    /// A fit planned at a single epoch (MaxEpochs 1 here; a time budget can plan one too) with the default one-epoch
+    /// warm-up: the warm-up is capped at epochs - 1 so that the learning rate decays. Uncapped, the epoch was all ramp
+    /// and its last step ran at the peak. 8 images in batches of 4: two steps, the second at peak * (1 + cos(pi / 2)) / 2.
+    /// </summary>
+    [Fact]
+    public void A_one_epoch_fit_decays_the_learning_rate_instead_of_ending_on_the_warm_up_peak()
+    {
+        var ml = new Microsoft.ML.MLContext(1);
+        var model = FBNetV2.MLNet.Tests.Reliability.BadInputCatalogTests.TinyModel(ml, out _);
+        Assert.Equal(1, new TrainFBNetOptions().WarmupEpochs);
+        Assert.Equal(0, model.Recipe!.WarmupEpochs);
+        double peak = new TrainFBNetOptions().LearningRate * 4 / 128.0;
+        Assert.Single(model.TrainingHistory);
+        Assert.Equal(peak / 2, model.TrainingHistory[0].LearningRate, 12);
+    }
+
+    /// <summary>
+    /// The proxy ranking trains with the final training's recipe: every TrainingOptions setting the search does not own
+    /// is copied. Each is set to a value unlike its default and must come through (a recipe setting added later and
+    /// not copied fails here, as EMA and random erasing did).
+    /// </summary>
+    [Fact]
+    public void Proxy_training_takes_every_recipe_setting_the_search_does_not_own()
+    {
+        string[] notCopied = ["Epochs", "WarmupEpochs", "BatchSize", "Seed", "Threads", "Device", "Deadline", "Progress",
+            "Teacher", "RefitOnAllData", "EarlyStoppingPatience", "DistillationWeight", "DistillationTemperature", "OnCancellationCheck"];
+        var recipe = new TrainingOptions
+        {
+            Optimizer = OptimizerKind.AdamW, LearningRate = 0.37, Momentum = 0.55, WeightDecay = 0.0123, LabelSmoothing = 0.21, Dropout = 0.33,
+            RandomCropPadding = 5, HorizontalFlip = false, EmaDecay = 0.77, RandomErasingProbability = 0.44, RandomErasingMinArea = 0.05,
+            RandomErasingMaxArea = 0.6,
+        };
+        var proxy = FBNetV2.MLNet.Search.DMaskingSearch.ProxyOptions(recipe, new FBNetV2.MLNet.Search.SearchOptions { BatchSize = 24, Seed = 9, Threads = 1 }, 3);
+        var defaults = new TrainingOptions();
+        var properties = typeof(TrainingOptions).GetProperties(System.Reflection.BindingFlags.Instance | System.Reflection.BindingFlags.Public | System.Reflection.BindingFlags.NonPublic);
+        Assert.Equal(notCopied.Length + 12, properties.Length);
+        foreach (var p in properties.Where(p => !notCopied.Contains(p.Name)))
+        {
+            Assert.NotEqual(p.GetValue(defaults), p.GetValue(recipe));
+            Assert.Equal(p.GetValue(recipe), p.GetValue(proxy));
+        }
+        Assert.Equal((3, 24, 9, 1), (proxy.Epochs, proxy.BatchSize, proxy.Seed, proxy.Threads));
     }
 
     [Fact]
