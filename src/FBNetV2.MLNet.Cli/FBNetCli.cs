@@ -76,8 +76,11 @@ public static class FBNetCli
             io.Err.WriteLine($"error: {e.Message}");
             return Failure;
         }
+        // InsufficientMemoryException: the library's word for libtorch running out of memory (FitPlan.Guard), with
+        // what to lower; the machine's limit, not a bug.
         catch (Exception e) when (e is IOException or ArgumentException or FormatException or InvalidOperationException
                                       or UnauthorizedAccessException or System.Text.Json.JsonException or NotSupportedException
+                                      or InsufficientMemoryException
                                   && !FaultOrigin.IsInternal(e))
         {
             io.Err.WriteLine($"error: {Describe(e)}");

@@ -171,7 +171,8 @@ public static class FBNetRun
             perClass,
             confusionMatrix = new { labels = data.ClassNames, counts = m.ConfusionMatrix.Counts },
             comparison = points,
-            candidates = fbnet.Search?.Candidates.Select(c => new { c.Origin, architecture = c.Architecture.ToString(), c.Cost, c.InheritedAccuracy }),
+            // In ranking order: by the proxy training's accuracy where a candidate had one (it outranks the inherited one).
+            candidates = fbnet.Search?.Candidates.Select(c => new { c.Origin, architecture = c.Architecture.ToString(), c.Cost, c.InheritedAccuracy, c.ProxyAccuracy, c.ProxySteps }),
             timingsSeconds = timings.ToDictionary(t => t.Key, t => t.Value.TotalSeconds),
             recipe = fbnet.Recipe?.Fields().ToDictionary(f => f.Key, f => f.Value),
             seed = o.Seed,

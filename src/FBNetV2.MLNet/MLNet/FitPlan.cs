@@ -210,8 +210,10 @@ internal static class FitPlan
     }
 
     /// <summary>
-    /// Runs a probe and turns a native shape error into a message that names the network and the input; such an error
-    /// is a fault of the search space or of this library (the input was checked against it), not of the user's data.
+    /// Runs a probe, a search or a training and turns a native error into a message that names the network and the
+    /// input. Running out of memory is the machine's limit, not a fault: an <see cref="InsufficientMemoryException"/>
+    /// that says what to lower. Any other native error is a fault of the search space or of this library (the input
+    /// was checked against it), not of the user's data.
     /// </summary>
     public static T Guard<T>(string what, int channels, int size, Func<T> run)
     {
@@ -219,6 +221,10 @@ internal static class FitPlan
         catch (ExternalException e)
         {
             string first = e.Message.Split('\n', 2)[0].Trim();
+            // libtorch's words: CUDA's caching allocator "CUDA out of memory", the CPU allocator "not enough memory".
+            if (first.Contains("out of memory", StringComparison.OrdinalIgnoreCase) || first.Contains("not enough memory", StringComparison.OrdinalIgnoreCase))
+                throw new InsufficientMemoryException($"{what} ran out of memory on a {channels}x{size}x{size} input: \"{first}\". " +
+                    "Lower BatchSize (and SearchBatchSize or SearchMemoryLimit for a search), resize the images to a smaller size, or free memory on the device.", e);
             throw new InvalidOperationException($"FBNetV2.MLNet fault: {what} failed on a {channels}x{size}x{size} input in libtorch: \"{first}\". " +
                 "This is a bug in the library, not in your data; please report it with this message. Choosing another SearchSpace or input size avoids it meanwhile.", e);
         }

@@ -66,7 +66,7 @@ internal sealed class SearchOptions
     /// </summary>
     public double EntropyWeight { get; set; } = 0.05;
 
-    /// <summary>Loss = CE * CostAlpha * log(c)^CostBeta (FBNet: 0.2, 0.6) with c = e * max(cost, budget) / budget: flat up to the budget, FBNet's penalty above it.</summary>
+    /// <summary>Loss = CE * CostAlpha * log(c)^CostBeta (FBNet: 0.2, 0.6) with c = e * max(cost, budget) / budget: flat up to the budget, FBNet's penalty above it (and rising below it as well with <see cref="TwoSidedCost"/>, the default).</summary>
     public double CostAlpha { get; set; } = 0.2;
     public double CostBeta { get; set; } = 0.6;
 

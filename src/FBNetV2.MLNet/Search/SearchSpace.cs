@@ -21,7 +21,7 @@ public sealed partial class SearchSpace : ILatencyCoverage
     /// <param name="inputChannels">1 for gray images, 3 for RGB.</param>
     /// <param name="inputSize">Side of the square image the pipeline feeds, in pixels.</param>
     /// <param name="numClasses">Classes of the data.</param>
-    /// <param name="subsamples">Resolution options as subsampling factors of the input: 1 is full resolution, 2 every second pixel.</param>
+    /// <param name="subsamples">Resolution options as subsampling factors of the input: 1 is full resolution, 2 half (the input average-pooled in 2x2 windows, here and in the exported network).</param>
     /// <param name="stemWidths">Width options of the stem conv.</param>
     /// <param name="stemStride">Stride of the stem conv: 1 for small inputs, 2 for photos.</param>
     /// <param name="stages">The stages in order, each with its own options; a hidden width of 0 is the e1 block (inverted residuals only).</param>

@@ -208,6 +208,11 @@ public class CliExitCodeTests
         Assert.Equal(FBNetCli.Failure, Guard(() => throw new CliInputException("--data 'x' does not exist")).Code);
         Assert.Equal(FBNetCli.Failure, Guard(() => throw new ArgumentException("Budget must be positive")).Code);
         Assert.Equal(FBNetCli.Failure, Guard(() => { ArgumentException.ThrowIfNullOrEmpty(""); return 0; }).Code);
+        // Out of memory in libtorch, as FitPlan.Guard reports it: the machine's limit, with what to lower.
+        var memory = Guard(() => FBNetV2.MLNet.FitPlan.Guard("training network x", 3, 224, new Func<int>(() =>
+            throw new System.Runtime.InteropServices.ExternalException("CUDA out of memory. Tried to allocate 2.00 GiB"))));
+        Assert.Equal(FBNetCli.Failure, memory.Code);
+        Assert.Contains("Lower BatchSize", memory.Err);
 
         // Faults of the program, not of the input: a null dereference, and argument or state exceptions that .NET's
         // collections raise when fbnet's own code is wrong.
@@ -240,6 +245,17 @@ public class CliSearchTests
         Assert.Equal(arch.Flops / 1e6, root.GetProperty("mflops").GetDouble(), 6);
         foreach (var f in new[] { "model.zip", "model.onnx", "architecture.json", "metrics.json", "report/report.html" })
             Assert.True(File.Exists(Path.Combine(output, f)), f);
+        // metrics.json lists the candidates in ranking order with the accuracies that ranked them: the chosen network
+        // first, the proxy-trained ones (the default 3) ahead of the rest, by falling proxy accuracy.
+        using var metrics = JsonDocument.Parse(File.ReadAllText(Path.Combine(output, "metrics.json")));
+        var candidates = metrics.RootElement.GetProperty("candidates").EnumerateArray().ToArray();
+        Assert.Equal(arch.ToString(), candidates[0].GetProperty("architecture").GetString());
+        var proxy = candidates.TakeWhile(c => c.GetProperty("ProxyAccuracy").ValueKind == JsonValueKind.Number).ToArray();
+        Assert.Equal(candidates.Length > 1 ? Math.Min(3, candidates.Length) : 0, proxy.Length); // a lone candidate needs no ranking
+        Assert.All(candidates.Skip(proxy.Length), c => Assert.Equal(JsonValueKind.Null, c.GetProperty("ProxyAccuracy").ValueKind));
+        Assert.All(proxy, c => Assert.True(c.GetProperty("ProxySteps").GetInt32() >= 1));
+        var proxyAccuracies = proxy.Select(c => c.GetProperty("ProxyAccuracy").GetDouble()).ToArray();
+        Assert.Equal(proxyAccuracies.OrderDescending(), proxyAccuracies);
         var predict = Fbnet.Run("predict", "--model", Path.Combine(output, "model.zip"), Path.Combine(data, "disc", "disc-00.png"));
         Assert.True(predict.ExitCode == 0, predict.ToString());
     }

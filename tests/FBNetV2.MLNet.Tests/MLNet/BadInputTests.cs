@@ -131,6 +131,24 @@ public sealed class BadInputTests
         Assert.Throws<ArgumentOutOfRangeException>(() => Trainer(new TrainFBNetOptions { MaxEpochs = 0 }));
         Assert.Throws<ArgumentOutOfRangeException>(() => Trainer(new TrainFBNetOptions { ValidationSetFraction = 1 }));
         Assert.Throws<ArgumentOutOfRangeException>(() => Trainer(new TrainFBNetOptions { ScoreColumnName = "Features" }));
+        // Refused when the trainer is made, by name, not after the data is read (the warm-up: not after the search either).
+        foreach (var (options, name, words) in new (FBNetOptions, string, string)[]
+        {
+            (new SearchFBNetOptions { SampledCandidates = -1 }, nameof(SearchFBNetOptions.SampledCandidates), "must not be negative, got -1"),
+            (new SearchFBNetOptions { ProxyCandidates = -2 }, nameof(SearchFBNetOptions.ProxyCandidates), "must not be negative"),
+            (new SearchFBNetOptions { SearchMemoryLimit = 0 }, nameof(SearchFBNetOptions.SearchMemoryLimit), "must be a positive number of bytes"),
+            (new TrainFBNetOptions { MaxEpochs = 3, WarmupEpochs = 5 }, nameof(FBNetOptions.WarmupEpochs), "between 0 and MaxEpochs (3), got 5"),
+        })
+        {
+            var e = Assert.Throws<ArgumentOutOfRangeException>(() => options switch
+            {
+                SearchFBNetOptions so => (object)_ml.MulticlassClassification.Trainers.SearchFBNet(so),
+                TrainFBNetOptions to => Trainer(to),
+                _ => throw new ArgumentException(options.GetType().Name),
+            });
+            Assert.Equal(name, e.ParamName);
+            Assert.Contains(words, e.Message);
+        }
     }
 
     [Fact]

@@ -31,6 +31,23 @@ public class FitPlanTests
     }
 
     /// <summary>
+    /// libtorch running out of memory (the CUDA and the CPU allocator's words) is the machine's limit, not a library
+    /// bug: an InsufficientMemoryException that names the run and says what to lower.
+    /// </summary>
+    [Theory]
+    [InlineData("CUDA out of memory. Tried to allocate 2.00 GiB (GPU 0; 7.79 GiB total capacity)")]
+    [InlineData("[enforce fail at alloc_cpu.cpp:117] data. DefaultCPUAllocator: not enough memory: you tried to allocate 9663676416 bytes.")]
+    public void Running_out_of_memory_is_reported_as_such_with_what_to_lower(string native)
+    {
+        var e = Assert.Throws<InsufficientMemoryException>(() => FitPlan.Guard<int>("training network ir_k3_test", 3, 224,
+            () => throw new System.Runtime.InteropServices.ExternalException(native + "\nException raised from malloc at frame #0")));
+        Assert.Contains("training network ir_k3_test ran out of memory on a 3x224x224 input", e.Message);
+        Assert.Contains("Lower BatchSize", e.Message);
+        Assert.DoesNotContain("bug in the library", e.Message);
+        Assert.DoesNotContain("frame #", e.Message);
+    }
+
+    /// <summary>
     /// Training pixels beyond 0.25 GB come off the search step's 1.5 GB default cap, down to 0.5 GB: 2,000 images at 96 px
     /// (0.2 GB) keep it; 1,800 at 224 px (1.084 GB) leave 0.666 GB; 5 GB of pixels leave the floor.
     /// </summary>
