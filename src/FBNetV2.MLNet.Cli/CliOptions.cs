@@ -65,9 +65,9 @@ internal static partial class CliOptions
 
     public static Option<int?> LatencyThreads() => Int("--latency-threads", "ONNX Runtime threads the latency is measured for", 1, 1024, "1");
 
-    public static Option<int?> Channels() => new("--channels")
+    public static Option<int?> Channels(string byDefault = "guessed from the images") => new("--channels")
     {
-        Description = "Input channels: 1 (gray) or 3 (RGB); default: guessed from the images",
+        Description = $"Input channels: 1 (gray) or 3 (RGB); default: {byDefault}",
         HelpName = "1|3",
         CustomParser = r =>
         {
@@ -136,17 +136,26 @@ internal static partial class CliOptions
             return TimeSpan.TryParse(text, CultureInfo.InvariantCulture, out value);
         var matches = DurationPart().Matches(text);
         if (matches.Count == 0 || string.Concat(matches.Select(m => m.Value)) != text) return false;
-        foreach (Match m in matches)
+        try
         {
-            double n = double.Parse(m.Groups[1].Value, CultureInfo.InvariantCulture);
-            value += m.Groups[2].Value switch
+            foreach (Match m in matches)
             {
-                "d" => TimeSpan.FromDays(n),
-                "h" => TimeSpan.FromHours(n),
-                "m" => TimeSpan.FromMinutes(n),
-                "s" => TimeSpan.FromSeconds(n),
-                var unit => throw new UnreachableException($"DurationPart matched the unit '{unit}', which it does not list."),
-            };
+                double n = double.Parse(m.Groups[1].Value, CultureInfo.InvariantCulture);
+                value += m.Groups[2].Value switch
+                {
+                    "d" => TimeSpan.FromDays(n),
+                    "h" => TimeSpan.FromHours(n),
+                    "m" => TimeSpan.FromMinutes(n),
+                    "s" => TimeSpan.FromSeconds(n),
+                    var unit => throw new UnreachableException($"DurationPart matched the unit '{unit}', which it does not list."),
+                };
+            }
+        }
+        catch (OverflowException)
+        {
+            // Beyond TimeSpan's ~29,000 years (e.g. 300000000h): a usage error like any other bad duration, not a crash.
+            value = TimeSpan.Zero;
+            return false;
         }
         return true;
     }

@@ -9,7 +9,7 @@ internal static class ProfileCommand
     public static Command Create(CliIO io)
     {
         var size = CliOptions.Int("--size", "Square input size of the images the model will see", 8, 1024, "28");
-        var channels = CliOptions.Channels();
+        var channels = CliOptions.Channels(byDefault: "1");
         var classes = CliOptions.Int("--classes", "Number of classes", 2, 100000, "10");
         var preset = CliOptions.Preset();
         var threads = CliOptions.LatencyThreads();

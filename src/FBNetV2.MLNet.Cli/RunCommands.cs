@@ -37,6 +37,8 @@ internal static class RunCommands
         double? budgetMs = architecture is null ? p.GetValue(o.BudgetMs) : null;
         if (budgetMs is not null && p.GetValue(o.Budget) is not null)
             throw new CliInputException("--budget-mflops and --budget-ms both given; a search has one budget. Keep one of them.");
+        if (architecture is null && budgetMs is null && (p.GetValue(o.LatencyTable) is not null || p.GetValue(o.LatencyThreads) is not null))
+            throw new CliInputException("--latency-table and --latency-threads apply to a latency budget only; add --budget-ms, or drop them.");
         string data = FBNetCli.RequireDataFolder(p.GetRequiredValue(o.Data));
         string output = p.GetRequiredValue(o.Out);
         bool force = p.GetValue(o.Force);

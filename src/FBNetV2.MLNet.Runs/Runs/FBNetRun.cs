@@ -57,9 +57,9 @@ public static class FBNetRun
         // training can afford) and says so in the log; the report takes the value from the search's result.
         double? budgetValue = o.BudgetMilliseconds ?? o.BudgetMFlops;
         // The fit gets the time budget less what loading took and a reserve for evaluation and the files, so that the
-        // whole run ends within it.
+        // whole run ends within it; with baselines, only its share of that (FitShare).
         TimeSpan? fitBudget = o.TimeBudget is { } total
-            ? Max(total - clock.Elapsed - Max(TimeSpan.FromSeconds(20), total * 0.05), TimeSpan.FromSeconds(10)) : null;
+            ? FitShare(TimeLeft(total, clock.Elapsed), searched: o.Architecture is null, o.Baselines.Count) : null;
 
         var (model, fbnet) = Fit(ml, data, train, o, o.Architecture, o.FinalEpochs, budgetValue, fitBudget, cancellationToken);
         var fitTime = clock.Elapsed;
@@ -68,11 +68,14 @@ public static class FBNetRun
             $"{fbnet.Architecture.Flops / 1e6:F3} MFLOPs, {fbnet.Architecture.Parameters} parameters.");
 
         var points = new List<ModelPoint> { new(o.Architecture is null ? "searched" : "trained", fbnet.Architecture.Flops / 1e6, metrics.MicroAccuracy, true) };
-        foreach (var name in o.Baselines)
+        for (int i = 0; i < o.Baselines.Count; i++)
         {
+            string name = o.Baselines[i];
             cancellationToken.ThrowIfCancellationRequested();
             o.Log?.Report($"Baseline {name}: training with the same recipe...");
-            var (baseline, baseNet) = Fit(ml, data, train, o, name, o.FinalEpochs, null, o.TimeBudget, cancellationToken, quiet: true);
+            // An equal share of what is left: the time budget bounds the whole run, baselines included.
+            TimeSpan? baselineBudget = o.TimeBudget is { } t ? Max(TimeLeft(t, clock.Elapsed) / (o.Baselines.Count - i), MinFitTime) : null;
+            var (baseline, baseNet) = Fit(ml, data, train, o, name, o.FinalEpochs, null, baselineBudget, cancellationToken, quiet: true);
             double accuracy = ml.MulticlassClassification.Evaluate(baseline.Transform(test)).MicroAccuracy;
             points.Add(new ModelPoint(name, baseNet.Architecture.Flops / 1e6, accuracy, false));
             o.Log?.Report($"Baseline {name}: {accuracy:P2} at {baseNet.Architecture.Flops / 1e6:F3} MFLOPs.");
@@ -182,4 +185,21 @@ public static class FBNetRun
     private sealed class KeyRow { public string Label { get; set; } = ""; }
 
     private static TimeSpan Max(TimeSpan a, TimeSpan b) => a > b ? a : b;
+
+    private static readonly TimeSpan MinFitTime = TimeSpan.FromSeconds(10);
+
+    /// <summary>What is left of the run's time budget after <paramref name="elapsed"/>, less a reserve for evaluation and the files.</summary>
+    private static TimeSpan TimeLeft(TimeSpan total, TimeSpan elapsed) => total - elapsed - Max(TimeSpan.FromSeconds(20), total * 0.05);
+
+    /// <summary>
+    /// The main fit's share of the time <paramref name="left"/> when <paramref name="baselines"/> networks are trained
+    /// after it: each baseline should get as long as the run's own final training, which is half of a search's fit
+    /// (the search gets the other half) and all of a training's, so the fit takes 2 / (2 + k) of the time, or 1 / (1 + k).
+    /// (The baselines gave each the whole budget again, so a 30-minute run with two baselines took about 90.)
+    /// </summary>
+    internal static TimeSpan FitShare(TimeSpan left, bool searched, int baselines)
+    {
+        double parts = searched ? 2 : 1;
+        return Max(left * (parts / (parts + baselines)), MinFitTime);
+    }
 }

@@ -43,5 +43,11 @@ internal static class LatencyKeys
     public static string Head(HeadSpec head, int size, int numClasses) =>
         $"head|s{size}|hc{head.Channels}|f{head.Features}|{Name(head.Activation)}|cls{numClasses}";
 
-    private static string Name(Activation a) => a == Activation.HSwish ? "hs" : "relu";
+    private static string Name(Activation a) => a switch
+    {
+        Activation.HSwish => "hs",
+        Activation.Relu => "relu",
+        // A new activation must get its own key: read as relu it would take relu's timings.
+        _ => throw new ArgumentOutOfRangeException(nameof(a), a, $"No latency key for activation {a}."),
+    };
 }

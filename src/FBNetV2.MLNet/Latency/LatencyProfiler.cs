@@ -120,13 +120,18 @@ public static class LatencyProfiler
 
     /// <summary>
     /// Loads the table at <paramref name="path"/>, measures whatever <paramref name="space"/> needs that it lacks and
-    /// saves it back; creates it when missing. A table from another configuration is refused, or replaced when
-    /// <paramref name="rebuildForeign"/> is set.
+    /// saves it back; creates it when missing. A table from another configuration, or one that cannot be read, is
+    /// refused, or replaced when <paramref name="rebuildForeign"/> is set.
     /// </summary>
     public static LatencyTable LoadOrBuild(string path, ILatencyCoverage space, LatencyProfileOptions options, bool rebuildForeign = false, CancellationToken cancellationToken = default)
     {
         options.Validate();
-        LatencyTable? existing = File.Exists(path) ? LatencyTable.Load(path) : null;
+        LatencyTable? existing = null;
+        // Asked to rebuild, a table this library cannot read is replaced too (its errors say to rebuild); without
+        // the flag it is an error and the file is left as it is.
+        if (File.Exists(path))
+            try { existing = LatencyTable.Load(path); }
+            catch (FormatException) when (rebuildForeign) { }
         if (existing is not null && rebuildForeign && existing.Identity.Difference(options.Identity()) is not null) existing = null;
         existing?.EnsureMatches(options.Identity(), $"'{path}'");
         var table = Profile(space, existing, options, cancellationToken);

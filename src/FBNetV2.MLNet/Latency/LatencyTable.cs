@@ -133,31 +133,31 @@ public sealed class LatencyTable
     /// <exception cref="FormatException">The file is not a latency table of this format version, or its measurements are malformed.</exception>
     public static LatencyTable Load(string path)
     {
-        if (!File.Exists(path)) throw new FileNotFoundException($"Latency table '{path}' does not exist. Build it with `fbnet profile --out {path}`.", path);
+        if (!File.Exists(path)) throw new FileNotFoundException($"Latency table '{path}' does not exist. Build it with `fbnet profile --latency-table {path}`.", path);
         TableDto? dto;
         try { dto = JsonSerializer.Deserialize<TableDto>(File.ReadAllText(path), Json); }
-        catch (JsonException e) { throw new FormatException($"Latency table '{path}' is not valid JSON ({e.Message}). Delete it and profile again.", e); }
+        catch (JsonException e) { throw new FormatException($"Latency table '{path}' is not valid JSON ({e.Message}). Delete it, or replace it with `fbnet profile --rebuild`.", e); }
         if (dto is null || dto.Identity is null || dto.Families is null)
-            throw new FormatException($"Latency table '{path}' lacks 'identity' or 'families'. Delete it and profile again.");
+            throw new FormatException($"Latency table '{path}' lacks 'identity' or 'families'. Delete it, or replace it with `fbnet profile --rebuild`.");
         if (dto.FormatVersion != FormatVersion)
-            throw new FormatException($"Latency table '{path}' has format version {dto.FormatVersion}; this library reads version {FormatVersion}. Profile again.");
+            throw new FormatException($"Latency table '{path}' has format version {dto.FormatVersion}; this library reads version {FormatVersion}. Replace it with `fbnet profile --rebuild`.");
         foreach (var f in dto.Families)
         {
             if (f?.Key is null || f.Axes is null || f.Milliseconds is null || f.Axes.Any(a => a is null || a.Length == 0 || !a.SequenceEqual(a.Order().Distinct())))
-                throw new FormatException($"Latency table '{path}' has a malformed family{(f?.Key is null ? "" : $" '{f.Key}'")}: each needs a key, strictly increasing width axes and measurements. Profile again.");
+                throw new FormatException($"Latency table '{path}' has a malformed family{(f?.Key is null ? "" : $" '{f.Key}'")}: each needs a key, strictly increasing width axes and measurements. Replace it with `fbnet profile --rebuild`.");
             if (f.Milliseconds.Length != LatencyFamily.GridSize(f.Axes) || f.Milliseconds.Any(m => !(m >= 0) || !double.IsFinite(m)))
-                throw new FormatException($"Latency table '{path}': family '{f.Key}' needs {LatencyFamily.GridSize(f.Axes)} finite non-negative measurements, has {f.Milliseconds.Length}. Profile again.");
+                throw new FormatException($"Latency table '{path}': family '{f.Key}' needs {LatencyFamily.GridSize(f.Axes)} finite non-negative measurements, has {f.Milliseconds.Length}. Replace it with `fbnet profile --rebuild`.");
         }
         if (dto.Families.GroupBy(f => f.Key).FirstOrDefault(g => g.Count() > 1) is { } twice)
-            throw new FormatException($"Latency table '{path}' lists family '{twice.Key}' twice. Profile again.");
+            throw new FormatException($"Latency table '{path}' lists family '{twice.Key}' twice. Replace it with `fbnet profile --rebuild`.");
         // A table saved with the single reference network of the first drift correction is recalibrated with that one.
         var references = dto.References ?? (dto.Reference is { } single ? [single] : []);
         foreach (var r in references)
         {
             if (r is null || string.IsNullOrEmpty(r.Architecture) || !(r.Milliseconds > 0) || !double.IsFinite(r.Milliseconds))
-                throw new FormatException($"Latency table '{path}' has a malformed reference network (each needs an architecture and a positive time). Profile again.");
+                throw new FormatException($"Latency table '{path}' has a malformed reference network (each needs an architecture and a positive time). Replace it with `fbnet profile --rebuild`.");
             try { FBNetArchitecture.Parse(r.Architecture); }
-            catch (FormatException e) { throw new FormatException($"Latency table '{path}' has a reference network this library cannot build ({e.Message}). Profile again.", e); }
+            catch (FormatException e) { throw new FormatException($"Latency table '{path}' has a reference network this library cannot build ({e.Message}). Replace it with `fbnet profile --rebuild`.", e); }
         }
         return new LatencyTable(dto.Identity, dto.OverheadMilliseconds, dto.Families, references.Select(r => r with { NowMilliseconds = null }).ToList());
     }

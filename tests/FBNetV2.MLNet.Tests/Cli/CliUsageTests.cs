@@ -65,6 +65,7 @@ public sealed class CliUsageTests
     [InlineData("--size", "4", "--size must be from 8 to 1024, got 4")]
     [InlineData("--channels", "2", "--channels expects 1 (gray) or 3 (RGB), got '2'")]
     [InlineData("--time-budget", "soon", "--time-budget expects a positive duration such as 30m")]
+    [InlineData("--time-budget", "300000000h", "--time-budget expects a positive duration such as 30m")] // beyond TimeSpan
     [InlineData("--preset", "Huge", "--preset expects Auto, Compact, Photo or ImageNet, got 'Huge'")]
     [InlineData("--baselines", "Compact-S,Tiny", "got unknown 'Tiny'")]
     public void Bad_values_say_what_is_expected(string option, string value, string message)
@@ -72,6 +73,17 @@ public sealed class CliUsageTests
         var r = Fbnet.Run("search", "--data", "x", "--out", "y", option, value);
         Assert.Equal(FBNetCli.UsageError, r.ExitCode);
         Assert.Contains(message, r.Err);
+    }
+
+    [Theory]
+    [InlineData("--latency-threads", "4")]
+    [InlineData("--latency-table", "table.json")]
+    public void Latency_flags_without_a_latency_budget_are_refused(string option, string value)
+    {
+        // Without --budget-ms nothing reads them: refused rather than ignored.
+        var r = Fbnet.Run("search", "--data", "x", "--out", "y", "--budget-mflops", "5", option, value);
+        Assert.Equal(FBNetCli.Failure, r.ExitCode);
+        Assert.Contains("apply to a latency budget only; add --budget-ms", r.Err);
     }
 
     [Theory]

@@ -48,6 +48,18 @@ public class FitPlanTests
     }
 
     /// <summary>
+    /// A run's time budget covers its baselines: each gets as long as the run's own final training (half of a search's
+    /// fit, all of a training's), so a search with k baselines fits in 2 / (2 + k) of the time, a training in 1 / (1 + k).
+    /// </summary>
+    [Theory]
+    [InlineData(true, 0, 60.0)]
+    [InlineData(true, 2, 30.0)]
+    [InlineData(false, 0, 60.0)]
+    [InlineData(false, 2, 20.0)]
+    public void A_run_with_baselines_gives_its_fit_a_share_of_the_time(bool searched, int baselines, double minutes) =>
+        Assert.Equal(TimeSpan.FromMinutes(minutes), FBNetV2.MLNet.Runs.FBNetRun.FitShare(TimeSpan.FromMinutes(60), searched, baselines));
+
+    /// <summary>
     /// Training pixels beyond 0.25 GB come off the search step's 1.5 GB default cap, down to 0.5 GB: 2,000 images at 96 px
     /// (0.2 GB) keep it; 1,800 at 224 px (1.084 GB) leave 0.666 GB; 5 GB of pixels leave the floor.
     /// </summary>
