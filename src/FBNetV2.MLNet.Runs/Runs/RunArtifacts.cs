@@ -26,11 +26,22 @@ internal static class RunArtifacts
         }
     }
 
-    /// <summary>Writes through a temporary file in the same folder, so a crash leaves either the old file or the new one.</summary>
+    /// <summary>
+    /// Writes through a temporary file in the same folder, so a crash leaves either the old file or the new one; a
+    /// write that fails (a full disk) takes its partial temporary file away with it.
+    /// </summary>
     public static void WriteAtomically(string path, Action<string> write)
     {
         string temp = path + ".tmp";
-        write(temp);
-        File.Move(temp, path, overwrite: true);
+        try
+        {
+            write(temp);
+            File.Move(temp, path, overwrite: true);
+        }
+        catch
+        {
+            try { File.Delete(temp); } catch (IOException) { } catch (UnauthorizedAccessException) { }
+            throw;
+        }
     }
 }
