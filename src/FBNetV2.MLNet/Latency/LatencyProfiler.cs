@@ -46,7 +46,11 @@ public static class LatencyProfiler
         // layer's own timing included. They are timed in the same passes (and so at the same speed of the machine) as
         // the layers and kept as the table's references: timed again when the table is used, they measure the drift.
         var calibration = existing is null || existing.References.Count == 0 ? space.CalibrationNetworks().ToList() : [];
-        var models = calibration.Select(a => ExportForTiming(a, options.Batch)).ToList();
+        // A table with references that is extended times them again in the same passes as the new layers, so that the
+        // new layers can be stored at the speed the table was built at (its other families' and references'):
+        // stored at today's speed, they would be scaled by the drift a second time whenever the table is used.
+        var rebuiltReferences = existing is { References.Count: > 0 } ? existing.References.Select(r => FBNetArchitecture.Parse(r.Architecture)).ToList() : [];
+        var models = calibration.Concat(rebuiltReferences).Select(a => ExportForTiming(a, options.Batch)).ToList();
         int firstLayer = models.Count;
         var owners = new List<int>();
         for (int i = 0; i < missing.Count; i++)
@@ -58,7 +62,10 @@ public static class LatencyProfiler
         var times = meter(models, options, (done, total, index, elapsed) => options.Progress?.Report(new LatencyProfileProgress(
             done, total, index < firstLayer ? "whole networks" : missing[owners[index - firstLayer]].Key, elapsed)), cancellationToken);
 
-        var layerTimes = times.Skip(firstLayer).ToArray();
+        // The inverse of the drift as LatencyTable.Drift computes it (median over the references of now / at build).
+        double toBuildSpeed = rebuiltReferences.Count > 0
+            ? 1 / OnnxLatencyMeter.Median(existing!.References.Select((r, k) => times[calibration.Count + k] / r.Milliseconds).ToArray()) : 1;
+        var layerTimes = times.Skip(firstLayer).Select(t => t * toBuildSpeed).ToArray();
         // Each family's grid points were queued together, in order.
         var measured = new List<LatencyFamily>();
         for (int i = 0, offset = 0; i < missing.Count; offset += measured[^1].Milliseconds.Length, i++)

@@ -1,6 +1,7 @@
 using System.Text.Json.Nodes;
 using FBNetV2.MLNet.Architecture;
 using FBNetV2.MLNet.Latency;
+using FBNetV2.MLNet.Search;
 using FBNetV2.MLNet.Tests.Search;
 using Xunit;
 
@@ -101,6 +102,33 @@ public class LatencyDriftTests
         var arch = calibration[0];
         Assert.Equal(1.3 * LatencyModel.Predict(table, arch), LatencyModel.Predict(now, arch), 9);
         Assert.Equal(1.3 * table.OverheadMilliseconds, now.OverheadMilliseconds, 9);
+    }
+
+    /// <summary>
+    /// A table built at one speed and extended at another stores the new layers at the build's speed (its references
+    /// are timed again in the extension's passes): the extended table equals one built at the first speed, so a
+    /// later drift correction scales every family once. Stored at the extension's speed, the new families came out
+    /// 2x here on every use.
+    /// </summary>
+    [Fact]
+    public void An_extension_at_another_speed_stores_the_new_layers_at_the_speed_of_the_build()
+    {
+        var space = DMaskingSearchTests.TinySpace();
+        var wider = new SearchSpace(1, 12, 3, [1, 2], [8, 16], 1,
+            [space.Stages[0], space.Stages[1] with { Widths = [16, 24, 40] }], space.Head);
+        double speed = 1.0;
+        LatencyProfiler.Meter machine = (models, _, _, _) => models.Select(m => speed * (0.05 + m.Model.Length * 1e-6)).ToArray();
+        var options = LatencyProfilerTests.Quick();
+        var built = LatencyProfiler.Profile(space, null, options, machine);
+        speed = 2.0;
+        var extended = LatencyProfiler.Profile(wider, built, options, machine);
+        speed = 1.0;
+        var direct = LatencyProfiler.Profile(wider, LatencyProfiler.Profile(space, null, options, machine), options, machine);
+        Assert.Contains(extended.Families.Keys, k => !built.Families.ContainsKey(k) || built.Families[k].Milliseconds.Length != extended.Families[k].Milliseconds.Length);
+        Assert.Equal(direct.Families.Keys.Order(), extended.Families.Keys.Order());
+        foreach (var (key, family) in extended.Families)
+            Assert.All(family.Milliseconds.Zip(direct.Families[key].Milliseconds), p => Assert.Equal(p.Second, p.First, 12));
+        Assert.Equal(built.References.Select(r => r.Milliseconds), extended.References.Select(r => r.Milliseconds));
     }
 
     [Fact]
