@@ -66,7 +66,11 @@ internal sealed record RunData(IReadOnlyList<(string ImagePath, string Label)> T
     {
         string cacheRoot = Environment.GetEnvironmentVariable("XDG_CACHE_HOME") is { Length: > 0 } x ? x
             : Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".cache");
-        string key = Convert.ToHexString(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(dir)))[..12];
+        // Keyed by the folder and its files' names, sizes and times: IDX files replaced in place convert afresh
+        // instead of reusing the old images.
+        string files = string.Join("\n", new DirectoryInfo(dir).GetFiles().OrderBy(f => f.Name, StringComparer.Ordinal)
+            .Select(f => $"{f.Name}|{f.Length}|{f.LastWriteTimeUtc.Ticks}"));
+        string key = Convert.ToHexString(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(dir + "\n" + files)))[..12];
         string target = Path.Combine(cacheRoot, "fbnetv2-mlnet", "idx-" + key);
         if (File.Exists(Path.Combine(target, ".complete"))) return target;
         log?.Report($"Converting the IDX files in {dir} to PNG images in {target} (once)...");
