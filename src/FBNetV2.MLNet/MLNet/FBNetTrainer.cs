@@ -286,8 +286,9 @@ public sealed class FBNetTrainer : IEstimator<FBNetModel>
             Check(s.SearchWarmupEpochs >= 0 && s.SearchWarmupEpochs < s.SearchEpochs, nameof(s.SearchWarmupEpochs),
                 $"SearchWarmupEpochs must be in [0, SearchEpochs), got {s.SearchWarmupEpochs} (SearchEpochs {s.SearchEpochs}).");
             Check(s.SearchBatchSize is null or >= 2, nameof(s.SearchBatchSize), $"SearchBatchSize must be at least 2, got {s.SearchBatchSize}.");
-            // Here rather than in SearchOptions.Validate: the time plan uses both before the search starts (a negative
-            // count planned more search epochs), and a memory limit of 0 or less read as 'the supernet does not fit'.
+            // Here as well as in SearchOptions.Validate, which runs only once the search starts: the time plan uses the
+            // counts before that (a negative one planned more search epochs), and a memory limit of 0 or less read as
+            // 'the supernet does not fit'.
             Check(s.SampledCandidates >= 0, nameof(s.SampledCandidates), $"SampledCandidates must not be negative, got {s.SampledCandidates}.");
             Check(s.ProxyCandidates >= 0, nameof(s.ProxyCandidates), $"ProxyCandidates must not be negative (0 or 1 ranks by inherited weights only), got {s.ProxyCandidates}.");
             Check(s.SearchMemoryLimit is null or > 0, nameof(s.SearchMemoryLimit), $"SearchMemoryLimit must be a positive number of bytes (or null for the default), got {s.SearchMemoryLimit}.");
