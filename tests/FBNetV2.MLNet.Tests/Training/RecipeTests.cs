@@ -122,7 +122,7 @@ public class RecipeTests
         Assert.Equal(result.BestEpoch, result.RefitEpochs);
         Assert.Equal(result.BestEpoch, result.RefitHistory.Count);
         Assert.All(result.RefitHistory, h => { Assert.True(h.Refit); Assert.Null(h.ValidationAccuracy); });
-        // (72 + 24) images in batches of 16: 6 batches a epoch. The refit's cosine after one warm-up epoch ends on its
+        // (72 + 24) images in batches of 16: 6 batches an epoch. The refit's cosine after one warm-up epoch ends on its
         // last step at peak * (1 + cos(pi * (n - 1) / n)) / 2 with n = (epochs - 1) * 6 decay steps (closed form).
         double peak = options.LearningRate * options.BatchSize / 128.0;
         int decay = (result.RefitEpochs!.Value - 1) * 6;
