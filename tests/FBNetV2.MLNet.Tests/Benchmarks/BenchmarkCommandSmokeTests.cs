@@ -313,17 +313,67 @@ public sealed class BenchmarkCommandSmokeTests(BenchmarkCommandSmokeTests.Settin
         // fall after the dll), in the README and every page under docs/.
         var pages = new[] { Path.Combine(TestPaths.RepositoryRoot, "README.md") }
             .Concat(Directory.GetFiles(Path.Combine(TestPaths.RepositoryRoot, "docs"), "*.md"));
-        var cited = new List<(string Page, string Command)>();
+        var cited = new List<(string Page, string Command, string[] Flags)>();
         foreach (var page in pages)
         {
             string text = File.ReadAllText(page);
             foreach (Match m in Regex.Matches(text, @"--project examples/Benchmarks(?: -c \w+)? -- ([a-z0-9-]+)|Benchmarks\.dll\s+([a-z0-9-]+)"))
-                cited.Add((Path.GetFileName(page), m.Groups[1].Success ? m.Groups[1].Value : m.Groups[2].Value));
+                cited.Add((Path.GetFileName(page), m.Groups[1].Success ? m.Groups[1].Value : m.Groups[2].Value, CitedFlags(text[(m.Index + m.Length)..])));
         }
         Assert.True(cited.Count >= 30, $"found only {cited.Count} benchmark commands in the docs: the pattern no longer matches how they cite them");
         Assert.Empty(cited.Where(c => !known.Contains(c.Command)).Select(c => $"{c.Page} cites '{c.Command}', which examples/Benchmarks does not know"));
-        // The usage line names every command too, so that running the app without one lists them all.
-        Assert.All(known.Where(c => c != "scaling-one"), c => Assert.Matches(@"[-|] " + Regex.Escape(c) + @" ", program));
+
+        // The usage line the app prints without a command names every command with the flags it takes (the app refuses
+        // any other flag), and every flag the docs pass to a command is one of them.
+        var usage = Usage();
+        Assert.Equal(known.Where(c => c != "scaling-one").Order(StringComparer.Ordinal), usage.Keys.Order(StringComparer.Ordinal));
+        Assert.True(cited.Sum(c => c.Flags.Length) >= 100, $"found only {cited.Sum(c => c.Flags.Length)} flags in the cited commands: the pattern no longer matches");
+        Assert.Empty(cited.Where(c => usage.ContainsKey(c.Command)).SelectMany(c => c.Flags.Where(f => !usage[c.Command].Contains(f))
+            .Select(f => $"{c.Page} passes --{f} to '{c.Command}', which does not declare it")));
+    }
+
+    /// <summary>The flags of a cited command: up to the end of its line or code span, or a shell operator or comment after it.</summary>
+    private static string[] CitedFlags(string rest)
+    {
+        int end = rest.Length;
+        foreach (var stop in new[] { "\n", "`", " && ", " | ", " > ", " 2>", " # " })
+            if (rest.IndexOf(stop, StringComparison.Ordinal) is >= 0 and var i && i < end) end = i;
+        return Regex.Matches(rest[..end], @"(?<![\w-])--([a-z][a-z0-9-]*)").Select(m => m.Groups[1].Value).ToArray();
+    }
+
+    /// <summary>The app's usage line (printed, with exit code 2, when no command is given) as command -> its flags.</summary>
+    private Dictionary<string, HashSet<string>> Usage()
+    {
+        var (code, output) = Run(Host.Dotnet, setting.Work, []);
+        Assert.True(code == 2, $"the app without a command exited with {code}:\n{output}");
+        string line = Line(output, @"^usage: dotnet run --project examples/Benchmarks -c Release -- ");
+        return line[(line.IndexOf(" -- ", StringComparison.Ordinal) + 4)..].Split(" | ").ToDictionary(
+            c => c.Split(' ')[0], c => Regex.Matches(c, @"--([a-z0-9-]+)").Select(m => m.Groups[1].Value).ToHashSet(StringComparer.Ordinal));
+    }
+
+    [Fact]
+    public void A_flag_the_command_does_not_take_or_without_a_value_is_refused_before_it_runs()
+    {
+        // A typo used to be ignored (the run went on with the default for an hour), and a trailing --help started a training run.
+        foreach (var (args, message) in new[]
+        {
+            (new[] { "fashion-train", "--dropuot", "0" }, "fashion-train has no flag --dropuot; it would be ignored and the run would use the default."),
+            (["allocation", "--archs", "Compact-S", "--epochs", "3"], "allocation has no flag --epochs;"),
+            (["fashion-train", "--epochs"], "fashion-train: --epochs needs a value."),
+            (["allocation", "Compact-S"], "allocation: expected a flag (--name value), got 'Compact-S'."),
+            (["allocation", "--archs", "Compact-S", "--archs", "Compact-M"], "allocation: --archs is given twice"),
+        })
+        {
+            var (code, output) = Run(Host.Dotnet, setting.Work, args);
+            Assert.True(code == 2, $"{string.Join(' ', args)} exited with {code}:\n{output}");
+            Assert.Contains(message, output);
+            Assert.DoesNotContain("MFLOPs", output); // refused before any work
+        }
+        var (helpCode, help) = Run(Host.Dotnet, setting.Work, ["fashion-train", "--help"]);
+        Assert.True(helpCode == 0, help);
+        Assert.StartsWith("usage: dotnet run --project examples/Benchmarks -c Release -- fashion-train [--arch Compact-M]", help.Trim());
+        Assert.Contains("[--save-onnx PATH]", help);
+        Assert.DoesNotContain("Fashion-MNIST:", help); // no data loaded, no run started
     }
 
     private void Scaling(Host host, int resolutionOptions, int channelOptions)
