@@ -1,9 +1,10 @@
 using FBNetV2.MLNet.Benchmarks;
 
-// Benchmarks that print figures; each command says what it measures. CommandLine holds each command's flags.
+// Benchmarks that print figures; each command says what it measures. CommandLine holds each command's flags; scaling-one,
+// the child process scaling starts per grid point, takes positional arguments and is not in it.
 string? command = args.FirstOrDefault();
 var flags = new Dictionary<string, string>();
-if (command is not null && command != "scaling-one" && CommandLine.Commands.Any(c => c.Name == command))
+if (command is not null && CommandLine.Commands.Any(c => c.Name == command))
 {
     if (CommandLine.AsksForHelp(args))
     {
