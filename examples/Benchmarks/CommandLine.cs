@@ -12,36 +12,41 @@ internal static class CommandLine
     private const string Recipe = "[--wd W] [--ema D] [--erase P] [--erase-max-area A] [--label-smoothing S] [--dropout P] [--flip 0|1] [--crop-padding P] " +
         "[--refit 1] [--teacher NAME|model.onnx|DIR] [--teacher-epochs N] [--kd-weight A] [--kd-temperature T] [--time-budget SECONDS]";
 
-    /// <summary>Each command with its flags, in the order the usage line lists them.</summary>
-    public static readonly (string Name, string Flags)[] Commands =
+    /// <summary>A command: its name, the flags it reads (usage text) and what runs it (exit code).</summary>
+    public sealed record Command(string Name, string Flags, Func<Dictionary<string, string>, int> Run);
+
+    private static Func<Dictionary<string, string>, int> Ok(Action<Dictionary<string, string>> run) => a => { run(a); return 0; };
+
+    /// <summary>Every command, in the order the usage line lists them; Program dispatches through this table alone.</summary>
+    public static readonly Command[] Commands =
     [
-        ("scaling", "[--resolution-options 1,2,4] [--channel-options 1,2,4,8,16,32] [--steps 5] [--csv F]"),
-        ("train-throughput", "[--rounds 1] [--steps 10] [--batch 128] [--only Compact-S;supernet] [--csv F]"),
-        ("peer-throughput", "[--rounds 3] [--steps 10] [--archs Compact-S;Compact-M;HandCNN-28] [--threads 2] [--python /usr/bin/python3] [--peer torch|none] [--csv F]"),
-        ("fashion-train", "[--arch Compact-M] [--match-mflops M] [--epochs 12] [--seed 1] [--threads 0] [--csv F] [--dataset fashion|shapes|digits] [--data DIR] " +
-            "[--train-images N] [--test-images N] [--refit-only 1] [--save-onnx PATH] " + Recipe),
-        ("recipe-ablation", "[--arch Compact-S] [--teacher Compact-M] [--train-images 6000] [--epochs 10] [--wds 5e-5,5e-4,2e-3] [--datasets fashion,digits] " +
-            "[--digits-epochs 30] [--data IDX-DIR] [--digits-data DIR] [--test-images N] [--seed 1] [--threads 1] [--csv F]"),
-        ("classic", "[--data DIR] [--trainers lightgbm,sdca] [--lgbm-iterations N] [--sdca-iterations N] [--seed 1] [--threads 0]"),
-        ("search-diag", "[--data DIR] [--images 3000] [--epochs 6] [--budget-mflops 5] [--seed 1] [--threads 0] [--batch 128] [--size S] [--proxy 3] [--train-epochs N] " +
+        new("scaling", "[--resolution-options 1,2,4] [--channel-options 1,2,4,8,16,32] [--steps 5] [--csv F]", Ok(SearchScaling.Run)),
+        new("train-throughput", "[--rounds 1] [--steps 10] [--batch 128] [--only Compact-S;supernet] [--csv F]", Ok(TrainingThroughput.Run)),
+        new("peer-throughput", "[--rounds 3] [--steps 10] [--archs Compact-S;Compact-M;HandCNN-28] [--threads 2] [--python /usr/bin/python3] [--peer torch|none] [--csv F]", PeerThroughput.Run),
+        new("fashion-train", "[--arch Compact-M] [--match-mflops M] [--epochs 12] [--seed 1] [--threads 0] [--csv F] [--dataset fashion|shapes|digits] [--data DIR] " +
+            "[--train-images N] [--test-images N] [--refit-only 1] [--save-onnx PATH] " + Recipe, Ok(FashionTraining.Run)),
+        new("recipe-ablation", "[--arch Compact-S] [--teacher Compact-M] [--train-images 6000] [--epochs 10] [--wds 5e-5,5e-4,2e-3] [--datasets fashion,digits] " +
+            "[--digits-epochs 30] [--data IDX-DIR] [--digits-data DIR] [--test-images N] [--seed 1] [--threads 1] [--csv F]", Ok(RecipeAblation.Run)),
+        new("classic", "[--data DIR] [--trainers lightgbm,sdca] [--lgbm-iterations N] [--sdca-iterations N] [--seed 1] [--threads 0]", Ok(ClassicBaselines.Run)),
+        new("search-diag", "[--data DIR] [--images 3000] [--epochs 6] [--budget-mflops 5] [--seed 1] [--threads 0] [--batch 128] [--size S] [--proxy 3] [--train-epochs N] " +
             "[--baselines HandCNN-28,MobileNetV3-Small-28] [--searched ARCH] [--arch-steps 0] [--arch-lr LR] [--travel 6] [--arch-wd 0] [--entropy 0.05] " +
-            "[--final-tau 0.5] [--hard 0|1] [--flip 0|1]"),
-        ("fashion-search", "[--dataset fashion|shapes|digits] [--data DIR] [--budget-mflops 5] [--search-images N] [--search-epochs N] [--candidates 4] [--proxy 3] " +
-            "[--widest-warmup 0|1] [--train-epochs N] [--random 3] [--seed 1] [--threads 0] [--csv F] " + Recipe),
-        ("fuzz", "[--count 500] [--seed 1]"),
-        ("latency", "[--networks 20] [--seed 1] [--threads 1] [--repeats 50] [--rounds 3] [--warmup 10] [--grid-points 3] [--network-rounds 3] [--table PATH] [--rebuild 1] [--csv F]"),
-        ("latency-search", "[--budget-ms 0.15|space] [--search-images 3000] [--search-epochs 3] [--candidates 4] [--proxy 3] [--train-epochs 1] [--seed 1] [--threads 1] " +
-            "[--repeats 50] [--rounds 3] [--warmup 10] [--grid-points 3] [--data DIR] [--table PATH]"),
-        ("latency-noise", "[--seconds 30] [--threads 1]"),
-        ("plot", "[--data docs/data] [--out docs/plots]"),
-        ("network-latency", "[--archs Compact-S;HandCNN-28@4.885;ARCH] [--threads 1] [--rounds 5] [--repeats 50] [--warmup 10] [--grid-points 3]"),
-        ("allocation", "[--archs Compact-M;MobileNetV3-Small-28@4.964;ARCH]"),
-        ("photo-folder", "--out DIR [--data IDX-DIR] [--size 160] [--train 400] [--test 120] [--classes 0,2,3,4,6] [--seed 1]"),
-        ("photo-pipeline", "--data DIR [--size 224] [--minutes 15] [--threads N] [--arch NAME] [--crop-padding P] [--seed 1]"),
-        ("batch-memory", "[--mode batches|forward|train|search|share] [--size 224] [--batch 48] [--batches 60] [--arch ARCH]"),
-        ("supernet-step", "[--preset photo|compact] [--size 96] [--batch 32] [--steps 4] [--rounds 2] [--paired N]"),
-        ("step-probe", "[--size 224] [--classes 5] [--batch 128] [--search-batch 24] [--steps 10]"),
-        ("scalar-race", "[--seconds 20]"),
+            "[--final-tau 0.5] [--hard 0|1] [--flip 0|1]", Ok(SearchDiagnostics.Run)),
+        new("fashion-search", "[--dataset fashion|shapes|digits] [--data DIR] [--budget-mflops 5] [--search-images N] [--search-epochs N] [--candidates 4] [--proxy 3] " +
+            "[--widest-warmup 0|1] [--train-epochs N] [--random 3] [--seed 1] [--threads 0] [--csv F] " + Recipe, Ok(FashionSearch.Run)),
+        new("fuzz", "[--count 500] [--seed 1]", Fuzz.Run),
+        new("latency", "[--networks 20] [--seed 1] [--threads 1] [--repeats 50] [--rounds 3] [--warmup 10] [--grid-points 3] [--network-rounds 3] [--table PATH] [--rebuild 1] [--csv F]", Ok(LatencyAccuracy.Run)),
+        new("latency-search", "[--budget-ms 0.15|space] [--search-images 3000] [--search-epochs 3] [--candidates 4] [--proxy 3] [--train-epochs 1] [--seed 1] [--threads 1] " +
+            "[--repeats 50] [--rounds 3] [--warmup 10] [--grid-points 3] [--data DIR] [--table PATH]", Ok(LatencySearch.Run)),
+        new("latency-noise", "[--seconds 30] [--threads 1]", Ok(LatencyNoise.Run)),
+        new("plot", "[--data docs/data] [--out docs/plots]", Ok(Plots.Run)),
+        new("network-latency", "[--archs Compact-S;HandCNN-28@4.885;ARCH] [--threads 1] [--rounds 5] [--repeats 50] [--warmup 10] [--grid-points 3]", Ok(NetworkLatency.Run)),
+        new("allocation", "[--archs Compact-M;MobileNetV3-Small-28@4.964;ARCH]", Ok(Allocation.Run)),
+        new("photo-folder", "--out DIR [--data IDX-DIR] [--size 160] [--train 400] [--test 120] [--classes 0,2,3,4,6] [--seed 1]", Ok(PhotoFolder.Run)),
+        new("photo-pipeline", "--data DIR [--size 224] [--minutes 15] [--threads N] [--arch NAME] [--crop-padding P] [--seed 1]", Ok(PhotoPipeline.Run)),
+        new("batch-memory", "[--mode batches|forward|train|search|share] [--size 224] [--batch 48] [--batches 60] [--arch ARCH]", Ok(BatchMemory.Run)),
+        new("supernet-step", "[--preset photo|compact] [--size 96] [--batch 32] [--steps 4] [--rounds 2] [--paired N]", Ok(SupernetStep.Run)),
+        new("step-probe", "[--size 224] [--classes 5] [--batch 128] [--search-batch 24] [--steps 10]", Ok(StepProbeSpread.Run)),
+        new("scalar-race", "[--seconds 20]", Ok(ScalarRace.Run)),
     ];
 
     public static string Usage =>
