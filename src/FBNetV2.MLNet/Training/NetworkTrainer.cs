@@ -46,6 +46,7 @@ internal static class NetworkTrainer
         TrainingOptions options, int epochs, DateTime? deadline, bool refit, CancellationToken cancellationToken)
     {
         TorchDevice.SetThreads(options.Threads);
+        NativeHeap.HoldFreedBlocks();
         var device = TorchDevice.Resolve(options.Device);
         torch.manual_seed(options.Seed);
         var random = new Random(options.Seed);
@@ -106,8 +107,9 @@ internal static class NetworkTrainer
                         correct += logits.argmax(1).eq(y).sum().item<long>();
                         seen += x.shape[0];
                     }
-                    if (step % 8 == 0) NativeHeap.Trim();
                 }
+                // Steps reuse the heap's freed blocks (HoldFreedBlocks); once an epoch, what the odd-sized last batch and
+                // the previous epoch's evaluation left free is handed back.
                 NativeHeap.Trim();
                 var evalNet = ema?.Network ?? net;
                 double? valAccuracy = validation is null ? null : Evaluation.Accuracy(evalNet, validation);
