@@ -22,8 +22,9 @@ internal static class NativeHeap
     /// Lets the C heap keep freed blocks for reuse during a fixed network's training, whose steps allocate the same
     /// shapes again and again. glibc's defaults hand them back too eagerly for that: tensors above the (dynamic) mmap
     /// threshold are mapped and unmapped every step, and a free that leaves more than twice that threshold at the top of
-    /// the heap trims it; either way the next step faults every page in again (2.8 M minor faults and 5.9 s of system
-    /// time against 20.6 s of user time for two epochs on 5,400 Fashion-MNIST images; docs/benchmarks.md, section 2).
+    /// the heap trims it; either way the next step faults every page in again (35.6 M minor faults and 67.7 s of system
+    /// time against 235.6 s of user time for three full Fashion-MNIST epochs on one thread; with these settings 0.7 M and
+    /// 1.4 s, and 27 % less wall time; docs/benchmarks.md, section 2).
     /// The mmap threshold goes to glibc's largest allowed value (32 MiB: larger values are refused) and the trim
     /// threshold out of reach, so memory is given back only by <see cref="Trim"/>, which the trainer calls after every
     /// epoch. The setting is process-wide and stays; a search that runs later still trims every few steps itself.
