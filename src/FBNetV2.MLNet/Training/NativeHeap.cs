@@ -5,7 +5,9 @@ namespace FBNetV2.MLNet.Training;
 /// libtorch's CPU tensors come from malloc; between steps of different shapes (supernet masks, Gumbel samples, the
 /// architecture step's batch) freed blocks stay in the allocator's heaps, and the process's resident memory crept up
 /// step by step (Photo search at batch 40: 2.2 GB after the first steps, 4.0 GB three minutes later, 4.9 GB peak in the
-/// final training; the LOH threshold and MALLOC_ARENA_MAX=2 changed nothing). Trimming every few steps bounds it.
+/// final training; the LOH threshold and MALLOC_ARENA_MAX=2 changed nothing). Trimming every few steps bounds it; the
+/// search does so, while a fixed network's training, whose steps repeat the same shapes, holds freed blocks instead
+/// (<see cref="HoldFreedBlocks"/>) and trims once an epoch.
 /// </summary>
 internal static class NativeHeap
 {
