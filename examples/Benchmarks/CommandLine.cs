@@ -9,7 +9,7 @@ namespace FBNetV2.MLNet.Benchmarks;
 internal static class CommandLine
 {
     /// <summary>The recipe flags of the training benchmarks (<see cref="RecipeFlags"/>).</summary>
-    private const string Recipe = "[--wd W] [--ema D] [--erase P] [--erase-max-area A] [--label-smoothing S] [--dropout P] [--flip 0|1] [--crop-padding P] " +
+    private const string Recipe = "[--lr L] [--batch-size N] [--wd W] [--ema D] [--erase P] [--erase-max-area A] [--label-smoothing S] [--dropout P] [--flip 0|1] [--crop-padding P] " +
         "[--refit 1] [--teacher NAME|model.onnx|DIR] [--teacher-epochs N] [--kd-weight A] [--kd-temperature T] [--time-budget SECONDS]";
 
     /// <summary>A command: its name, the flags it reads (usage text) and what runs it (exit code).</summary>

@@ -8,7 +8,7 @@ namespace FBNetV2.MLNet.Benchmarks;
 
 /// <summary>
 /// Recipe flags of the training benchmarks; each one left out keeps the library's default, so a row of the ablation
-/// names only what it changes. --wd, --ema (0 off), --erase (probability, 0 off), --erase-max-area, --label-smoothing,
+/// names only what it changes. --lr (peak, for a batch of 128), --batch-size, --wd, --ema (0 off), --erase (probability, 0 off), --erase-max-area, --label-smoothing,
 /// --dropout, --flip 0|1, --crop-padding, --refit 1, --teacher NAME|model.onnx|run folder, --kd-weight, --kd-temperature, --time-budget (seconds).
 /// </summary>
 internal static class RecipeFlags
@@ -18,6 +18,9 @@ internal static class RecipeFlags
         double D(string key, double fallback) => a.TryGetValue(key, out var v) ? double.Parse(v, CultureInfo.InvariantCulture) : fallback;
         var o = new TrainingOptions { Epochs = epochs, Seed = seed, Threads = threads, Progress = new SyncProgress(progress) };
         o.WeightDecay = D("wd", o.WeightDecay);
+        // The learning rate is given for a batch of 128 and scaled with --batch-size, as the trainer does.
+        o.LearningRate = D("lr", o.LearningRate);
+        if (a.TryGetValue("batch-size", out var batch)) o.BatchSize = int.Parse(batch, CultureInfo.InvariantCulture);
         o.EmaDecay = D("ema", o.EmaDecay);
         o.RandomErasingProbability = D("erase", o.RandomErasingProbability);
         o.RandomErasingMaxArea = D("erase-max-area", o.RandomErasingMaxArea);
@@ -39,7 +42,7 @@ internal static class RecipeFlags
     }
 
     public static string Describe(TrainingOptions o) =>
-        FormattableString.Invariant($"wd {o.WeightDecay:G3}, EMA {o.EmaDecay}, erasing {o.RandomErasingProbability} ({o.RandomErasingMinArea:G3}-{o.RandomErasingMaxArea:G3}), ") +
+        FormattableString.Invariant($"lr {o.LearningRate:G3} (batch {o.BatchSize}), wd {o.WeightDecay:G3}, EMA {o.EmaDecay}, erasing {o.RandomErasingProbability} ({o.RandomErasingMinArea:G3}-{o.RandomErasingMaxArea:G3}), ") +
         FormattableString.Invariant($"label smoothing {o.LabelSmoothing}, dropout {o.Dropout}, flip {(o.HorizontalFlip ? "on" : "off")}, crop padding {o.RandomCropPadding}, refit {(o.RefitOnAllData ? "on" : "off")}") +
         (o.Teacher is { } t ? FormattableString.Invariant($", distillation from {t.Description} (a {o.DistillationWeight}, T {o.DistillationTemperature})") : "");
 
