@@ -1,4 +1,5 @@
 using FBNetV2.MLNet.Architecture;
+using FBNetV2.MLNet.Search;
 
 namespace FBNetV2.MLNet.Benchmarks;
 
@@ -6,7 +7,8 @@ namespace FBNetV2.MLNet.Benchmarks;
 /// Where a network spends its multiply-adds and parameters: the stem, each stage (with the map size it works at), the
 /// head and the classifier, as exact counts and shares of the whole. Two networks at equal FLOPs can spend them very
 /// differently (a search that favours the high-resolution stages against a MobileNet that puts its FLOPs and
-/// parameters into the 4x4 stage); this puts them side by side. Entries as network-latency's.
+/// parameters into the 4x4 stage); this puts them side by side, and says whether each is a member of the search space
+/// its input gets. Entries as network-latency's.
 /// </summary>
 internal static class Allocation
 {
@@ -25,6 +27,11 @@ internal static class Allocation
             maps["head"] = arch.BodySize;
             var parts = cost.Layers.GroupBy(l => Part(l.Name)).Select(g => (Name: g.Key, Flops: g.Sum(l => l.Flops), Params: g.Sum(l => l.Parameters))).ToList();
             Console.WriteLine($"{entry}: {cost.Flops / 1e6:F3} MFLOPs, {cost.Parameters} parameters");
+            // Whether the search could have picked it: a hand-made variant outside the space says nothing about the search.
+            var space = SearchSpace.Auto(arch.InputChannels, arch.InputSize, arch.NumClasses);
+            Console.WriteLine(space.TryChoiceOf(arch, out _, out var reason)
+                ? "  a member of the search space the input size gets"
+                : $"  not a member of the search space the input size gets: {reason}");
             Console.WriteLine($"  {"part",-11} {"map",4} {"MFLOPs",8} {"share",7} {"params",8} {"share",7}");
             foreach (var (name, flops, parameters) in parts)
             {
