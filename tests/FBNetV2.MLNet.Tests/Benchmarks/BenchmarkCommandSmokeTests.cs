@@ -215,14 +215,26 @@ public sealed class BenchmarkCommandSmokeTests(BenchmarkCommandSmokeTests.Settin
         },
         ["allocation"] = t =>
         {
-            string output = t.Command("allocation", "--archs", "Compact-S;HandCNN-28@1");
-            foreach (var (entry, total) in new[] { ("Compact-S", PredefinedArchitectures.Get("Compact-S").Flops / 1e6), ("HandCNN-28@1", double.NaN) })
+            string output = t.Command("allocation", "--archs", "Compact-S;HandCNN-28@1;HandCNN-28");
+            // Membership in the compact space as its definition says: HandCNN-28 as is is a member (SearchSpace.Compact's
+            // summary); Compact-S's first 14 px block expands 8 channels to 24, below the stage's hidden options (32-96);
+            // HandCNN-28 scaled to 1 MFLOPs ends at 104 channels, not a 4x4 width option.
+            var membership = new Dictionary<string, string>
+            {
+                ["Compact-S"] = "not a member of the search space the input size gets: stage 2 block 1: hidden width 24 is not an option",
+                ["HandCNN-28@1"] = "not a member of the search space the input size gets: stage 4: width 104 is not an option",
+                ["HandCNN-28"] = "a member of the search space the input size gets",
+            };
+            foreach (var (entry, total) in new[] { ("Compact-S", PredefinedArchitectures.Get("Compact-S").Flops / 1e6), ("HandCNN-28@1", double.NaN),
+                ("HandCNN-28", PredefinedArchitectures.Get("HandCNN-28").Flops / 1e6) })
             {
                 var head = Numbers(Line(output, $"^{Regex.Escape(entry)}: ").Substring(entry.Length));
                 if (!double.IsNaN(total)) Assert.Equal(total, head[0], 3);
-                // The parts of each network: stem, four stages, head, classifier; they add up to its totals.
                 int at = output.IndexOf(entry + ": ", StringComparison.Ordinal);
-                var rows = output[at..].Split('\n').Skip(2).TakeWhile(l => l.Trim().Length > 0).Select(l => l.Trim()).ToList();
+                var lines = output[at..].Split('\n');
+                Assert.StartsWith(membership[entry], lines[1].Trim());
+                // The parts of each network: stem, four stages, head, classifier; they add up to its totals.
+                var rows = lines.Skip(3).TakeWhile(l => l.Trim().Length > 0).Select(l => l.Trim()).ToList();
                 Assert.Equal(["stem", "s1", "s2", "s3", "s4", "head", "classifier"], rows.Select(r => r.Split(' ')[0]));
                 var figures = rows.Select(r => Numbers(r[(r.IndexOf(' ') + 1)..].Replace("-", "0"))).ToList();
                 Assert.InRange(figures.Sum(f => f[1]) - head[0], -0.004, 0.004); // seven parts rounded to 0.001
