@@ -12,6 +12,7 @@ internal sealed class RecipeCliOptions
 {
     private static readonly FBNetOptions Defaults = new TrainFBNetOptions();
 
+    public readonly Option<double?> LearningRate = Number("--learning-rate", "Peak learning rate for a batch of 128, scaled with --batch-size", 0, 10, true, Defaults.LearningRate, minExclusive: true);
     public readonly Option<double?> WeightDecay = Number("--weight-decay", "L2 penalty on conv and linear weights", 0, 1, true, Defaults.WeightDecay);
     public readonly Option<double?> LabelSmoothing = Number("--label-smoothing", "Share of the target spread over the other classes", 0, 1, false, Defaults.LabelSmoothing);
     public readonly Option<double?> Dropout = Number("--dropout", "Dropout before the classifier", 0, 1, false, Defaults.Dropout);
@@ -33,7 +34,7 @@ internal sealed class RecipeCliOptions
 
     public void AddTo(Command command)
     {
-        foreach (var option in new Option[] { WeightDecay, LabelSmoothing, Dropout, WarmupEpochs, CropPadding, EmaDecay, Erasing, ErasingMinArea, ErasingMaxArea,
+        foreach (var option in new Option[] { LearningRate, WeightDecay, LabelSmoothing, Dropout, WarmupEpochs, CropPadding, EmaDecay, Erasing, ErasingMinArea, ErasingMaxArea,
                      Refit, Teacher, TeacherEpochs, KdWeight, KdTemperature })
             command.Add(option);
     }
@@ -49,6 +50,7 @@ internal sealed class RecipeCliOptions
             throw new CliInputException("--teacher-epochs, --kd-weight and --kd-temperature set up distillation; give --teacher too (an architecture name or a run folder).");
         return new RunRecipe
         {
+            LearningRate = p.GetValue(LearningRate),
             WeightDecay = p.GetValue(WeightDecay),
             LabelSmoothing = p.GetValue(LabelSmoothing),
             Dropout = p.GetValue(Dropout),

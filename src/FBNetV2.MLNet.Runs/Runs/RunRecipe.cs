@@ -6,6 +6,9 @@ namespace FBNetV2.MLNet.Runs;
 /// </summary>
 public sealed class RunRecipe
 {
+    /// <summary>Peak learning rate for a batch of 128, scaled linearly with the batch size (<see cref="FBNetOptions.LearningRate"/>; null: 0.1).</summary>
+    public double? LearningRate { get; init; }
+
     /// <summary>L2 penalty on conv and linear weights (<see cref="FBNetOptions.WeightDecay"/>; null: 5e-4).</summary>
     public double? WeightDecay { get; init; }
 
@@ -51,6 +54,7 @@ public sealed class RunRecipe
     /// <summary>Copies every setting that is not null onto <paramref name="o"/>; the others keep their values there.</summary>
     public void ApplyTo(FBNetOptions o)
     {
+        o.LearningRate = LearningRate ?? o.LearningRate;
         o.WeightDecay = WeightDecay ?? o.WeightDecay;
         o.LabelSmoothing = LabelSmoothing ?? o.LabelSmoothing;
         o.Dropout = Dropout ?? o.Dropout;

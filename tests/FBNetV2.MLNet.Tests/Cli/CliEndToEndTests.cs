@@ -170,12 +170,13 @@ public sealed class CliEndToEndTests(TrainedShapesModel model, ITestOutputHelper
     {
         string output = Path.Combine(model.Root, "recipe");
         var r = Fbnet.Run("train", "--arch", "Compact-S", "--epochs", "2", "--batch-size", "16", "--data", model.Data, "--out", output,
-            "--weight-decay", "0.0005", "--random-erasing", "0.5", "--ema-decay", "0.99", "--label-smoothing", "0", "--refit",
+            "--learning-rate", "0.05", "--weight-decay", "0.0005", "--random-erasing", "0.5", "--ema-decay", "0.99", "--label-smoothing", "0", "--refit",
             "--teacher", model.Output, "--kd-weight", "0.7", "--kd-temperature", "2");
         Assert.True(r.ExitCode == 0, r.ToString());
         Assert.Contains("refit epoch", r.Out);
         using var metrics = JsonDocument.Parse(File.ReadAllText(Path.Combine(output, "metrics.json")));
         var recipe = metrics.RootElement.GetProperty("recipe");
+        Assert.Equal(0.05, recipe.GetProperty("learningRate").GetDouble());
         Assert.Equal(0.0005, recipe.GetProperty("weightDecay").GetDouble());
         Assert.Equal(0.5, recipe.GetProperty("randomErasingProbability").GetDouble());
         Assert.Equal(0.99, recipe.GetProperty("emaDecay").GetDouble());
@@ -194,6 +195,7 @@ public sealed class CliEndToEndTests(TrainedShapesModel model, ITestOutputHelper
     [InlineData("--random-erasing", "1.5", "--random-erasing must be in [0, 1]", FBNetCli.UsageError)]
     [InlineData("--ema-decay", "1", "--ema-decay must be in [0, 1)", FBNetCli.UsageError)]
     [InlineData("--weight-decay", "x", "--weight-decay expects a number", FBNetCli.UsageError)]
+    [InlineData("--learning-rate", "0", "--learning-rate must be in (0, 10]", FBNetCli.UsageError)]
     [InlineData("--kd-weight", "0.5", "give --teacher too", FBNetCli.Failure)]
     public void Bad_recipe_options_are_named(string option, string value, string message, int exitCode)
     {
