@@ -1,7 +1,7 @@
 #!/bin/bash
 # Session 25 (2026-12-05): four 30-epoch trainings side by side, one Torch thread each, default recipe (wd 5e-4, EMA 0.999,
 # erasing off, label smoothing 0.1, dropout 0.1), run from a copy of examples/Benchmarks/bin/Release/net10.0 (/work/snap25),
-# in /work/runs25, started about 08:35 UTC on the idle 2-core machine.
+# in /work/runs25, started 08:12 UTC on the idle 2-core machine.
 # Issue 14's ceiling probe: hybrids that keep the searched networks' 28 and 14 px stages (trimmed) and give the 4x4 stage
 # MobileNetV3-Small's shape (k5, SE, h-swish, hidden 144/224/224) and its parameters, at <= 5 MFLOPs. Compare seed 1 of
 # MobileNetV3-Small-28 x0.550 (93.89 %, docs/data/s16/mnv3s-erase0-seed1.log) and searched seed 1 (93.79 %).
