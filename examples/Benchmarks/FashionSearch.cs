@@ -40,6 +40,12 @@ internal static class FashionSearch
                 "0" => false,
                 var v => throw new ArgumentException($"--widest-warmup expects 0 or 1, got '{v}'."),
             },
+            SandwichWeightSteps = a.GetValueOrDefault("sandwich", "0") switch
+            {
+                "1" => true,
+                "0" => false,
+                var v => throw new ArgumentException($"--sandwich expects 0 or 1, got '{v}'."),
+            },
             Progress = new Progress<SearchProgress>(p => Console.WriteLine("  " + p)),
             CandidateProgress = new Progress<CandidateScore>(c => Console.WriteLine("  " + c)),
         });

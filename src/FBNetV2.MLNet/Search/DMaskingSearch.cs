@@ -136,6 +136,15 @@ internal static class DMaskingSearch
                         Tensor logits, loss;
                         try
                         {
+                            if (options.SandwichWeightSteps)
+                            {
+                                // The widest pass first, in its own scope: its activations are freed before the
+                                // sampled pass builds its own, so the step's peak stays one pass's activations.
+                                using var widestScope = NewDisposeScope();
+                                net.WidestWidths = true;
+                                nn.functional.cross_entropy(net.forward(x), y).backward();
+                                net.WidestWidths = options.WidestWidthWarmup && !archPhase;
+                            }
                             logits = net.forward(x);
                             loss = nn.functional.cross_entropy(logits, y);
                             loss.backward();

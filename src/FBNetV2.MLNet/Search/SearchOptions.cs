@@ -129,6 +129,15 @@ internal sealed class SearchOptions
     /// seed-3 pick on the holdout throughout (session 17, cut short at epoch 23). Off by default until it wins at full length.
     /// </summary>
     public bool WidestWidthWarmup { get; set; }
+    /// <summary>
+    /// Every weight step, warm-up and architecture epochs alike, adds a pass of the supernet with every width decision
+    /// at its widest option (the other decisions sampled) to the sampled pass, their losses summed: BigNAS's sandwich
+    /// rule without its smallest member. Why it is offered: the widest-width warm-up trains the outer channels only
+    /// before the logits move, after which the masks starve them again, and its narrow paths were never trained, so
+    /// inherited-weight scores of the candidates fell (session 11); with both passes in every step, every channel and
+    /// the sampled paths keep training through the whole search. Costs a widest member's step per weight step.
+    /// </summary>
+    public bool SandwichWeightSteps { get; set; }
 
     /// <summary>Architectures sampled from the learned distribution besides the argmax; the best on the architecture split wins.</summary>
     public int SampledCandidates { get; set; } = 4;
@@ -203,6 +212,7 @@ internal sealed class SearchOptions
             (nameof(FinalTemperature), F(FinalTemperature)), (nameof(TemperatureDecay), TemperatureDecay is { } d ? F(d) : "none"),
             (nameof(HardSampling), HardSampling.ToString()), (nameof(PerSampleNoise), PerSampleNoise.ToString()),
             (nameof(SinglePathWeightSteps), SinglePathWeightSteps.ToString()), (nameof(WidestWidthWarmup), WidestWidthWarmup.ToString()),
+            (nameof(SandwichWeightSteps), SandwichWeightSteps.ToString()),
             (nameof(Seed), Seed.ToString()),
         ];
     }

@@ -175,6 +175,15 @@ public class SearchPathTests
         SearchesReproduciblyUnderBudgetAndUnlikeTheDefault(o => o.SinglePathWeightSteps = true);
     }
 
+    /// <summary>
+    /// Sandwich weight steps add a widest-width pass to every weight step (what that pass computes is checked by
+    /// SupernetTests.WidestWidthsRunsEveryWidthDecisionAtItsWidestOption): the search stays reproducible and under
+    /// budget, and its weight losses differ from the default search's, so the extra pass trained the shared weights.
+    /// </summary>
+    [Fact]
+    public void Sandwich_weight_steps_search_reproducibly_under_budget() =>
+        SearchesReproduciblyUnderBudgetAndUnlikeTheDefault(o => o.SandwichWeightSteps = true);
+
     /// <summary>A search variant on the tiny space: two runs agree step for step, the result is under budget, and the
     /// weight losses differ from the default search's (so the variant changed what was computed).</summary>
     private static void SearchesReproduciblyUnderBudgetAndUnlikeTheDefault(Action<SearchOptions> variant)
