@@ -1,12 +1,11 @@
 #!/bin/bash
-# Session 26 (2026-12-05): the sandwich weight steps on a second data set, the synthetic shapes, seed 1: a search with
-# and one without (section 4's search protocol, a 1-epoch final training only to finish the command), then each derived
-# network trained as session 25's shapes runs were (12,000 training images, 15 epochs; H2 96.52 %, MobileNetV3-Small-28
-# 96.48 %, seed 2's searched Fashion network 96.55 %). One job at nice 19 beside the three Fashion runs of sandwich.sh.
+# Session 26 (2026-12-05): does the sandwich's shift of FLOPs (out of the 14 px stage, into 7x7 / 4x4) show on a second
+# data set? Section 4's search on the synthetic shapes, seed 1, with and without --sandwich, one after the other on the
+# core the Fashion seeds 2-3 freed (12:27-13:05), beside Fashion seed 1's training, then the test suite; final training cut to one epoch
+# (only the derived networks are compared, by `allocation`). A first attempt at 11:00 with 15-epoch trainings of the
+# derived networks was stopped at 11:36 (four jobs on two cores; it would not have finished in the session).
 # Build copy /work/snap26, one Torch thread, in /work/runs26.
 B="/usr/bin/time -v dotnet /work/snap26/Benchmarks.dll"
 for SW in 1 0; do
   $B fashion-search --dataset shapes --budget-mflops 5 --search-images 12000 --search-epochs 6 --train-epochs 1 --random 0 --seed 1 --threads 1 --sandwich $SW > shapes-search-sw$SW.log 2>&1
-  ARCH=$(grep '^search took' shapes-search-sw$SW.log | sed 's/.*chosen //')
-  $B fashion-train --dataset shapes --arch "$ARCH" --train-images 12000 --epochs 15 --seed 1 --threads 1 --csv shapes-sw$SW.csv > shapes-train-sw$SW.log 2>&1
 done
