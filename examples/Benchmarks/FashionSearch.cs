@@ -34,18 +34,8 @@ internal static class FashionSearch
             // --candidates N sampled besides the argmax, --proxy N of them ranked by a short training (the library's defaults otherwise).
             SampledCandidates = a.TryGetValue("candidates", out var sampled) ? int.Parse(sampled) : new SearchOptions().SampledCandidates,
             ProxyCandidates = a.TryGetValue("proxy", out var proxy) ? int.Parse(proxy) : new SearchOptions().ProxyCandidates,
-            WidestWidthWarmup = a.GetValueOrDefault("widest-warmup", "0") switch
-            {
-                "1" => true,
-                "0" => false,
-                var v => throw new ArgumentException($"--widest-warmup expects 0 or 1, got '{v}'."),
-            },
-            SandwichWeightSteps = a.GetValueOrDefault("sandwich", "0") switch
-            {
-                "1" => true,
-                "0" => false,
-                var v => throw new ArgumentException($"--sandwich expects 0 or 1, got '{v}'."),
-            },
+            WidestWidthWarmup = RecipeFlags.Switch(a, "widest-warmup", false),
+            SandwichWeightSteps = RecipeFlags.Switch(a, "sandwich", false),
             Progress = new Progress<SearchProgress>(p => Console.WriteLine("  " + p)),
             CandidateProgress = new Progress<CandidateScore>(c => Console.WriteLine("  " + c)),
         });

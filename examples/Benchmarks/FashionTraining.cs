@@ -46,12 +46,7 @@ internal static class FashionTraining
         // --refit-only 1: the refit phase of --refit 1 alone, --epochs on train + holdout, for a network whose
         // holdout run is already logged with its chosen epoch count (the refit's second training does not depend
         // on the first's weights, only on that count; RecipeTests.RefitPhaseAloneReproducesTheRefitNetwork checks this).
-        bool refitOnly = a.GetValueOrDefault("refit-only", "0") switch
-        {
-            "1" => true,
-            "0" => false,
-            var v => throw new ArgumentException($"--refit-only expects 0 or 1, got '{v}'."),
-        };
+        bool refitOnly = RecipeFlags.Switch(a, "refit-only", false);
         if (refitOnly && options.RefitOnAllData) throw new ArgumentException("--refit-only 1 replaces --refit 1; give one of them.");
         var clock = Stopwatch.StartNew();
         double teacherSeconds = 0;

@@ -27,19 +27,22 @@ internal static class RecipeFlags
         o.LabelSmoothing = D("label-smoothing", o.LabelSmoothing);
         o.Dropout = D("dropout", o.Dropout);
         // Flip off for data whose mirror image is another thing (digits, text); crop padding 0 turns cropping off.
-        o.HorizontalFlip = a.GetValueOrDefault("flip", o.HorizontalFlip ? "1" : "0") switch
-        {
-            "1" => true,
-            "0" => false,
-            var v => throw new ArgumentException($"--flip expects 0 or 1, got '{v}'."),
-        };
+        o.HorizontalFlip = Switch(a, "flip", o.HorizontalFlip);
         if (a.TryGetValue("crop-padding", out var padding)) o.RandomCropPadding = int.Parse(padding, CultureInfo.InvariantCulture);
-        o.RefitOnAllData = a.GetValueOrDefault("refit", "0") == "1";
+        o.RefitOnAllData = Switch(a, "refit", o.RefitOnAllData);
         o.DistillationWeight = D("kd-weight", o.DistillationWeight);
         o.DistillationTemperature = D("kd-temperature", o.DistillationTemperature);
         if (a.TryGetValue("time-budget", out var seconds)) o.Deadline = DateTime.UtcNow.AddSeconds(double.Parse(seconds, CultureInfo.InvariantCulture));
         return o;
     }
+
+    /// <summary>An on/off flag given as --name 0|1; absent: <paramref name="absent"/>; anything else is refused by name.</summary>
+    public static bool Switch(Dictionary<string, string> a, string name, bool absent) => a.GetValueOrDefault(name, absent ? "1" : "0") switch
+    {
+        "1" => true,
+        "0" => false,
+        var v => throw new ArgumentException($"--{name} expects 0 or 1, got '{v}'."),
+    };
 
     public static string Describe(TrainingOptions o) =>
         FormattableString.Invariant($"lr {o.LearningRate:G3} (batch {o.BatchSize}), wd {o.WeightDecay:G3}, EMA {o.EmaDecay}, erasing {o.RandomErasingProbability} ({o.RandomErasingMinArea:G3}-{o.RandomErasingMaxArea:G3}), ") +
