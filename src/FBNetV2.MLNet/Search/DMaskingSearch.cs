@@ -128,7 +128,6 @@ internal static class DMaskingSearch
                         foreach (var g in weightOptimizer.ParamGroups) g.LearningRate = lr;
                         weightOptimizer.zero_grad();
                         net.SinglePath = options.SinglePathWeightSteps;
-                        net.WidestWidths = options.WidestWidthWarmup && !archPhase;
                         // The logits are frozen in the weight step: their gradient would be thrown away (the architecture
                         // step zeroes it first), and computing it cost every mixture its weight's reduction and the masks
                         // their backward pass (section 2 of docs/benchmarks.md: the soft step with and without it).
@@ -143,8 +142,8 @@ internal static class DMaskingSearch
                                 using var widestScope = NewDisposeScope();
                                 net.WidestWidths = true;
                                 nn.functional.cross_entropy(net.forward(x), y).backward();
-                                net.WidestWidths = options.WidestWidthWarmup && !archPhase;
                             }
+                            net.WidestWidths = options.WidestWidthWarmup && !archPhase;
                             logits = net.forward(x);
                             loss = nn.functional.cross_entropy(logits, y);
                             loss.backward();
