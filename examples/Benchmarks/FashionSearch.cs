@@ -36,6 +36,8 @@ internal static class FashionSearch
             ProxyCandidates = a.TryGetValue("proxy", out var proxy) ? int.Parse(proxy) : new SearchOptions().ProxyCandidates,
             WidestWidthWarmup = RecipeFlags.Switch(a, "widest-warmup", false),
             SandwichWeightSteps = RecipeFlags.Switch(a, "sandwich", false),
+            // --fill F: the share of the budget the derivation grows candidates to (0.9 before session 27).
+            DerivationFill = a.TryGetValue("fill", out var fill) ? double.Parse(fill, System.Globalization.CultureInfo.InvariantCulture) : new SearchOptions().DerivationFill,
             Progress = new Progress<SearchProgress>(p => Console.WriteLine("  " + p)),
             CandidateProgress = new Progress<CandidateScore>(c => Console.WriteLine("  " + c)),
         });

@@ -311,13 +311,13 @@ internal static class DMaskingSearch
         // The resolution is decided before the rest, from its own distribution; every candidate is derived at it.
         int resolution = BudgetedDerivation.Resolution(space, probabilities[space.Decisions.IndexOf(DecisionRole.Resolution)], o.Cost(), o.Budget);
         ArchitectureChoice AtResolution(ArchitectureChoice c) => c with { Resolution = resolution };
-        var argmax = BudgetedDerivation.Fit(space, AtResolution(BudgetedDerivation.Argmax(space, probabilities)), probabilities, o.Cost(), o.Budget);
+        var argmax = BudgetedDerivation.Fit(space, AtResolution(BudgetedDerivation.Argmax(space, probabilities)), probabilities, o.Cost(), o.Budget, o.DerivationFill);
         seen.Add(argmax.Derive(space).ToString());
         yield return ("argmax", argmax);
         var random = new Random(o.Seed + 7);
         for (int k = 0; k < o.SampledCandidates; k++)
         {
-            var sampled = BudgetedDerivation.Fit(space, AtResolution(BudgetedDerivation.Sample(space, probabilities, random)), probabilities, o.Cost(), o.Budget);
+            var sampled = BudgetedDerivation.Fit(space, AtResolution(BudgetedDerivation.Sample(space, probabilities, random)), probabilities, o.Cost(), o.Budget, o.DerivationFill);
             if (seen.Add(sampled.Derive(space).ToString())) yield return ($"sample {k + 1}", sampled);
         }
     }

@@ -142,6 +142,16 @@ internal sealed class SearchOptions
     /// </summary>
     public bool SandwichWeightSteps { get; set; }
 
+    /// <summary>
+    /// The share of the budget the derivation grows every candidate to when the space allows (see
+    /// <see cref="BudgetedDerivation.Fit"/>): after the upgrades that are at least as likely, it takes the upgrades that
+    /// give up the least probability per added cost until the candidate reaches this share. Why 0.98 and not 0.9
+    /// (before session 27): at 0.9 the searched Fashion-MNIST networks stopped at 91-96 % of the budget, so the user
+    /// paid for a budget the network did not use, and candidates of unequal cost were ranked against each other; on the
+    /// compact space at 0.5-12 M the higher share costs almost no log-probability (docs/benchmarks.md section 7).
+    /// </summary>
+    public double DerivationFill { get; set; } = BudgetedDerivation.DefaultFill;
+
     /// <summary>Architectures sampled from the learned distribution besides the argmax; the best on the architecture split wins.</summary>
     public int SampledCandidates { get; set; } = 4;
 
@@ -241,6 +251,7 @@ internal sealed class SearchOptions
         OptionCheck.Finite(CostBeta, nameof(CostBeta), "greater than 0", d.CostBeta);
         OptionCheck.Finite(InitialTemperature, nameof(InitialTemperature), "greater than 0", d.InitialTemperature);
         OptionCheck.Finite(FinalTemperature, nameof(FinalTemperature), "greater than 0 and at most InitialTemperature", d.FinalTemperature);
+        OptionCheck.Finite(DerivationFill, nameof(DerivationFill), "in [0.5, 1]", d.DerivationFill);
         OptionCheck.Finite(TemperatureDecay, nameof(TemperatureDecay), "in (0, 1]", "a factor in (0, 1], or null (the default) to fall from InitialTemperature to FinalTemperature over the architecture steps");
         Check(Budget > 0 && double.IsFinite(Budget), nameof(Budget), $"Budget must be positive, got {Budget}.");
         Check(Epochs >= 1, nameof(Epochs), $"Epochs must be at least 1, got {Epochs}.");
@@ -259,6 +270,7 @@ internal sealed class SearchOptions
         Check(CostAlpha > 0 && CostBeta > 0, nameof(CostAlpha), "CostAlpha and CostBeta must be positive.");
         Check(InitialTemperature > 0 && FinalTemperature > 0 && FinalTemperature <= InitialTemperature && TemperatureDecay is null or (> 0 and <= 1), nameof(InitialTemperature),
             "Temperatures must be positive, FinalTemperature at most InitialTemperature, and TemperatureDecay in (0, 1].");
+        Check(DerivationFill is >= 0.5 and <= 1, nameof(DerivationFill), $"DerivationFill must be in [0.5, 1] (the share of the budget a derived network is grown to), got {DerivationFill}.");
         Check(SampledCandidates >= 0 && CalibrationBatches >= 0, nameof(SampledCandidates), "SampledCandidates and CalibrationBatches must not be negative.");
         Check(Enum.IsDefined(Device), nameof(Device), $"Device must be Cpu, Cuda or Auto, got {(int)Device}.");
         Check(CostTarget != CostTarget.Latency || LatencyTable is not null, nameof(LatencyTable),

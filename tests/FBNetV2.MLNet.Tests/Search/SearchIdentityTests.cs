@@ -27,6 +27,7 @@ public class SearchIdentityTests
         [nameof(SearchOptions.ProxyCandidates)] = "derivation only",
         [nameof(SearchOptions.ProxySteps)] = "derivation only",
         [nameof(SearchOptions.ProxyRecipe)] = "derivation only",
+        [nameof(SearchOptions.DerivationFill)] = "derivation only",
     };
 
     private static IEnumerable<PropertyInfo> Settable() =>

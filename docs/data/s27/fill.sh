@@ -1,0 +1,10 @@
+#!/bin/bash
+# Session 27 (2026-12-05, from 21:27 UTC): section 4's plain search with the derivation grown to 98 % of the budget
+# (--fill 0.98, the new default; 0.9 before), then the 30-epoch default recipe, seeds 1-3, one Torch thread each, three
+# jobs side by side on the two cores; a fourth job, the shapes search (seed 1, one training epoch: only the derived
+# network is compared), beside them. Build copy /work/snap27, in /work/runs27.
+B="/usr/bin/time -v dotnet /work/snap27/Benchmarks.dll"
+for S in 1 2 3; do
+  nohup $B fashion-search --budget-mflops 5 --search-images 12000 --search-epochs 6 --train-epochs 30 --random 0 --seed $S --threads 1 --csv s27-fill.csv > fill-seed$S.log 2>&1 &
+done
+nohup $B fashion-search --dataset shapes --budget-mflops 5 --search-images 12000 --search-epochs 6 --train-epochs 1 --random 0 --seed 1 --threads 1 > shapes-fill-seed1.log 2>&1 &
