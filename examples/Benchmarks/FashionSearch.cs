@@ -36,6 +36,9 @@ internal static class FashionSearch
             ProxyCandidates = a.TryGetValue("proxy", out var proxy) ? int.Parse(proxy) : new SearchOptions().ProxyCandidates,
             WidestWidthWarmup = RecipeFlags.Switch(a, "widest-warmup", false),
             SandwichWeightSteps = RecipeFlags.Switch(a, "sandwich", false),
+            // --checkpoint DIR: the search's per-epoch checkpoint; a finished search found there is not run again, only
+            // derived and ranked, so derivation settings (--fill, --candidates, --proxy) can be compared on one distribution.
+            CheckpointDirectory = a.GetValueOrDefault("checkpoint"),
             // --fill F: the share of the budget the derivation grows candidates to (0.9 before session 27).
             DerivationFill = a.TryGetValue("fill", out var fill) ? double.Parse(fill, System.Globalization.CultureInfo.InvariantCulture) : new SearchOptions().DerivationFill,
             Progress = new Progress<SearchProgress>(p => Console.WriteLine("  " + p)),

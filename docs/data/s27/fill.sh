@@ -8,3 +8,6 @@ for S in 1 2 3; do
   nohup $B fashion-search --budget-mflops 5 --search-images 12000 --search-epochs 6 --train-epochs 30 --random 0 --seed $S --threads 1 --csv s27-fill.csv > fill-seed$S.log 2>&1 &
 done
 nohup $B fashion-search --dataset shapes --budget-mflops 5 --search-images 12000 --search-epochs 6 --train-epochs 1 --random 0 --seed 1 --threads 1 > shapes-fill-seed1.log 2>&1 &
+# 21:15: MobileNetV3-Small-28 at the FLOPs the filled networks reach (x0.550, 4.964 M; sessions 16/19 ran seeds 2 and 3
+# at x0.542, 4.635 M, matched to session 14's 4.816 / 4.750 M networks), same recipe, seed 2 (seed 3 when a core frees).
+nohup $B fashion-train --arch MobileNetV3-Small-28 --match-mflops 4.999 --epochs 30 --seed 2 --threads 1 --csv s27-base.csv > mnv3s-x0550-seed2.log 2>&1 &
