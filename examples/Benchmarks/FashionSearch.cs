@@ -49,6 +49,8 @@ internal static class FashionSearch
         // (does the ranking survive training from scratch?).
         for (int i = 0; i < result.Candidates.Count; i++) Console.WriteLine($"  rank {i + 1}: {result.Candidates[i].Origin} {result.Candidates[i].Architecture}");
         Console.WriteLine($"search took {searchTime:hh\\:mm\\:ss}; chosen {result.Architecture}");
+        // --train-epochs 0: search (or derive again from --checkpoint) only.
+        if (trainEpochs == 0) return;
 
         var contenders = new List<(string Name, FBNetArchitecture Arch)> { ("searched", result.Architecture) };
         var random = new Random(seed + 100);
