@@ -113,6 +113,16 @@ public class SearchLearnsTests(ITestOutputHelper output)
         }
     }
 
+    [Theory]
+    [InlineData(0.5)]
+    [InlineData(1.01)]
+    public void DerivationFillOutsideNinetyToHundredPercentIsRefused(double fill)
+    {
+        var e = Assert.Throws<ArgumentOutOfRangeException>(() => new SearchOptions { DerivationFill = fill }.Validate());
+        Assert.Equal(nameof(SearchOptions.DerivationFill), e.ParamName);
+        Assert.Contains("must be in [0.9, 1]", e.Message);
+    }
+
     [Fact]
     public void TrimmingKeepsTheResolutionWhenTheBudgetCanBeMetAtIt()
     {
