@@ -151,7 +151,7 @@ internal sealed class SearchOptions
     /// cost were ranked against each other; on the compact space at 0.5-12 M the higher share costs almost no
     /// log-probability. Measured on three Fashion-MNIST searches and one on the synthetic shapes
     /// (session 27, docs/benchmarks.md section 7): every candidate at 98.4-100 % of the budget (92.5-100 % at 0.9
-    /// on the same distributions); the chosen networks moved by 0-0.09 M and scored no better (93.94 / 93.54 %).
+    /// on the same distributions); the chosen Fashion-MNIST networks moved by 0-0.09 M and scored no better (93.94 / 93.54 %).
     /// </summary>
     public double DerivationFill { get; set; } = BudgetedDerivation.DefaultFill;
 
