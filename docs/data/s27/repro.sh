@@ -6,3 +6,5 @@ $B --threads 2 > repro-idle1.log 2>&1
 $B --threads 2 > repro-idle2.log 2>&1
 (yes > /dev/null & echo $! > /tmp/hog; wait) & sleep 1; $B --threads 2 > repro-load.log 2>&1; kill $(cat /tmp/hog)
 $B --threads 1 > repro-t1-a.log 2>&1 & $B --threads 1 > repro-t1-b.log 2>&1; wait
+# 23:46: the same one-thread pair with the JIT's tiered compilation off: the two runs agreed exactly (repro-notier-*.log).
+DOTNET_TieredCompilation=0 $B --threads 1 > repro-notier-a.log 2>&1 & DOTNET_TieredCompilation=0 $B --threads 1 > repro-notier-b.log 2>&1; wait
