@@ -47,6 +47,7 @@ internal static class CommandLine
         new("supernet-step", "[--preset photo|compact] [--size 96] [--batch 32] [--steps 4] [--rounds 2] [--paired N]", Ok(SupernetStep.Run)),
         new("step-probe", "[--size 224] [--classes 5] [--batch 128] [--search-batch 24] [--steps 10]", Ok(StepProbeSpread.Run)),
         new("scalar-race", "[--seconds 20]", Ok(ScalarRace.Run)),
+        new("mkl-alignment", "[--child 0|1]", MklAlignment.Run),
     ];
 
     public static string Usage =>

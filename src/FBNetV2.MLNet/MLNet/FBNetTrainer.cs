@@ -96,6 +96,7 @@ public sealed class FBNetTrainer : IEstimator<FBNetModel>
         }
 
         using var channel = _env.Start("FBNet");
+        if (MklReproducibility.AlignmentDependent()) channel.Warning(MessageSensitivity.None, "FBNet: " + MklReproducibility.Warning);
         SearchResult? search = null;
         if (o is SearchFBNetOptions so)
             (architecture, search) = RunSearch(so, columns, train, validation?.Count ?? 0, channel, started + (deadline - started) / 2, deadline);

@@ -293,6 +293,18 @@ public sealed class BenchmarkCommandSmokeTests(BenchmarkCommandSmokeTests.Settin
             foreach (var name in new[] { "a.Plus(b) (TorchScalars)", "a.Times(0.5) (TorchScalars)", "SGD step (ScalarSafeSgd)" })
                 Assert.Matches(@"^\s+[1-9][0-9]*\s+[0-9]+\s+0\s+0\s*$", output.Split('\n').First(l => l.StartsWith(name, StringComparison.Ordinal))[name.Length..]);
         },
+        ["mkl-alignment"] = t =>
+        {
+            // The library's request of MKL's reproducible mode, across processes: the app loads the library first, so
+            // every reduction gives one result whatever the alignment (without the request the linear layer gave 4 of 8
+            // and the dot products 2, as the child shows); the child uses libtorch first, so MKL stays
+            // alignment-dependent there, the linear layer varies, and the library's check reports it.
+            string output = t.Command("mkl-alignment");
+            Assert.Matches(@"(?m)^this one \(loads FBNetV2\.MLNet first\)\s+AUTO \(reproducible\)\s+1\s+1\s+1\s+1\s+1\s*$", output);
+            var child = Regex.Match(output, @"(?m)^child \(used libtorch before loading FBNetV2\.MLNet\)\s+alignment-dependent\s+([0-9]+)\s+([0-9]+)\s+([0-9]+)\s+([0-9]+)\s+([0-9]+)\s*$");
+            Assert.True(child.Success, output);
+            Assert.True(int.Parse(child.Groups[3].Value, CultureInfo.InvariantCulture) > 1, $"the linear layer gave one result at every alignment without the request:\n{output}");
+        },
         ["batch-memory"] = t =>
         {
             string output = t.Command("batch-memory", "--mode", "forward", "--size", "32", "--batch", "8", "--batches", "20");
