@@ -11,9 +11,10 @@ namespace FBNetV2.MLNet.Benchmarks;
 /// Why a search did not repeat in another process from the same seed (Training/MklReproducibility.cs), measured: the
 /// same numbers copied to 8 offsets of a buffer and reduced there (a float32 and a float64 dot product, a linear
 /// layer, and the compact space's expected cost with its gradient, which the architecture loss computes every step),
-/// counting the distinct results. This process has the library's request of MKL's reproducible mode (it loads the library first); a child
-/// process runs the same reductions before it loads the library, as an application that used libtorch first would,
-/// and then asks the library whether MKL is alignment-dependent (what the ML.NET trainer warns about).
+/// counting the distinct results. This process has the library's request of MKL's reproducible mode (it loads the
+/// library first); a child process runs the same reductions before it loads the library, as an application that used
+/// libtorch first would, and then asks the library whether MKL is alignment-dependent (what the ML.NET trainer warns
+/// about).
 /// </summary>
 internal static class MklAlignment
 {
@@ -26,7 +27,7 @@ internal static class MklAlignment
         bool auto = LibraryMode();
         torch.set_num_threads(1);
         Console.WriteLine($"{"process",-52} {"MKL mode",-22} {"f32 dot",8} {"f64 dot",8} {"linear",8} {"E[cost]",8} {"its grad",8}");
-        Console.WriteLine($"{"this one (loads FBNetV2.MLNet first)",-52} {(auto ? "AUTO (reproducible)" : "other"),-22} {Row()}");
+        Console.WriteLine($"{"this one (loads FBNetV2.MLNet first)",-52} {(auto ? "AUTO (reproducible)" : $"MKL_CBWR={Environment.GetEnvironmentVariable(MklReproducibility.Variable)}"),-22} {Row()}");
         var (code, output) = RunChild();
         if (code != 0) { Console.WriteLine($"the child process failed with exit code {code}:\n{output}"); return 1; }
         Console.Write(output);
