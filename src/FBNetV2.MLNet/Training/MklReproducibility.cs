@@ -50,8 +50,8 @@ internal static class MklReproducibility
 
     /// <summary>
     /// Whether MKL runs with alignment-dependent results (it was called before this assembly loaded): then runs are
-    /// reproducible within a process only. False where it is reproducible or where the
-    /// libtorch build has no MKL (or does not export the query), where there is nothing to warn about.
+    /// reproducible within a process only. False where it is reproducible, and where the libtorch build has no MKL or
+    /// does not export the query (nothing to warn about).
     /// </summary>
     public static bool AlignmentDependent()
     {
