@@ -12,3 +12,5 @@ done
 for f in repro-snap28*-?.log; do echo "$f: $(grep 'search 3/3' $f | cut -c3-70) | $(grep -o 'chosen.*' $f | md5sum | cut -c1-8) | $(tail -1 $f)"; done
 # the mechanism: same reductions over the same numbers at 8 offsets, this process and a child that used libtorch first
 dotnet /work/snap28g/Benchmarks.dll mkl-alignment > mkl-alignment.log 2>&1
+# 01:35, beside the same training: two processes of the after build with two Torch threads (repro-t2-snap28g-{1,2}.log)
+for i in 1 2; do /usr/bin/time -f "%e s wall, %U s user" dotnet /work/snap28g/Benchmarks.dll ${S/--threads 1/--threads 2} > repro-t2-snap28g-$i.log 2>&1; done
