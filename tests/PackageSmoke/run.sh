@@ -246,13 +246,17 @@ tool_so="$(find "$tools/.store" -name libLibTorchSharp.so | head -1)"
 readelf -V "$tool_so" | grep "GLIBCXX_3.4.32" | grep -q "WEAK" || fail "the tool's libLibTorchSharp.so is not patched"
 log "training five epochs with the installed tool (TorchSharp inside the tool)"
 # 5 epochs: one epoch ended at chance (33 %) for seeds 1-5, so a check could not tell a tool that learns. Measured with
-# the same command and seeds 1-5 (2026-12-02): 62.67, 64.67, 61.00, 60.67, 61.33 % on the 300 test images; mean
-# 62.07, sd 1.64; the bound is mean - 3 sd = 57 %.
+# the same command and seeds 1-5 (2026-12-02): 62.67, 64.67, 61.00, 60.67, 61.33 % on the 300 test images (sd 1.64, a
+# bound of 57 %). Five seeds understated the spread: on 2026-12-06, with MKL's reproducible mode (which changes the
+# summation order, so each seed is another draw), seeds 1-10 gave 54.67, 61.00, 57.33, 64.00, 65.00, 58.67, 60.00,
+# 68.33, 69.00, 65.67 % (mean 62.37, sd 4.78), and the build before it on the same machine 66.00, 64.33, 59.00, 60.00,
+# 66.33, 60.00, 62.67, 57.00, 70.33, 65.67 % (mean 63.13, sd 4.12): the same learning, a seed 1 that drew low (54.67 %,
+# under the old bound). The bound is the new build's mean - 3 sd = 48 % (chance is 10 %).
 "$tools/fbnet" train --data "$src/examples/FashionMnist/data/sample" --out "$work/run" --arch Compact-S --epochs 5 --batch-size 64 --json > "$work/train.json"
 python3 -c "import json,sys; r=json.load(open(sys.argv[1])); assert r['parameters']>0 and 0<=r['testAccuracy']<=1" "$work/train.json" \
   || fail "fbnet train --json is not the expected JSON"
-python3 -c "import json,sys; a=json.load(open(sys.argv[1]))['testAccuracy']; sys.exit(0 if a>=0.57 else 1)" "$work/train.json" \
-  || fail "fbnet train reached $(python3 -c "import json,sys; print(json.load(open(sys.argv[1]))['testAccuracy'])" "$work/train.json") test accuracy after 5 epochs; seeds 1-5 measured 60.7-64.7 % (bound 57 %)"
+python3 -c "import json,sys; a=json.load(open(sys.argv[1]))['testAccuracy']; sys.exit(0 if a>=0.48 else 1)" "$work/train.json" \
+  || fail "fbnet train reached $(python3 -c "import json,sys; print(json.load(open(sys.argv[1]))['testAccuracy'])" "$work/train.json") test accuracy after 5 epochs; seeds 1-10 measured 54.7-69.0 % (bound 48 %)"
 [ -f "$work/run/model.zip" ] || fail "fbnet train wrote no model.zip"
 [ -z "$closure_failure" ] || fail "$closure_failure (every other check passed)"
 log "PASSED in $((SECONDS - start)) s"
