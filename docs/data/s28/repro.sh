@@ -14,3 +14,6 @@ for f in repro-snap28*-?.log; do echo "$f: $(grep 'search 3/3' $f | cut -c3-70) 
 dotnet /work/snap28g/Benchmarks.dll mkl-alignment > mkl-alignment.log 2>&1
 # 01:35, beside the same training: two processes of the after build with two Torch threads (repro-t2-snap28g-{1,2}.log)
 for i in 1 2; do /usr/bin/time -f "%e s wall, %U s user" dotnet /work/snap28g/Benchmarks.dll ${S/--threads 1/--threads 2} > repro-t2-snap28g-$i.log 2>&1; done
+# 02:11, idle: a second data set (the synthetic shapes), two processes of each build one after the other (shapes-*.log)
+S2="fashion-search --dataset shapes --budget-mflops 3 --search-images 800 --search-epochs 3 --train-epochs 0 --random 0 --seed 1 --proxy 0 --threads 1"
+for b in snap28 snap28g; do for i in 1 2; do dotnet /work/$b/Benchmarks.dll $S2 > shapes-$b-$i.log 2>&1; done; done
