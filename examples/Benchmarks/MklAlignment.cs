@@ -73,15 +73,18 @@ internal static class MklAlignment
         var results = new List<double>();
         for (int k = 0; k < Offsets; k++)
         {
-            var bx = zeros([Length + Offsets], dtype: type);
-            var by = zeros([Length + Offsets], dtype: type);
-            var vx = bx.narrow(0, k, Length);
-            var vy = by.narrow(0, k, Length);
-            vx.copy_(x);
-            vy.copy_(y);
-            results.Add(type == ScalarType.Float32 ? vx.dot(vy).item<float>() : vx.dot(vy).item<double>());
+            var dot = At(x, k).dot(At(y, k));
+            results.Add(type == ScalarType.Float32 ? dot.item<float>() : dot.item<double>());
         }
         return results;
+    }
+
+    /// <summary>A copy of <paramref name="t"/> that starts <paramref name="k"/> elements into a larger zeroed buffer.</summary>
+    private static Tensor At(Tensor t, int k)
+    {
+        var view = zeros([t.numel() + Offsets], dtype: t.dtype).narrow(0, k, t.numel()).view(t.shape);
+        view.copy_(t);
+        return view;
     }
 
     /// <summary>
@@ -97,10 +100,7 @@ internal static class MklAlignment
         var results = new List<string>();
         for (int k = 0; k < Offsets; k++)
         {
-            var buffer = zeros([40 * 25 + Offsets]);
-            var view = buffer.narrow(0, k, 40 * 25).view(40, 25);
-            view.copy_(x);
-            var y = nn.functional.linear(view, w);
+            var y = nn.functional.linear(At(x, k), w);
             results.Add(string.Join(",", y.data<float>().ToArray().Select(v => v.ToString("R"))));
         }
         return results;
@@ -121,16 +121,12 @@ internal static class MklAlignment
         var gradients = new List<string>();
         for (int k = 0; k < Offsets; k++)
         {
-            var placed = p.Select(v =>
-            {
-                var buffer = zeros([v.shape[0] + Offsets], dtype: ScalarType.Float64);
-                buffer.narrow(0, k, v.shape[0]).copy_(v);
-                return buffer.requires_grad_(true);
-            }).ToArray();
-            var flops = ExpectedCost.Compute(space, placed.Select((b, i) => b.narrow(0, k, p[i].shape[0])).ToArray()).Flops;
+            var placed = p.Select(v => At(v, k).requires_grad_(true)).ToArray();
+            var flops = ExpectedCost.Compute(space, placed).Flops;
             flops.backward();
             values.Add(flops.item<double>());
-            gradients.Add(string.Join(",", placed.Select((b, i) => b.grad is null ? "-" : string.Join(",", b.grad.narrow(0, k, p[i].shape[0]).data<double>().ToArray().Select(g => g.ToString("R"))))));
+            // A decision the FLOPs do not depend on gets no gradient.
+            gradients.Add(string.Join(",", placed.Select(v => v.grad is null ? "-" : string.Join(",", v.grad.data<double>().ToArray().Select(g => g.ToString("R"))))));
         }
         return (values.Distinct().Count(), gradients.Distinct().Count());
     }
