@@ -254,7 +254,7 @@ internal sealed class SearchOptions
         OptionCheck.Finite(CostBeta, nameof(CostBeta), "greater than 0", d.CostBeta);
         OptionCheck.Finite(InitialTemperature, nameof(InitialTemperature), "greater than 0", d.InitialTemperature);
         OptionCheck.Finite(FinalTemperature, nameof(FinalTemperature), "greater than 0 and at most InitialTemperature", d.FinalTemperature);
-        OptionCheck.Finite(DerivationFill, nameof(DerivationFill), "in [0.9, 1]", d.DerivationFill);
+        OptionCheck.Finite(DerivationFill, nameof(DerivationFill), $"in [{OptionCheck.Show(BudgetedDerivation.FillFraction)}, 1]", d.DerivationFill);
         OptionCheck.Finite(TemperatureDecay, nameof(TemperatureDecay), "in (0, 1]", "a factor in (0, 1], or null (the default) to fall from InitialTemperature to FinalTemperature over the architecture steps");
         Check(Budget > 0 && double.IsFinite(Budget), nameof(Budget), $"Budget must be positive, got {Budget}.");
         Check(Epochs >= 1, nameof(Epochs), $"Epochs must be at least 1, got {Epochs}.");
@@ -274,7 +274,7 @@ internal sealed class SearchOptions
         Check(InitialTemperature > 0 && FinalTemperature > 0 && FinalTemperature <= InitialTemperature && TemperatureDecay is null or (> 0 and <= 1), nameof(InitialTemperature),
             "Temperatures must be positive, FinalTemperature at most InitialTemperature, and TemperatureDecay in (0, 1].");
         // Below 0.9 the derivation would break the guarantee that a derived network uses 90-100 % of the budget (BudgetedDerivation.FillFraction).
-        Check(DerivationFill is >= BudgetedDerivation.FillFraction and <= 1, nameof(DerivationFill), $"DerivationFill must be in [0.9, 1] (the share of the budget a derived network is grown to), got {DerivationFill}.");
+        Check(DerivationFill is >= BudgetedDerivation.FillFraction and <= 1, nameof(DerivationFill), $"DerivationFill must be in [{OptionCheck.Show(BudgetedDerivation.FillFraction)}, 1] (the share of the budget a derived network is grown to), got {DerivationFill}.");
         Check(SampledCandidates >= 0 && CalibrationBatches >= 0, nameof(SampledCandidates), "SampledCandidates and CalibrationBatches must not be negative.");
         Check(Enum.IsDefined(Device), nameof(Device), $"Device must be Cpu, Cuda or Auto, got {(int)Device}.");
         Check(CostTarget != CostTarget.Latency || LatencyTable is not null, nameof(LatencyTable),
