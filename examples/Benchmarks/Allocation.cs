@@ -8,7 +8,9 @@ namespace FBNetV2.MLNet.Benchmarks;
 /// head and the classifier, as exact counts and shares of the whole. Two networks at equal FLOPs can spend them very
 /// differently (a search that favours the high-resolution stages against a MobileNet that puts its FLOPs and
 /// parameters into the 4x4 stage); this puts them side by side, and says whether each is a member of the search space
-/// its input gets. Entries as network-latency's.
+/// its input gets. Entries as network-latency's. With <c>--checkpoint DIR</c> (a folder a search wrote its checkpoint
+/// to) it also says how likely the search's last distribution found each member, and on which decisions it differs
+/// from the most likely option: whether a network the search did not pick lies where the search was heading.
 /// </summary>
 internal static class Allocation
 {
@@ -16,6 +18,8 @@ internal static class Allocation
     {
         var entries = a.GetValueOrDefault("archs", "Compact-M;MobileNetV3-Small-28@4.964;HandCNN-28@4.964")
             .Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        var learned = a.TryGetValue("checkpoint", out var folder) ? ReadCheckpoint(folder) : null;
+        if (learned is { Count: 0 }) throw new BadFlagValueException($"The checkpoint in '{folder}' holds no finished epoch.");
         foreach (var entry in entries)
         {
             var arch = NetworkLatency.Resolve(entry);
@@ -29,9 +33,11 @@ internal static class Allocation
             Console.WriteLine($"{entry}: {cost.Flops / 1e6:F3} MFLOPs, {cost.Parameters} parameters");
             // Whether the search could have picked it: a hand-made variant outside the space says nothing about the search.
             var space = SearchSpace.Auto(arch.InputChannels, arch.InputSize, arch.NumClasses);
-            Console.WriteLine(space.TryChoiceOf(arch, out _, out var reason)
+            bool member = space.TryChoiceOf(arch, out var choice, out var reason);
+            Console.WriteLine(member
                 ? "  a member of the search space the input size gets"
                 : $"  not a member of the search space the input size gets: {reason}");
+            if (member && learned is not null) PrintLikelihood(space, choice, learned[^1], folder!);
             Console.WriteLine($"  {"part",-11} {"map",4} {"MFLOPs",8} {"share",7} {"params",8} {"share",7}");
             foreach (var (name, flops, parameters) in parts)
             {
@@ -39,6 +45,40 @@ internal static class Allocation
                 Console.WriteLine($"  {name,-11} {map,4} {flops / 1e6,8:F3} {100.0 * flops / cost.Flops,6:F1}% {parameters,8} {100.0 * parameters / cost.Parameters,6:F1}%");
             }
             Console.WriteLine();
+        }
+    }
+
+    /// <summary>A missing or unreadable checkpoint is the flag's problem: reported as bad input (exit code 2), not a crash.</summary>
+    private static IReadOnlyList<IReadOnlyList<DecisionDistribution>> ReadCheckpoint(string folder)
+    {
+        try { return SearchCheckpoint.ReadDistributions(folder); }
+        catch (Exception e) when (e is FileNotFoundException or InvalidDataException) { throw new BadFlagValueException($"--checkpoint: {e.Message}", e); }
+    }
+
+    /// <summary>
+    /// The member's log-probability under a learned distribution against the most likely member's (the product of each
+    /// decision's largest probability, budget aside), then every decision where the member takes another option.
+    /// </summary>
+    private static void PrintLikelihood(SearchSpace space, ArchitectureChoice choice, IReadOnlyList<DecisionDistribution> learned, string folder)
+    {
+        var decisions = space.Decisions;
+        // The checkpoint must be of this space: the same decisions with the same options, in the same order.
+        bool same = learned.Count == decisions.Count && decisions.All(d => learned[d.Index].Name == d.Label && learned[d.Index].Options.SequenceEqual(d.Options));
+        if (!same)
+            throw new BadFlagValueException($"The checkpoint in '{folder}' was written by a search over another space ({learned.Count} decisions, " +
+                $"this network's space {decisions.Count}); give a checkpoint of a search on data of this network's input size.");
+        var probabilities = learned.Select(d => d.Probabilities).ToArray();
+        var flat = choice.ToFlat(space);
+        double logP = BudgetedDerivation.LogProbability(space, choice, probabilities);
+        double best = probabilities.Sum(p => Math.Log(Math.Max(1e-12, p.Max())));
+        var off = decisions.Where(d => probabilities[d.Index][flat[d.Index]] < probabilities[d.Index].Max()).ToList();
+        Console.WriteLine($"  log p {logP:F2} under the checkpoint's last distribution (most likely member {best:F2}); " +
+            $"{off.Count} of {decisions.Count} decisions off the most likely option:");
+        foreach (var d in off)
+        {
+            var p = probabilities[d.Index];
+            int top = Array.IndexOf(p, p.Max());
+            Console.WriteLine($"    {d.Label,-28} {d.Options[flat[d.Index]],8} p {p[flat[d.Index]]:G3}   most likely {d.Options[top],8} p {p[top]:G3}");
         }
     }
 

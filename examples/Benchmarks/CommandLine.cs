@@ -30,9 +30,9 @@ internal static class CommandLine
         new("classic", "[--data DIR] [--trainers lightgbm,sdca] [--lgbm-iterations N] [--sdca-iterations N] [--seed 1] [--threads 0]", Ok(ClassicBaselines.Run)),
         new("search-diag", "[--data DIR] [--images 3000] [--epochs 6] [--budget-mflops 5] [--seed 1] [--threads 0] [--batch 128] [--size S] [--proxy 3] [--train-epochs N] " +
             "[--baselines HandCNN-28,MobileNetV3-Small-28] [--searched ARCH] [--arch-steps 0] [--arch-lr LR] [--travel 6] [--arch-wd 0] [--entropy 0.05] " +
-            "[--final-tau 0.5] [--hard 0|1] [--flip 0|1]", Ok(SearchDiagnostics.Run)),
+            "[--final-tau 0.5] [--hard 0|1] [--global-arch-moment 0|1] [--flip 0|1]", Ok(SearchDiagnostics.Run)),
         new("fashion-search", "[--dataset fashion|shapes|digits] [--data DIR] [--budget-mflops 5] [--search-images N] [--search-epochs N] [--candidates 4] [--proxy 3] " +
-            "[--widest-warmup 0|1] [--sandwich 0|1] [--fill 0.98] [--checkpoint DIR] [--train-epochs N] [--random 3] [--seed 1] [--threads 0] [--csv F] " + Recipe, Ok(FashionSearch.Run)),
+            "[--widest-warmup 0|1] [--sandwich 0|1] [--global-arch-moment 0|1] [--fill 0.98] [--checkpoint DIR] [--train-epochs N] [--random 3] [--seed 1] [--threads 0] [--csv F] " + Recipe, Ok(FashionSearch.Run)),
         new("fuzz", "[--count 500] [--seed 1]", Fuzz.Run),
         new("latency", "[--networks 20] [--seed 1] [--threads 1] [--repeats 50] [--rounds 3] [--warmup 10] [--grid-points 3] [--network-rounds 3] [--table PATH] [--rebuild 1] [--csv F]", Ok(LatencyAccuracy.Run)),
         new("latency-search", "[--budget-ms 0.15|space] [--search-images 3000] [--search-epochs 3] [--candidates 4] [--proxy 3] [--train-epochs 1] [--seed 1] [--threads 1] " +
@@ -40,7 +40,7 @@ internal static class CommandLine
         new("latency-noise", "[--seconds 30] [--threads 1]", Ok(LatencyNoise.Run)),
         new("plot", "[--data docs/data] [--out docs/plots]", Ok(Plots.Run)),
         new("network-latency", "[--archs Compact-S;HandCNN-28@4.885;ARCH] [--threads 1] [--rounds 5] [--repeats 50] [--warmup 10] [--grid-points 3]", Ok(NetworkLatency.Run)),
-        new("allocation", "[--archs Compact-M;MobileNetV3-Small-28@4.964;ARCH]", Ok(Allocation.Run)),
+        new("allocation", "[--archs Compact-M;MobileNetV3-Small-28@4.964;ARCH] [--checkpoint SEARCH-CHECKPOINT-DIR]", Ok(Allocation.Run)),
         new("photo-folder", "--out DIR [--data IDX-DIR] [--size 160] [--train 400] [--test 120] [--classes 0,2,3,4,6] [--seed 1]", Ok(PhotoFolder.Run)),
         new("photo-pipeline", "--data DIR [--size 224] [--minutes 15] [--threads N] [--arch NAME] [--crop-padding P] [--seed 1]", Ok(PhotoPipeline.Run)),
         new("batch-memory", "[--mode batches|forward|train|search|share] [--size 224] [--batch 48] [--batches 60] [--arch ARCH]", Ok(BatchMemory.Run)),
@@ -90,3 +90,6 @@ internal static class CommandLine
         System.Text.RegularExpressions.Regex.Matches(Commands.Single(c => c.Name == command).Flags, @"--([a-z0-9-]+)")
             .Select(m => m.Groups[1].Value).ToHashSet(StringComparer.Ordinal);
 }
+
+/// <summary>A flag's value that the command cannot use; the app prints the message and exits with 2, as for a flag it does not know.</summary>
+internal sealed class BadFlagValueException(string message, Exception? inner = null) : Exception(message, inner);

@@ -36,6 +36,7 @@ internal static class FashionSearch
             ProxyCandidates = a.TryGetValue("proxy", out var proxy) ? int.Parse(proxy) : new SearchOptions().ProxyCandidates,
             WidestWidthWarmup = RecipeFlags.Switch(a, "widest-warmup", false),
             SandwichWeightSteps = RecipeFlags.Switch(a, "sandwich", false),
+            GlobalArchitectureSecondMoment = RecipeFlags.Switch(a, "global-arch-moment", false),
             // --checkpoint DIR: the search's per-epoch checkpoint; a finished search found there is not run again, only
             // derived and ranked, so derivation settings (--fill, --candidates, --proxy) can be compared on one distribution.
             CheckpointDirectory = a.GetValueOrDefault("checkpoint"),

@@ -25,4 +25,11 @@ catch (ArgumentException e)
     Console.Error.WriteLine(e.Message);
     return 2;
 }
-return command.Run(flags);
+try { return command.Run(flags); }
+catch (BadFlagValueException e)
+{
+    // A flag's value the command cannot use (a folder without the file it needs): the message, not a crash. Other
+    // exceptions stay unhandled: an internal fault is not the user's input.
+    Console.Error.WriteLine(e.Message);
+    return 2;
+}

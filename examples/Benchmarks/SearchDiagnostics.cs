@@ -35,6 +35,7 @@ internal static class SearchDiagnostics
             EntropyWeight = double.Parse(a.GetValueOrDefault("entropy", "0.05")),
             FinalTemperature = double.Parse(a.GetValueOrDefault("final-tau", "0.5")),
             HardSampling = a.GetValueOrDefault("hard", "0") == "1",
+            GlobalArchitectureSecondMoment = a.GetValueOrDefault("global-arch-moment", "0") == "1",
             ProxyCandidates = int.Parse(a.GetValueOrDefault("proxy", "3")),
             ProxyRecipe = new Training.TrainingOptions { HorizontalFlip = a.GetValueOrDefault("flip", "1") == "1" },
         };

@@ -94,7 +94,9 @@ internal static class DMaskingSearch
             : Math.Max(1, (int)Math.Ceiling((double)options.ArchitectureSteps / (archEpochs * weightBatches.BatchesPerEpoch)));
         int totalArchSteps = archEpochs * weightBatches.BatchesPerEpoch * archPerStep;
         double archLr = options.ArchitectureLearningRate ?? options.ArchitectureTravel / Math.Max(1, totalArchSteps);
-        using var archOptimizer = new ScalarSafeAdam(net.ArchitectureParameters(), archLr, weight_decay: options.ArchitectureWeightDecay);
+        using Adam archOptimizer = options.GlobalArchitectureSecondMoment
+            ? new GlobalRmsAdam(net.ArchitectureParameters(), archLr, weight_decay: options.ArchitectureWeightDecay)
+            : new ScalarSafeAdam(net.ArchitectureParameters(), archLr, weight_decay: options.ArchitectureWeightDecay);
         int start = options.CheckpointDirectory is null ? 0
             : SearchCheckpoint.TryLoad(options.CheckpointDirectory, identity, net, (SGD)weightOptimizer, (Adam)archOptimizer, history, distributions);
 

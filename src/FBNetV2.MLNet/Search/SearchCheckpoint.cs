@@ -105,6 +105,32 @@ internal static class SearchCheckpoint
         }
     }
 
+    /// <summary>
+    /// The learned distributions of a checkpoint, one list per finished epoch, without the supernet: for looking at what a
+    /// search learned (for example how likely it found a given network) without building the supernet it came from.
+    /// </summary>
+    public static IReadOnlyList<IReadOnlyList<DecisionDistribution>> ReadDistributions(string directory)
+    {
+        string path = Path.Combine(directory, FileName);
+        if (!File.Exists(path))
+            throw new FileNotFoundException($"There is no search checkpoint in '{directory}' ({FileName}); give the folder a search wrote with its checkpoint option.", path);
+        try
+        {
+            using var stream = File.OpenRead(path);
+            using var reader = new BinaryReader(stream);
+            string magic = reader.ReadString();
+            if (magic != Magic) throw new InvalidDataException($"not a search checkpoint of this version ('{magic}')");
+            reader.ReadString(); // identity
+            reader.ReadInt32(); // finished epochs
+            reader.ReadString(); // history
+            return JsonSerializer.Deserialize<List<List<DecisionDistribution>>>(reader.ReadString())!;
+        }
+        catch (Exception e) when (e is EndOfStreamException or InvalidDataException or IOException or JsonException or ArgumentException)
+        {
+            throw new InvalidDataException($"The search checkpoint {path} cannot be read ({e.Message}).", e);
+        }
+    }
+
     private static string Format(IReadOnlyList<(string Name, string Value)> identity) => string.Join("\n", identity.Select(p => $"{p.Name}={p.Value}"));
 
     private static Dictionary<string, string> Parse(string text) =>

@@ -49,6 +49,14 @@ internal sealed class SearchOptions
     public double ArchitectureWeightDecay { get; set; }
 
     /// <summary>
+    /// The architecture steps divide the gradient by one second moment shared by all logits (<see cref="GlobalRmsAdam"/>)
+    /// instead of each logit's own (Adam, as FBNet), so that a logit moves in proportion to its gradient and the cost
+    /// term pushes hardest on the options that cost most. Off by default until it wins at full length; why it is offered
+    /// is in <see cref="GlobalRmsAdam"/>.
+    /// </summary>
+    public bool GlobalArchitectureSecondMoment { get; set; }
+
+    /// <summary>
     /// Least number of architecture steps in a search. One architecture step per weight step gives about 60 steps on
     /// 1,400 images and 300 on 12,000, so that how much the distribution can move would depend on the size of the
     /// user's data; when the architecture epochs hold fewer weight steps than this, each weight step is followed by
@@ -229,6 +237,7 @@ internal sealed class SearchOptions
             (nameof(HardSampling), HardSampling.ToString()), (nameof(PerSampleNoise), PerSampleNoise.ToString()),
             (nameof(SinglePathWeightSteps), SinglePathWeightSteps.ToString()), (nameof(WidestWidthWarmup), WidestWidthWarmup.ToString()),
             (nameof(SandwichWeightSteps), SandwichWeightSteps.ToString()),
+            (nameof(GlobalArchitectureSecondMoment), GlobalArchitectureSecondMoment.ToString()),
             (nameof(Seed), Seed.ToString()),
         ];
     }

@@ -241,6 +241,30 @@ public sealed class BenchmarkCommandSmokeTests(BenchmarkCommandSmokeTests.Settin
                 Assert.Equal(head[1], figures.Sum(f => f[3]));
                 Assert.InRange(figures.Sum(f => f[2]), 99.6, 100.4);
             }
+
+            // --checkpoint: a tiny search writes one, then each member's log-probability under its last distribution.
+            string checkpoint = Path.Combine(t.setting.Work, "allocation-ckpt");
+            string search = t.Command("fashion-search", "--data", t.setting.Idx, "--search-images", "100", "--search-epochs", "2", "--candidates", "1",
+                "--proxy", "0", "--train-epochs", "0", "--random", "0", "--threads", "1", "--checkpoint", checkpoint);
+            string chosen = Regex.Match(search, @"chosen (in_c1_s28\S*)").Groups[1].Value;
+            Assert.False(string.IsNullOrEmpty(chosen), search);
+            string likely = t.Command("allocation", "--archs", $"HandCNN-28;{chosen};Compact-S", "--checkpoint", checkpoint);
+            var stated = Regex.Matches(likely, @"(?m)^  log p (-?[0-9.]+) under the checkpoint's last distribution \(most likely member (-?[0-9.]+)\); ([0-9]+) of ([0-9]+) decisions off the most likely option:\n((?:    .*\n)*)");
+            Assert.True(stated.Count == 2, likely); // HandCNN-28 and the chosen network; Compact-S is not a member
+            foreach (Match m in stated)
+            {
+                double logP = double.Parse(m.Groups[1].Value, CultureInfo.InvariantCulture), best = double.Parse(m.Groups[2].Value, CultureInfo.InvariantCulture);
+                var off = m.Groups[5].Value.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+                Assert.Equal(int.Parse(m.Groups[3].Value), off.Length);
+                Assert.True(logP <= best + 1e-9, m.Value);
+                // The gap to the most likely member is the sum over the listed decisions of ln p(its option) - ln p(most likely):
+                // the decisions where the member takes the most likely option add nothing (printed p to 3 significant digits).
+                double gap = off.Sum(l => { var p = Regex.Matches(l, @" p ([0-9.E+-]+)").Select(x => double.Parse(x.Groups[1].Value, CultureInfo.InvariantCulture)).ToArray(); return Math.Log(p[0]) - Math.Log(p[1]); });
+                Assert.InRange(logP - best - gap, -0.012 * (off.Length + 1), 0.012 * (off.Length + 1)); // 0.005 per rounded p or figure
+            }
+            var (missingCode, missing) = Run(Host.Dotnet, t.setting.Work, ["allocation", "--archs", "HandCNN-28", "--checkpoint", Path.Combine(t.setting.Work, "no-such-ckpt")]);
+            Assert.True(missingCode == 2, $"exit code {missingCode}: {missing}");
+            Assert.Contains("There is no search checkpoint in", missing);
         },
         ["photo-folder"] = t =>
         {
