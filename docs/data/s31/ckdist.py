@@ -1,3 +1,5 @@
+# Prints every decision's learned probabilities from a search checkpoint (search.ckpt: BinaryReader strings, the
+# distributions JSON after the identity, epoch count and history). Usage: ckdist.py CHECKPOINT-DIR [EPOCHS, 0-based, comma-separated; default the last]
 import json,sys,struct
 def rs(f):
     n=0;shift=0

@@ -1,3 +1,4 @@
+# Usage: disp.py CHECKPOINT-DIR EPOCH (1-based), e.g. 3: the first architecture epoch of section 4's search (2 warm-up epochs).
 # Centred log-probability (= centred logit) of each hidden-width option after the first architecture epoch, against
 # uniform's 0: how far the first architecture epoch moved each option, stage by stage.
 import json,sys,struct,math
