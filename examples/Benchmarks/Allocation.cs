@@ -56,8 +56,11 @@ internal static class Allocation
     }
 
     /// <summary>
-    /// The member's log-probability under a learned distribution against the most likely member's (the product of each
-    /// decision's largest probability, budget aside), then every decision where the member takes another option.
+    /// The member's log-probability under a learned distribution against the most likely member's (budget aside), then
+    /// every decision where the member takes another option than the decision's most likely. A skipped block's hidden
+    /// width shapes nothing (every option gives the same network), so it is left out of both: counted, it charged a
+    /// member with a skip for a placeholder option, so members with more skips looked less likely than they were.
+    /// The most likely member is printed too, so it can be compared (and checked: its own line says 0 decisions off).
     /// </summary>
     private static void PrintLikelihood(SearchSpace space, ArchitectureChoice choice, IReadOnlyList<DecisionDistribution> learned, string folder)
     {
@@ -67,19 +70,46 @@ internal static class Allocation
         if (!same)
             throw new BadFlagValueException($"The checkpoint in '{folder}' was written by a search over another space ({learned.Count} decisions, " +
                 $"this network's space {decisions.Count}); give a checkpoint of a search on data of this network's input size.");
-        var probabilities = learned.Select(d => d.Probabilities).ToArray();
+        var p = learned.Select(d => d.Probabilities).ToArray();
         var flat = choice.ToFlat(space);
-        double logP = BudgetedDerivation.LogProbability(space, choice, probabilities);
-        double best = probabilities.Sum(p => Math.Log(Math.Max(1e-12, p.Max())));
-        var off = decisions.Where(d => probabilities[d.Index][flat[d.Index]] < probabilities[d.Index].Max()).ToList();
+        var (best, bestFlat) = MostLikely(space, p);
+        var shaping = Shaping(space, flat);
+        double logP = shaping.Sum(i => Math.Log(Math.Max(1e-300, p[i][flat[i]])));
+        var off = shaping.Where(i => p[i][flat[i]] < p[i].Max()).Select(i => decisions[i]).ToList();
         Console.WriteLine($"  log p {logP:F2} under the checkpoint's last distribution (most likely member {best:F2}); " +
-            $"{off.Count} of {decisions.Count} decisions off the most likely option:");
+            $"{off.Count} of {shaping.Count} decisions that shape it off the most likely option:");
         foreach (var d in off)
         {
-            var p = probabilities[d.Index];
-            int top = Array.IndexOf(p, p.Max());
-            Console.WriteLine($"    {d.Label,-28} {d.Options[flat[d.Index]],8} p {p[flat[d.Index]]:G3}   most likely {d.Options[top],8} p {p[top]:G3}");
+            int top = Array.IndexOf(p[d.Index], p[d.Index].Max());
+            Console.WriteLine($"    {d.Label,-28} {d.Options[flat[d.Index]],8} p {p[d.Index][flat[d.Index]]:G3}   most likely {d.Options[top],8} p {p[d.Index][top]:G3}");
         }
+        Console.WriteLine($"  most likely member: {ArchitectureChoice.FromFlat(space, bestFlat).Derive(space)}");
+    }
+
+    /// <summary>The decisions that shape the member: all but the hidden widths of its skipped blocks.</summary>
+    private static List<int> Shaping(SearchSpace space, int[] flat) => space.Decisions
+        .Where(d => !(d.Role == DecisionRole.BlockHidden && IsSkip(space, flat, d.Stage, d.Block)))
+        .Select(d => d.Index).ToList();
+
+    private static bool IsSkip(SearchSpace space, int[] flat, int stage, int block) =>
+        space.Decisions.TryIndexOf(DecisionRole.BlockOp, stage, block) is int op and >= 0 && space.Decisions[op].Options[flat[op]] == "skip";
+
+    /// <summary>
+    /// The most likely member and its log-probability: each decision's most likely option, except that a block with a
+    /// skip option is skipped where skip is likelier than its best layer (best type times best hidden width).
+    /// </summary>
+    private static (double LogP, int[] Flat) MostLikely(SearchSpace space, double[][] p)
+    {
+        var flat = p.Select(q => Array.IndexOf(q, q.Max())).ToArray();
+        foreach (var d in space.Decisions.Where(d => d.Role == DecisionRole.BlockOp))
+        {
+            int skip = d.Options.ToList().IndexOf("skip");
+            if (skip < 0) continue;
+            int hidden = space.Decisions.IndexOf(DecisionRole.BlockHidden, d.Stage, d.Block);
+            int layer = Enumerable.Range(0, d.Count).Where(i => i != skip).MaxBy(i => p[d.Index][i]);
+            flat[d.Index] = p[d.Index][skip] > p[d.Index][layer] * p[hidden].Max() ? skip : layer;
+        }
+        return (Shaping(space, flat).Sum(i => Math.Log(Math.Max(1e-300, p[i][flat[i]]))), flat);
     }
 
     /// <summary>The part a layer of <see cref="ArchitectureCost"/> belongs to: "stem", "s2" for "s2.b1", "head", "classifier".</summary>
