@@ -60,7 +60,7 @@ internal static class Allocation
     /// every decision where the member takes another option than the decision's most likely. A skipped block's hidden
     /// width shapes nothing (every option gives the same network), so it is left out of both: counted, it charged a
     /// member with a skip for a placeholder option, so members with more skips looked less likely than they were.
-    /// The most likely member is printed too, so it can be compared (and checked: its own line says 0 decisions off).
+    /// The most likely member is printed too, so it can be compared (and checked: read back, its log p is the stated best).
     /// </summary>
     private static void PrintLikelihood(SearchSpace space, ArchitectureChoice choice, IReadOnlyList<DecisionDistribution> learned, string folder)
     {
