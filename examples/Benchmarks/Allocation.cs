@@ -72,9 +72,10 @@ internal static class Allocation
                 $"this network's space {decisions.Count}); give a checkpoint of a search on data of this network's input size.");
         var p = learned.Select(d => d.Probabilities).ToArray();
         var flat = choice.ToFlat(space);
-        var (best, bestFlat) = MostLikely(space, p);
-        var shaping = Shaping(space, flat);
-        double logP = shaping.Sum(i => Math.Log(Math.Max(1e-300, p[i][flat[i]])));
+        var mostLikely = BudgetedDerivation.MostLikely(space, p);
+        double best = BudgetedDerivation.LogProbability(space, mostLikely, p);
+        var shaping = BudgetedDerivation.Shaping(space, flat);
+        double logP = BudgetedDerivation.LogProbability(space, choice, p);
         var off = shaping.Where(i => p[i][flat[i]] < p[i].Max()).Select(i => decisions[i]).ToList();
         Console.WriteLine($"  log p {logP:F2} under the checkpoint's last distribution (most likely member {best:F2}); " +
             $"{off.Count} of {shaping.Count} decisions that shape it off the most likely option:");
@@ -83,33 +84,7 @@ internal static class Allocation
             int top = Array.IndexOf(p[d.Index], p[d.Index].Max());
             Console.WriteLine($"    {d.Label,-28} {d.Options[flat[d.Index]],8} p {p[d.Index][flat[d.Index]]:G3}   most likely {d.Options[top],8} p {p[d.Index][top]:G3}");
         }
-        Console.WriteLine($"  most likely member: {ArchitectureChoice.FromFlat(space, bestFlat).Derive(space)}");
-    }
-
-    /// <summary>The decisions that shape the member: all but the hidden widths of its skipped blocks.</summary>
-    private static List<int> Shaping(SearchSpace space, int[] flat) => space.Decisions
-        .Where(d => !(d.Role == DecisionRole.BlockHidden && IsSkip(space, flat, d.Stage, d.Block)))
-        .Select(d => d.Index).ToList();
-
-    private static bool IsSkip(SearchSpace space, int[] flat, int stage, int block) =>
-        space.Decisions.TryIndexOf(DecisionRole.BlockOp, stage, block) is int op and >= 0 && space.Decisions[op].Options[flat[op]] == "skip";
-
-    /// <summary>
-    /// The most likely member and its log-probability: each decision's most likely option, except that a block with a
-    /// skip option is skipped where skip is likelier than its best layer (best type times best hidden width).
-    /// </summary>
-    private static (double LogP, int[] Flat) MostLikely(SearchSpace space, double[][] p)
-    {
-        var flat = p.Select(q => Array.IndexOf(q, q.Max())).ToArray();
-        foreach (var d in space.Decisions.Where(d => d.Role == DecisionRole.BlockOp))
-        {
-            int skip = d.Options.ToList().IndexOf("skip");
-            if (skip < 0) continue;
-            int hidden = space.Decisions.IndexOf(DecisionRole.BlockHidden, d.Stage, d.Block);
-            int layer = Enumerable.Range(0, d.Count).Where(i => i != skip).MaxBy(i => p[d.Index][i]);
-            flat[d.Index] = p[d.Index][skip] > p[d.Index][layer] * p[hidden].Max() ? skip : layer;
-        }
-        return (Shaping(space, flat).Sum(i => Math.Log(Math.Max(1e-300, p[i][flat[i]]))), flat);
+        Console.WriteLine($"  most likely member: {mostLikely.Derive(space)}");
     }
 
     /// <summary>The part a layer of <see cref="ArchitectureCost"/> belongs to: "stem", "s2" for "s2.b1", "head", "classifier".</summary>

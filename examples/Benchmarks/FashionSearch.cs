@@ -37,6 +37,8 @@ internal static class FashionSearch
             WidestWidthWarmup = RecipeFlags.Switch(a, "widest-warmup", false),
             SandwichWeightSteps = RecipeFlags.Switch(a, "sandwich", false),
             GlobalArchitectureSecondMoment = RecipeFlags.Switch(a, "global-arch-moment", false),
+            // --travel T: how far a logit with a steady gradient can move over the search (SearchOptions.ArchitectureTravel).
+            ArchitectureTravel = a.TryGetValue("travel", out var travel) ? double.Parse(travel, System.Globalization.CultureInfo.InvariantCulture) : new SearchOptions().ArchitectureTravel,
             // --checkpoint DIR: the search's per-epoch checkpoint; a finished search found there is not run again, only
             // derived and ranked, so derivation settings (--fill, --candidates, --proxy) can be compared on one distribution.
             CheckpointDirectory = a.GetValueOrDefault("checkpoint"),

@@ -43,8 +43,43 @@ internal static class BudgetedDerivation
             return p.Length - 1;
         }).ToArray());
 
-    public static double LogProbability(SearchSpace space, ArchitectureChoice choice, double[][] probabilities) =>
-        choice.ToFlat(space).Select((o, i) => Math.Log(Math.Max(1e-12, probabilities[i][o]))).Sum();
+    /// <summary>
+    /// The member's log-probability under the distribution: the sum over the decisions that shape it. A skipped block's
+    /// hidden width is left out: every option of it gives the same network, so counting it charged a member with skips
+    /// for a placeholder (measured in session 31: members with more skips looked less likely than they were).
+    /// </summary>
+    public static double LogProbability(SearchSpace space, ArchitectureChoice choice, double[][] probabilities)
+    {
+        var flat = choice.ToFlat(space);
+        return Shaping(space, flat).Sum(i => Math.Log(Math.Max(1e-300, probabilities[i][flat[i]])));
+    }
+
+    /// <summary>The decisions that shape the member: all but the hidden widths of its skipped blocks.</summary>
+    public static List<int> Shaping(SearchSpace space, int[] flat) => space.Decisions
+        .Where(d => !(d.Role == DecisionRole.BlockHidden && IsSkip(space, flat, d.Stage, d.Block)))
+        .Select(d => d.Index).ToList();
+
+    private static bool IsSkip(SearchSpace space, int[] flat, int stage, int block) =>
+        space.Decisions.TryIndexOf(DecisionRole.BlockOp, stage, block) is int op and >= 0 && space.Decisions[op].Options[flat[op]] == "skip";
+
+    /// <summary>
+    /// The most likely member (budget aside): each decision's most likely option, except that a block with a skip
+    /// option is skipped where skip is likelier than its best layer (best layer type times best hidden width, since
+    /// a layer needs both and a skip neither).
+    /// </summary>
+    public static ArchitectureChoice MostLikely(SearchSpace space, double[][] probabilities)
+    {
+        var flat = probabilities.Select(q => Array.IndexOf(q, q.Max())).ToArray();
+        foreach (var d in space.Decisions.Where(d => d.Role == DecisionRole.BlockOp))
+        {
+            int skip = d.Options.ToList().IndexOf("skip");
+            if (skip < 0) continue;
+            int hidden = space.Decisions.IndexOf(DecisionRole.BlockHidden, d.Stage, d.Block);
+            int layer = Enumerable.Range(0, d.Count).Where(i => i != skip).MaxBy(i => probabilities[d.Index][i]);
+            flat[d.Index] = probabilities[d.Index][skip] > probabilities[d.Index][layer] * probabilities[hidden].Max() ? skip : layer;
+        }
+        return ArchitectureChoice.FromFlat(space, flat);
+    }
 
     /// <summary>The cheapest architecture of the space for the target.</summary>
     public static ArchitectureChoice Cheapest(SearchSpace space, CostModel target) => Extreme(space, target, cheapest: true, fixedResolution: null);
