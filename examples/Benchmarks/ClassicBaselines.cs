@@ -37,7 +37,7 @@ internal static class ClassicBaselines
             .Select(t => t.ToLowerInvariant()).ToArray();
         foreach (var t in trainers)
             if (t is not ("lightgbm" or "sdca"))
-                throw new ArgumentException($"Unknown trainer '{t}' in --trainers; expected a comma-separated list of lightgbm and sdca.");
+                throw new BadFlagValueException($"Unknown trainer '{t}' in --trainers; expected a comma-separated list of lightgbm and sdca.");
 
         var ml = new MLContext(seed);
         var train = FashionMnist.Load(dir, train: true);
@@ -96,7 +96,7 @@ internal static class ClassicBaselines
     /// <summary>One row per image: the 784 pixels in [0, 1] as the Features vector, the class index as Label.</summary>
     private static IDataView ToDataView(MLContext ml, LabeledImages images)
     {
-        if (images.ImageSize != Pixels) throw new ArgumentException($"Expected 1 x 28 x 28 images, got {images.Channels} x {images.Height} x {images.Width}.");
+        if (images.ImageSize != Pixels) throw new BadFlagValueException($"--data: expected 1 x 28 x 28 images (Fashion-MNIST IDX files), got {images.Channels} x {images.Height} x {images.Width}.");
         var rows = new PixelRow[images.Count];
         for (int i = 0; i < rows.Length; i++)
             rows[i] = new PixelRow { Features = images.Pixels.AsSpan(i * Pixels, Pixels).ToArray(), Label = (uint)images.Labels[i] };

@@ -92,4 +92,16 @@ internal static class CommandLine
 }
 
 /// <summary>A flag's value that the command cannot use; the app prints the message and exits with 2, as for a flag it does not know.</summary>
-internal sealed class BadFlagValueException(string message, Exception? inner = null) : Exception(message, inner);
+internal sealed class BadFlagValueException(string message, Exception? inner = null) : Exception(message, inner)
+{
+    /// <summary>
+    /// The architecture a flag names (a predefined name, an architecture string, a JSON file). What the library's
+    /// reader refuses (ArgumentException: none of the three; FormatException: a malformed string or file) is the
+    /// flag's value, reported with the flag's name instead of an unhandled exception.
+    /// </summary>
+    public static FBNetV2.MLNet.Architecture.FBNetArchitecture Architecture(string flag, string value)
+    {
+        try { return FBNetV2.MLNet.Architecture.ArchitectureJson.Resolve(value); }
+        catch (Exception e) when (e is ArgumentException or FormatException) { throw new BadFlagValueException($"--{flag}: {e.Message}", e); }
+    }
+}

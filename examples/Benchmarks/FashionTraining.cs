@@ -47,7 +47,7 @@ internal static class FashionTraining
         // holdout run is already logged with its chosen epoch count (the refit's second training does not depend
         // on the first's weights, only on that count; RecipeTests.RefitPhaseAloneReproducesTheRefitNetwork checks this).
         bool refitOnly = RecipeFlags.Switch(a, "refit-only", false);
-        if (refitOnly && options.RefitOnAllData) throw new ArgumentException("--refit-only 1 replaces --refit 1; give one of them.");
+        if (refitOnly && options.RefitOnAllData) throw new BadFlagValueException("--refit-only 1 replaces --refit 1; give one of them.");
         var clock = Stopwatch.StartNew();
         double teacherSeconds = 0;
         if (a.TryGetValue("teacher", out var teacherName))
@@ -78,12 +78,16 @@ internal static class FashionTraining
 
     internal static FBNetArchitecture ResolveArchitecture(Dictionary<string, string> a, ref string name, int classes)
     {
-        var arch = ArchitectureJson.Resolve(name).WithClasses(classes);
+        var arch = BadFlagValueException.Architecture("arch", name).WithClasses(classes);
         if (a.TryGetValue("match-mflops", out var target))
         {
             // Equal-FLOPs baselines: one width factor for the whole network, the largest that fits the target.
             var native = arch;
-            (double factor, arch) = WidthScaling.ToFlops(native, double.Parse(target, CultureInfo.InvariantCulture) * 1e6);
+            if (!double.TryParse(target, NumberStyles.Float, CultureInfo.InvariantCulture, out double mflops) || !(mflops > 0))
+                throw new BadFlagValueException($"--match-mflops expects a positive number of MFLOPs, got '{target}'.");
+            double factor;
+            try { (factor, arch) = WidthScaling.ToFlops(native, mflops * 1e6); }
+            catch (ArgumentException e) { throw new BadFlagValueException($"--match-mflops {target}: {e.Message}", e); } // below the narrowest widths
             Console.WriteLine($"--match-mflops {target}: {name} ({native.Flops / 1e6:F3} MFLOPs, {native.Parameters} parameters) with every width x {factor:F4}, rounded to multiples of 8");
             name += $" x{factor:F3}";
         }
@@ -122,7 +126,7 @@ internal static class FashionTraining
                 var (trainFolder, testFolder) = ImageFolder.ScanTrainTest(a.GetValueOrDefault("data", "/work/data/digits32"));
                 var all = ImageDecoder.Load(trainFolder, 1, null, null);
                 return (all, ImageDecoder.Load(testFolder, 1, all.Height, all.Width), "digits image folder");
-            default: throw new ArgumentException($"--dataset expects fashion, shapes or digits, got '{dataset}'.");
+            default: throw new BadFlagValueException($"--dataset expects fashion, shapes or digits, got '{dataset}'.");
         }
     }
 

@@ -32,12 +32,16 @@ internal static class NetworkLatency
             Console.WriteLine($"{Label(entries[i]),-26} {archs[i].Flops / 1e6,7:F3} {archs[i].Parameters,8} {ms[i],9:F4}");
     }
 
+    /// <summary>One entry of --archs: a name, string or file, or "Name@MFLOPs".</summary>
     internal static FBNetArchitecture Resolve(string entry)
     {
         int at = entry.IndexOf('@');
-        if (at < 0) return ArchitectureJson.Resolve(entry).WithClasses(10);
-        var arch = ArchitectureJson.Resolve(entry[..at]).WithClasses(10);
-        return WidthScaling.ToFlops(arch, double.Parse(entry[(at + 1)..], CultureInfo.InvariantCulture) * 1e6).Architecture;
+        if (at < 0) return BadFlagValueException.Architecture("archs", entry).WithClasses(10);
+        var arch = BadFlagValueException.Architecture("archs", entry[..at]).WithClasses(10);
+        if (!double.TryParse(entry[(at + 1)..], NumberStyles.Float, CultureInfo.InvariantCulture, out double mflops) || !(mflops > 0))
+            throw new BadFlagValueException($"--archs: '{entry}' asks for {entry[(at + 1)..]} MFLOPs; give a positive number after '@' (for example {entry[..at]}@4.964).");
+        try { return WidthScaling.ToFlops(arch, mflops * 1e6).Architecture; }
+        catch (ArgumentException e) { throw new BadFlagValueException($"--archs: '{entry}': {e.Message}", e); } // a target below the narrowest width
     }
 
     private static string Label(string entry) => entry.Length <= 26 ? entry : entry[..23] + "...";

@@ -25,7 +25,7 @@ internal static partial class PeerThroughput
         string? csv = a.GetValueOrDefault("csv");
         // --peer none: this project's side only (the columns of PyTorch print "-"), for a machine without python3-torch.
         string peer = a.GetValueOrDefault("peer", "torch");
-        if (peer is not ("torch" or "none")) throw new ArgumentException($"--peer expects torch or none, got '{peer}'.");
+        if (peer is not ("torch" or "none")) throw new BadFlagValueException($"--peer expects torch or none, got '{peer}'.");
         bool withTorch = peer == "torch";
         var names = a.GetValueOrDefault("archs", "Compact-S;Compact-M;HandCNN-28").Split(';', StringSplitOptions.RemoveEmptyEntries);
         string script = Path.Combine(AppContext.BaseDirectory, "peer", "torch_throughput.py");

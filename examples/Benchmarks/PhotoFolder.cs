@@ -14,7 +14,7 @@ public static class PhotoFolder
 {
     public static void Run(Dictionary<string, string> o)
     {
-        string output = o.GetValueOrDefault("out") ?? throw new ArgumentException("--out DIR is required.");
+        string output = o.GetValueOrDefault("out") ?? throw new BadFlagValueException("--out DIR is required.");
         int size = int.Parse(o.GetValueOrDefault("size", "160"));
         int perClassTrain = int.Parse(o.GetValueOrDefault("train", "400"));
         int perClassTest = int.Parse(o.GetValueOrDefault("test", "120"));

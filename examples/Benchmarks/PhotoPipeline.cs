@@ -15,7 +15,7 @@ public static class PhotoPipeline
 {
     public static void Run(Dictionary<string, string> o)
     {
-        string data = o.GetValueOrDefault("data") ?? throw new ArgumentException("--data DIR (with train/ and test/) is required.");
+        string data = o.GetValueOrDefault("data") ?? throw new BadFlagValueException("--data DIR (with train/ and test/) is required.");
         int size = int.Parse(o.GetValueOrDefault("size", "224"));
         var time = TimeSpan.FromMinutes(double.Parse(o.GetValueOrDefault("minutes", "15"), System.Globalization.CultureInfo.InvariantCulture));
         // --threads N: libtorch's intra-op threads for the fit (its default otherwise: one per core).

@@ -41,7 +41,7 @@ internal static class RecipeFlags
     {
         "1" => true,
         "0" => false,
-        var v => throw new ArgumentException($"--{name} expects 0 or 1, got '{v}'."),
+        var v => throw new BadFlagValueException($"--{name} expects 0 or 1, got '{v}'."),
     };
 
     public static string Describe(TrainingOptions o) =>
@@ -54,7 +54,7 @@ internal static class RecipeFlags
         int epochs, int seed, int threads, Action<string> log)
     {
         if (DistillationTeacher.IsSavedModel(name)) return DistillationTeacher.FromOnnx(name, threads);
-        var arch = ArchitectureJson.Resolve(name).WithClasses(fit.ClassNames.Length);
+        var arch = BadFlagValueException.Architecture("teacher", name).WithClasses(fit.ClassNames.Length);
         if (arch.InputChannels != fit.Channels || arch.InputSize != fit.Height) arch = arch.WithInput(fit.Channels, fit.Height, arch.Subsample);
         int teacherEpochs = a.TryGetValue("teacher-epochs", out var e) ? int.Parse(e, CultureInfo.InvariantCulture) : epochs;
         var teacherFlags = new Dictionary<string, string>(a);

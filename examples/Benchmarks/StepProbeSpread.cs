@@ -24,7 +24,7 @@ internal static class StepProbeSpread
         int searchBatch = int.Parse(a.GetValueOrDefault("search-batch", "24"));
         int steps = int.Parse(a.GetValueOrDefault("steps", "10"));
         int w = StepProbe.WarmupSteps, t = StepProbe.TimedSteps;
-        if (steps < w + t) throw new ArgumentException($"--steps must be at least {w + t} (the median estimator reads steps {w + 1}-{w + t}).");
+        if (steps < w + t) throw new BadFlagValueException($"--steps must be at least {w + t} (the median estimator reads steps {w + 1}-{w + t}).");
         var space = SearchSpace.Auto(3, size, classes);
         var cost = CostModel.Flops;
         var stats = Enumerable.Repeat(0.4f, 3).ToArray();

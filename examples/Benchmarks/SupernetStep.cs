@@ -30,7 +30,7 @@ internal static class SupernetStep
         {
             "photo" => PhotoSearchSpace.Create(3, size, 5),
             "compact" => SearchSpace.Compact(1, size, 10),
-            _ => throw new ArgumentException($"--preset {preset}: use photo or compact."),
+            _ => throw new BadFlagValueException($"--preset {preset}: use photo or compact."),
         };
         int channels = space.InputChannels;
         Console.WriteLine($"Supernet step, {preset} space at {size} px, batch {batch}, {get_num_threads()} threads, median of {steps} steps, {rounds} round(s)");

@@ -37,7 +37,7 @@ internal static class TrainingThroughput
         cases.Add(("plain at max widths", widest.Flops / 1e6, () => new FBNetNetwork(widest)));
         cases.Add(("masked supernet (soft)", double.NaN, () => new Supernet(space, [0.3f], [0.35f])));
         if (only is not null) cases.RemoveAll(c => !only.Any(o => c.Name.Contains(o, StringComparison.OrdinalIgnoreCase)));
-        if (cases.Count == 0) throw new ArgumentException($"--only {a["only"]} matches none of the networks.");
+        if (cases.Count == 0) throw new BadFlagValueException($"--only {a["only"]} matches none of the networks.");
         for (int round = 1; round <= rounds; round++)
             foreach (var (name, mflops, make) in cases)
             {

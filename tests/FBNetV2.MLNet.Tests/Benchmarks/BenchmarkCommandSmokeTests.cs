@@ -429,6 +429,30 @@ public sealed class BenchmarkCommandSmokeTests(BenchmarkCommandSmokeTests.Settin
         Assert.DoesNotContain("Fashion-MNIST:", help); // no data loaded, no run started
     }
 
+    [Fact]
+    public void A_flag_value_the_command_cannot_use_exits_2_with_the_flag_named_not_a_crash()
+    {
+        // These used to end in an unhandled exception (exit 134 with a stack trace); the value is the user's input.
+        string[] data = ["--data", setting.Idx, "--train-images", "100", "--test-images", "50", "--threads", "1"];
+        foreach (var (args, message) in new[]
+        {
+            (new[] { "allocation", "--archs", "4" }, "--archs: '4' is neither a predefined architecture"),
+            (["allocation", "--archs", "Compact-S@abc"], "--archs: 'Compact-S@abc' asks for abc MFLOPs; give a positive number after '@'"),
+            (["allocation", "--archs", "Compact-S@0.01"], "--archs: 'Compact-S@0.01': Even with every width at 8 the architecture costs"),
+            (["network-latency", "--archs", "Compact-S;in_c1_s28|nonsense"], "--archs: "),
+            ([.. new[] { "fashion-train", "--arch", "nonsense" }, .. data], "--arch: 'nonsense' is neither a predefined architecture"),
+            ([.. new[] { "fashion-train", "--arch", "Compact-S", "--match-mflops", "abc" }, .. data], "--match-mflops expects a positive number of MFLOPs, got 'abc'."),
+            ([.. new[] { "fashion-train", "--arch", "Compact-S", "--match-mflops", "0.01" }, .. data], "--match-mflops 0.01: Even with every width at 8"),
+            (["fashion-train", "--dataset", "cifar"], "--dataset expects fashion, shapes or digits, got 'cifar'."),
+        })
+        {
+            var (code, output) = Run(Host.Dotnet, setting.Work, args);
+            Assert.True(code == 2, $"{string.Join(' ', args)} exited with {code}:\n{output}");
+            Assert.Contains(message, output);
+            Assert.DoesNotContain("Unhandled exception", output);
+        }
+    }
+
     private void Scaling(Host host, int resolutionOptions, int channelOptions)
     {
         string output = Command(host, "scaling", "--resolution-options", $"{resolutionOptions}", "--channel-options", $"{channelOptions}", "--steps", "1");
