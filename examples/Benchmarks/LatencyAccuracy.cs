@@ -71,8 +71,8 @@ internal static class LatencyAccuracy
         double mre = rows.Average(r => Math.Abs(r.Predicted - r.Measured) / r.Measured);
         double signed = rows.Average(r => (r.Predicted - r.Measured) / r.Measured);
         var repeat = measured.Zip(again).ToList();
-        Console.WriteLine($"table, uncorrected:   mean signed error {uncorrected.Average(r => (r.Predicted - r.Measured) / r.Measured):+0.0%;-0.0%}, mean relative error {uncorrected.Average(r => Math.Abs(r.Predicted - r.Measured) / r.Measured):P1}, Kendall tau {KendallTau(uncorrected):F3}");
-        Console.WriteLine($"table vs measured:    mean signed error {signed:+0.0%;-0.0%} (target within +-5%), mean relative error {mre:P1} (target <= 10%), Kendall tau {KendallTau(rows):F3}, {count} networks, {options.Threads} thread(s)");
+        Console.WriteLine($"table, uncorrected:   mean signed error {Formatting.SignedPercent(uncorrected.Average(r => (r.Predicted - r.Measured) / r.Measured))}, mean relative error {uncorrected.Average(r => Math.Abs(r.Predicted - r.Measured) / r.Measured):P1}, Kendall tau {KendallTau(uncorrected):F3}");
+        Console.WriteLine($"table vs measured:    mean signed error {Formatting.SignedPercent(signed)} (target within +-5%), mean relative error {mre:P1} (target <= 10%), Kendall tau {KendallTau(rows):F3}, {count} networks, {options.Threads} thread(s)");
         Console.WriteLine($"measured vs measured: Kendall tau {KendallTau(repeat):F3}, mean relative difference {repeat.Average(r => Math.Abs(r.First - r.Second) / r.First):P1} (the same networks timed twice: the noise floor)");
         if (!a.ContainsKey("table")) File.Delete(path);
     }
