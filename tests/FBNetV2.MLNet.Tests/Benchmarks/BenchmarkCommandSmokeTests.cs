@@ -439,7 +439,7 @@ public sealed class BenchmarkCommandSmokeTests(BenchmarkCommandSmokeTests.Settin
             (new[] { "allocation", "--archs", "4" }, "--archs: '4' is neither a predefined architecture"),
             (["allocation", "--archs", "Compact-S@abc"], "--archs: 'Compact-S@abc' asks for abc MFLOPs; give a positive number after '@'"),
             (["allocation", "--archs", "Compact-S@0.01"], "--archs: 'Compact-S@0.01': Even with every width at 8 the architecture costs"),
-            (["network-latency", "--archs", "Compact-S;in_c1_s28|nonsense"], "--archs: "),
+            (["network-latency", "--archs", "Compact-S;in_c1_s28|nonsense"], "--archs: Architecture string 'in_c1_s28|nonsense' has 2 '|'-separated segments"),
             ([.. new[] { "fashion-train", "--arch", "nonsense" }, .. data], "--arch: 'nonsense' is neither a predefined architecture"),
             ([.. new[] { "fashion-train", "--arch", "Compact-S", "--match-mflops", "abc" }, .. data], "--match-mflops expects a positive number of MFLOPs, got 'abc'."),
             ([.. new[] { "fashion-train", "--arch", "Compact-S", "--match-mflops", "0.01" }, .. data], "--match-mflops 0.01: Even with every width at 8"),
