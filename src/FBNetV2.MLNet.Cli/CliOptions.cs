@@ -36,6 +36,38 @@ internal static partial class CliOptions
         },
     };
 
+    /// <summary>
+    /// A number in [min, max] (or [min, max) when <paramref name="maxInclusive"/> is false; (min, ...] with
+    /// <paramref name="minExclusive"/>). The help shows <paramref name="defaultText"/> as the default when given (a
+    /// setting whose default is not a number), else <paramref name="defaultValue"/>, which errors also give as an example.
+    /// </summary>
+    public static Option<double?> Number(string name, string description, double min, double max, bool maxInclusive, double defaultValue, bool minExclusive = false, string? defaultText = null)
+    {
+        var inv = CultureInfo.InvariantCulture;
+        string range = $"{(minExclusive ? "(" : "[")}{min.ToString(inv)}, {max.ToString(inv)}{(maxInclusive ? "]" : ")")}";
+        return new Option<double?>(name)
+        {
+            Description = $"{description} ({range}, default {defaultText ?? defaultValue.ToString("G4", inv)})",
+            HelpName = "X",
+            CustomParser = r =>
+            {
+                string text = r.Tokens.Count > 0 ? r.Tokens[0].Value : "";
+                if (!double.TryParse(text, NumberStyles.Float, inv, out double value) || !double.IsFinite(value))
+                {
+                    r.AddError($"{name} expects a number such as {defaultValue.ToString("G4", inv)}, got '{text}'.");
+                    return null;
+                }
+                bool ok = (minExclusive ? value > min : value >= min) && (maxInclusive ? value <= max : value < max);
+                if (!ok)
+                {
+                    r.AddError($"{name} must be in {range}, got {text}.");
+                    return null;
+                }
+                return value;
+            },
+        };
+    }
+
     public static Option<double?> PositiveDouble(string name, string description, double max) => new(name)
     {
         Description = description,

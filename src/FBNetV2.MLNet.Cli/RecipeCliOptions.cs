@@ -12,16 +12,16 @@ internal sealed class RecipeCliOptions
 {
     private static readonly FBNetOptions Defaults = new TrainFBNetOptions();
 
-    public readonly Option<double?> LearningRate = Number("--learning-rate", "Peak learning rate for a batch of 128, scaled with --batch-size", 0, 10, true, Defaults.LearningRate, minExclusive: true);
-    public readonly Option<double?> WeightDecay = Number("--weight-decay", "L2 penalty on conv and linear weights", 0, 1, true, Defaults.WeightDecay);
-    public readonly Option<double?> LabelSmoothing = Number("--label-smoothing", "Share of the target spread over the other classes", 0, 1, false, Defaults.LabelSmoothing);
-    public readonly Option<double?> Dropout = Number("--dropout", "Dropout before the classifier", 0, 1, false, Defaults.Dropout);
+    public readonly Option<double?> LearningRate = CliOptions.Number("--learning-rate", "Peak learning rate for a batch of 128, scaled with --batch-size", 0, 10, true, Defaults.LearningRate, minExclusive: true);
+    public readonly Option<double?> WeightDecay = CliOptions.Number("--weight-decay", "L2 penalty on conv and linear weights", 0, 1, true, Defaults.WeightDecay);
+    public readonly Option<double?> LabelSmoothing = CliOptions.Number("--label-smoothing", "Share of the target spread over the other classes", 0, 1, false, Defaults.LabelSmoothing);
+    public readonly Option<double?> Dropout = CliOptions.Number("--dropout", "Dropout before the classifier", 0, 1, false, Defaults.Dropout);
     public readonly Option<int?> WarmupEpochs = CliOptions.Int("--warmup-epochs", "Epochs of linear learning-rate warm-up", 0, 1000, Defaults.WarmupEpochs.ToString(CultureInfo.InvariantCulture));
     public readonly Option<int?> CropPadding = CliOptions.Int("--crop-padding", "Random crop after zero padding of this many pixels; 0 turns it off", 0, 64, Defaults.RandomCropPadding.ToString(CultureInfo.InvariantCulture));
-    public readonly Option<double?> EmaDecay = Number("--ema-decay", "Decay of the moving average of the weights that is validated and exported; 0 turns it off", 0, 1, false, Defaults.EmaDecay);
-    public readonly Option<double?> Erasing = Number("--random-erasing", "Chance that a training image gets one rectangle replaced by noise; 0 turns it off", 0, 1, true, Defaults.RandomErasingProbability);
-    public readonly Option<double?> ErasingMinArea = Number("--erasing-min-area", "Smallest share of the image an erased rectangle covers", 0, 1, false, Defaults.RandomErasingMinArea);
-    public readonly Option<double?> ErasingMaxArea = Number("--erasing-max-area", "Largest share of the image an erased rectangle covers", 0, 1, false, Defaults.RandomErasingMaxArea);
+    public readonly Option<double?> EmaDecay = CliOptions.Number("--ema-decay", "Decay of the moving average of the weights that is validated and exported; 0 turns it off", 0, 1, false, Defaults.EmaDecay);
+    public readonly Option<double?> Erasing = CliOptions.Number("--random-erasing", "Chance that a training image gets one rectangle replaced by noise; 0 turns it off", 0, 1, true, Defaults.RandomErasingProbability);
+    public readonly Option<double?> ErasingMinArea = CliOptions.Number("--erasing-min-area", "Smallest share of the image an erased rectangle covers", 0, 1, false, Defaults.RandomErasingMinArea);
+    public readonly Option<double?> ErasingMaxArea = CliOptions.Number("--erasing-max-area", "Largest share of the image an erased rectangle covers", 0, 1, false, Defaults.RandomErasingMaxArea);
     public readonly Option<bool> Refit = CliOptions.Flag("--refit", "After validation picks the epoch count, train again on training + validation images for that many epochs and keep that network");
     public readonly Option<string?> Teacher = new("--teacher")
     {
@@ -29,8 +29,8 @@ internal sealed class RecipeCliOptions
         HelpName = "NAME|FILE|DIR",
     };
     public readonly Option<int?> TeacherEpochs = CliOptions.Int("--teacher-epochs", "Epochs of a teacher trained first", 1, 10000, "--epochs");
-    public readonly Option<double?> KdWeight = Number("--kd-weight", "Weight a of the teacher's term: (1 - a) * CE + a * T^2 * KL", 0, 1, true, Defaults.DistillationWeight);
-    public readonly Option<double?> KdTemperature = Number("--kd-temperature", "Temperature T that softens teacher and student", 0, 1000, true, Defaults.DistillationTemperature, minExclusive: true);
+    public readonly Option<double?> KdWeight = CliOptions.Number("--kd-weight", "Weight a of the teacher's term: (1 - a) * CE + a * T^2 * KL", 0, 1, true, Defaults.DistillationWeight);
+    public readonly Option<double?> KdTemperature = CliOptions.Number("--kd-temperature", "Temperature T that softens teacher and student", 0, 1000, true, Defaults.DistillationTemperature, minExclusive: true);
 
     public void AddTo(Command command)
     {
@@ -65,34 +65,6 @@ internal sealed class RecipeCliOptions
             TeacherEpochs = p.GetValue(TeacherEpochs),
             DistillationWeight = p.GetValue(KdWeight),
             DistillationTemperature = p.GetValue(KdTemperature),
-        };
-    }
-
-    /// <summary>A number in [min, max] (or [min, max) when <paramref name="maxInclusive"/> is false; (min, ...] with <paramref name="minExclusive"/>).</summary>
-    private static Option<double?> Number(string name, string description, double min, double max, bool maxInclusive, double defaultValue, bool minExclusive = false)
-    {
-        var inv = CultureInfo.InvariantCulture;
-        string range = $"{(minExclusive ? "(" : "[")}{min.ToString(inv)}, {max.ToString(inv)}{(maxInclusive ? "]" : ")")}";
-        return new Option<double?>(name)
-        {
-            Description = $"{description} ({range}, default {defaultValue.ToString("G4", inv)})",
-            HelpName = "X",
-            CustomParser = r =>
-            {
-                string text = r.Tokens.Count > 0 ? r.Tokens[0].Value : "";
-                if (!double.TryParse(text, NumberStyles.Float, inv, out double value) || !double.IsFinite(value))
-                {
-                    r.AddError($"{name} expects a number such as {defaultValue.ToString("G4", inv)}, got '{text}'.");
-                    return null;
-                }
-                bool ok = (minExclusive ? value > min : value >= min) && (maxInclusive ? value <= max : value < max);
-                if (!ok)
-                {
-                    r.AddError($"{name} must be in {range}, got {text}.");
-                    return null;
-                }
-                return value;
-            },
         };
     }
 }

@@ -57,6 +57,7 @@ internal static class RunCommands
             }
         }
         var log = new LinePrinter(json ? io.Err : io.Out);
+        int searchEpochs = p.GetValue(o.SearchEpochs) ?? 10;
         var options = new RunOptions
         {
             DataPath = data,
@@ -68,7 +69,7 @@ internal static class RunCommands
             LatencyTablePath = architecture is null ? p.GetValue(o.LatencyTable) : null,
             LatencyThreads = (architecture is null ? p.GetValue(o.LatencyThreads) : null) ?? 1,
             SearchSpace = p.GetValue(o.Preset) ?? SearchSpacePreset.Auto,
-            SearchEpochs = p.GetValue(o.SearchEpochs) ?? 10,
+            SearchEpochs = searchEpochs,
             FinalEpochs = p.GetValue(o.Epochs),
             BatchSize = p.GetValue(o.BatchSize) ?? 128,
             TimeBudget = p.GetValue(o.TimeBudget),
@@ -78,6 +79,7 @@ internal static class RunCommands
             Baselines = p.GetValue(o.Baselines) ?? [],
             Log = log,
             Recipe = o.Recipe.Read(p),
+            Search = architecture is null ? o.SearchSettings.Read(p, searchEpochs) : new(),
         };
         log.Report(architecture is null
             ? $"Searching under {(budgetMs is { } ms ? $"{ms.ToString(CultureInfo.InvariantCulture)} ms" : options.BudgetMFlops is { } mf ? $"{mf.ToString(CultureInfo.InvariantCulture)} MFLOPs" : "the space's default budget")} ({options.SearchSpace} space, {options.SearchEpochs} search + {FinalEpochsText(options)} final epochs) on {data}; writing to {Path.GetFullPath(output)}"
@@ -135,6 +137,9 @@ internal static class RunCommands
         /// <summary>Training recipe (issue 16), kept apart from the run options above.</summary>
         public readonly RecipeCliOptions Recipe = new();
 
+        /// <summary>Search-algorithm settings (search only), kept apart as the recipe is.</summary>
+        public readonly SearchCliOptions SearchSettings = new();
+
         public RunOptionSet(Command command, bool search)
         {
             command.Add(Data);
@@ -147,6 +152,7 @@ internal static class RunCommands
                 command.Add(LatencyThreads);
                 command.Add(Preset);
                 command.Add(SearchEpochs);
+                SearchSettings.AddTo(command);
             }
             foreach (var option in new Option[] { Epochs, TimeBudget, BatchSize, Size, Channels, Seed, Baselines, Force, Json })
                 command.Add(option);

@@ -46,12 +46,14 @@ internal static class ReportHtml
         foreach (var (key, value) in summary) html.Append("<tr><th>").Append(key).Append("</th><td>").Append(value).Append("</td></tr>\n");
         html.Append("</table>\n");
 
-        if (report.Recipe is { } recipe)
+        void Facts(string heading, IEnumerable<KeyValuePair<string, string>> facts)
         {
-            html.Append("<h2>Training recipe</h2>\n<table>\n");
-            foreach (var (key, value) in recipe.Facts()) html.Append("<tr><th>").Append(E(key)).Append("</th><td>").Append(E(value)).Append("</td></tr>\n");
+            html.Append("<h2>").Append(E(heading)).Append("</h2>\n<table>\n");
+            foreach (var (key, value) in facts) html.Append("<tr><th>").Append(E(key)).Append("</th><td>").Append(E(value)).Append("</td></tr>\n");
             html.Append("</table>\n");
         }
+        if (report.Search?.Recipe is { } searchRecipe) Facts("Search settings", searchRecipe.Facts());
+        if (report.Recipe is { } recipe) Facts("Training recipe", recipe.Facts());
 
         foreach (var chart in charts)
             html.Append("<h2>").Append(E(chart.Caption)).Append("</h2>\n<figure><img src=\"").Append(E(chart.FileName))

@@ -133,6 +133,7 @@ public static class FBNetRun
         options.HorizontalFlip = o.HorizontalFlip;
         options.CancellationToken = cancellationToken;
         o.Recipe.ApplyTo(options);
+        if (options is SearchFBNetOptions search) o.Search.ApplyTo(search);
         var trainer = architecture is null
             ? ml.MulticlassClassification.Trainers.SearchFBNet((SearchFBNetOptions)options)
             : ml.MulticlassClassification.Trainers.TrainFBNet((TrainFBNetOptions)options);
@@ -178,6 +179,7 @@ public static class FBNetRun
             candidates = fbnet.Search?.Candidates.Select(c => new { c.Origin, architecture = c.Architecture.ToString(), c.Cost, c.InheritedAccuracy, c.ProxyAccuracy, c.ProxySteps }),
             timingsSeconds = timings.ToDictionary(t => t.Key, t => t.Value.TotalSeconds),
             recipe = fbnet.Recipe?.Fields().ToDictionary(f => f.Key, f => f.Value),
+            searchRecipe = fbnet.Search?.Recipe?.Fields().ToDictionary(f => f.Key, f => f.Value),
             seed = o.Seed,
         }, new JsonSerializerOptions { WriteIndented = true });
     }

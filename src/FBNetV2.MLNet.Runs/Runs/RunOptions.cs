@@ -94,4 +94,7 @@ public sealed class RunOptions
 
     /// <summary>Training-recipe settings (weight decay, EMA, erasing, refit, distillation); unset ones keep the library defaults.</summary>
     public RunRecipe Recipe { get; init; } = new();
+
+    /// <summary>Search-algorithm settings (architecture learning, FBNet's loss and temperature, candidate ranking); unset ones keep the library defaults. Ignored when <see cref="Architecture"/> is given.</summary>
+    public RunSearchSettings Search { get; init; } = new();
 }

@@ -204,10 +204,6 @@ public sealed class FBNetTrainer : IEstimator<FBNetModel>
             Epochs = plan.Epochs,
             WarmupEpochs = plan.WarmupEpochs,
             BatchSize = plan.BatchSize,
-            ArchitectureLearningRate = o.ArchitectureLearningRate,
-            SampledCandidates = o.SampledCandidates,
-            ProxyCandidates = o.ProxyCandidates,
-            SinglePathWeightSteps = o.SinglePathWeightSteps,
             ProxyRecipe = ProxyRecipe(o),
             Seed = o.Seed,
             Device = o.TrainingDevice,
@@ -216,6 +212,7 @@ public sealed class FBNetTrainer : IEstimator<FBNetModel>
             Progress = new ChannelProgress<SearchProgress>(channel, o.SearchProgress),
             CandidateProgress = new ChannelProgress<CandidateScore>(channel, o.CandidateProgress),
         };
+        SearchSettings.Apply(o, searchOptions);
         var searchData = plan.DataFraction < 1 ? train.Split(plan.DataFraction, o.Seed).a : train;
         var result = FitPlan.Guard("the search's supernet", columns.Channels, columns.Height,
             () => DMaskingSearch.Run(space, searchData, searchOptions, o.CancellationToken));
@@ -267,7 +264,6 @@ public sealed class FBNetTrainer : IEstimator<FBNetModel>
         {
             OptionCheck.Finite(so.Budget, nameof(so.Budget), "greater than 0",
                 $"a positive number of {CostModel.UnitOf(so.CostTarget).BudgetUnit}, or null (the default) for the geometric mean of the space's cheapest and largest architectures");
-            OptionCheck.Finite(so.ArchitectureLearningRate, nameof(so.ArchitectureLearningRate), "greater than 0", "a positive number, or null (the default) to derive it from the search length");
         }
         Check(o.MaxEpochs is null or >= 1, nameof(o.MaxEpochs), $"MaxEpochs must be at least 1 (or null: {FBNetOptions.DefaultMaxEpochs}, or what fits a TimeBudget), got {o.MaxEpochs}.");
         Check(o.BatchSize >= 1, nameof(o.BatchSize), $"BatchSize must be at least 1, got {o.BatchSize}.");
@@ -295,6 +291,7 @@ public sealed class FBNetTrainer : IEstimator<FBNetModel>
             Check(s.SearchMemoryLimit is null or > 0, nameof(s.SearchMemoryLimit), $"SearchMemoryLimit must be a positive number of bytes (or null for the default), got {s.SearchMemoryLimit}.");
             Check(Enum.IsDefined(s.SearchSpace) || s.CustomSearchSpace is not null, nameof(s.SearchSpace),
                 $"SearchSpace {(int)s.SearchSpace} is not a SearchSpacePreset; use {SearchFBNetOptions.PresetList}, or set CustomSearchSpace.");
+            SearchSettings.Check(s);
         }
     }
 

@@ -9,6 +9,9 @@ namespace FBNetV2.MLNet;
 /// </summary>
 public sealed class SearchFBNetOptions : FBNetOptions
 {
+    // The search's own defaults, so that these options and the library cannot disagree.
+    private static readonly SearchOptions Defaults = new();
+
     /// <summary>
     /// Auto (Compact below 96 px, Photo from 96 px), Compact (28-64 px), Photo (96 px and up, worked on at
     /// 38-96 px: the input is average-pooled inside the network, so a CPU searches it in minutes) or ImageNet (FBNetV2's
@@ -74,9 +77,49 @@ public sealed class SearchFBNetOptions : FBNetOptions
     public const long DefaultSearchMemoryLimit = 1_500_000_000;
 
     /// <summary>Adam's learning rate for the architecture logits; null (the default) sizes it to the number of
-    /// architecture steps, so that a logit with a consistent gradient moves by about 6 over the search whatever the
-    /// data set's size. FBNet used 0.01.</summary>
+    /// architecture steps, so that a logit with a consistent gradient moves by about <see cref="ArchitectureTravel"/>
+    /// over the search whatever the data set's size. FBNet used 0.01.</summary>
     public double? ArchitectureLearningRate;
+
+    /// <summary>How far (in logits) an architecture logit with a consistent gradient can move over the whole search
+    /// when <see cref="ArchitectureLearningRate"/> is null (default 6; a gap of 2 between two logits is an 88/12
+    /// choice). Larger values let the distribution settle further (docs/benchmarks.md section 7 measures 6 and 9).</summary>
+    public double ArchitectureTravel = Defaults.ArchitectureTravel;
+
+    /// <summary>Weight decay of the architecture logits; default 0, because decay pulls the distribution back towards
+    /// uniform and on a short search undoes most of what the architecture steps learn. FBNet used 5e-4.</summary>
+    public double ArchitectureWeightDecay = Defaults.ArchitectureWeightDecay;
+
+    /// <summary>The architecture steps divide the gradient by one second moment shared by all logits instead of each
+    /// logit's own (Adam, as FBNet), so that a logit moves in proportion to its gradient. Default false: measured on
+    /// Fashion-MNIST it settled the distribution less and its networks scored no better (docs/benchmarks.md section 7).</summary>
+    public bool GlobalArchitectureSecondMoment = Defaults.GlobalArchitectureSecondMoment;
+
+    /// <summary>Weight of the distribution's mean entropy in the architecture loss, reached linearly by the last
+    /// architecture step (default 0.05): it makes each decision commit to the option its gradient favoured. 0 keeps
+    /// FBNet's loss.</summary>
+    public double EntropyWeight = Defaults.EntropyWeight;
+
+    /// <summary>alpha of FBNet's cost term, loss = CE * alpha * log(c)^beta (default and FBNet: 0.2).</summary>
+    public double CostAlpha = Defaults.CostAlpha;
+
+    /// <summary>beta of FBNet's cost term, loss = CE * alpha * log(c)^beta (default and FBNet: 0.6).</summary>
+    public double CostBeta = Defaults.CostBeta;
+
+    /// <summary>Whether the cost term also rises below the budget, pulling the expected cost towards the budget from
+    /// both sides (default true); false keeps FBNet's one-sided term, flat below the budget.</summary>
+    public bool TwoSidedCost = Defaults.TwoSidedCost;
+
+    /// <summary>Gumbel-softmax temperature of the warm-up and the first architecture step (default and FBNet: 5.0).</summary>
+    public double InitialTemperature = Defaults.InitialTemperature;
+
+    /// <summary>Temperature of the last architecture step (default 0.5): the temperature falls geometrically over the
+    /// architecture steps only, to where soft samples still carry gradient to every option.</summary>
+    public double FinalTemperature = Defaults.FinalTemperature;
+
+    /// <summary>FBNet's schedule instead of <see cref="FinalTemperature"/>: the temperature is multiplied by this factor
+    /// every epoch from the first (FBNet: 0.956 over 90 epochs). Null (the default): the architecture-step schedule.</summary>
+    public double? TemperatureDecay = Defaults.TemperatureDecay;
 
     /// <summary>Architectures sampled from the learned distribution besides the argmax, each fitted to the budget.</summary>
     public int SampledCandidates = 4;

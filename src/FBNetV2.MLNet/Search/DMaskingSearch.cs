@@ -221,7 +221,7 @@ internal static class DMaskingSearch
             .ToList();
         var candidates = RankByProxyTraining(inherited, weightSet, archSet, options, cancellationToken);
         var best = candidates[0];
-        return new SearchResult(best.Architecture, best.Cost, candidates, history, distributions[^1], distributions) { Budget = options.Budget };
+        return new SearchResult(best.Architecture, best.Cost, candidates, history, distributions[^1], distributions) { Budget = options.Budget, Recipe = SearchRecipe.From(options, archLr, totalArchSteps) };
     }
 
     /// <summary>The fewest images that leave two in each split.</summary>

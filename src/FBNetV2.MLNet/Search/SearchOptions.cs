@@ -279,9 +279,14 @@ internal sealed class SearchOptions
         Check(EntropyWeight >= 0 && double.IsFinite(EntropyWeight), nameof(EntropyWeight), $"EntropyWeight must not be negative, got {EntropyWeight}.");
         Check(ArchitectureSteps >= 0, nameof(ArchitectureSteps), $"ArchitectureSteps must not be negative, got {ArchitectureSteps}.");
         Check(ProxyCandidates >= 0 && ProxySteps >= 1, nameof(ProxyCandidates), $"ProxyCandidates must not be negative and ProxySteps at least 1, got {ProxyCandidates} and {ProxySteps}.");
-        Check(CostAlpha > 0 && CostBeta > 0, nameof(CostAlpha), "CostAlpha and CostBeta must be positive.");
-        Check(InitialTemperature > 0 && FinalTemperature > 0 && FinalTemperature <= InitialTemperature && TemperatureDecay is null or (> 0 and <= 1), nameof(InitialTemperature),
-            "Temperatures must be positive, FinalTemperature at most InitialTemperature, and TemperatureDecay in (0, 1].");
+        // One check per option, so that the exception names the one that is wrong (these are public through SearchFBNetOptions).
+        Check(CostAlpha > 0, nameof(CostAlpha), $"CostAlpha must be positive, got {CostAlpha}.");
+        Check(CostBeta > 0, nameof(CostBeta), $"CostBeta must be positive, got {CostBeta}.");
+        Check(InitialTemperature > 0, nameof(InitialTemperature), $"InitialTemperature must be positive, got {InitialTemperature}.");
+        Check(FinalTemperature > 0 && FinalTemperature <= InitialTemperature, nameof(FinalTemperature),
+            $"FinalTemperature must be positive and at most InitialTemperature ({InitialTemperature}), got {FinalTemperature}.");
+        Check(TemperatureDecay is null or (> 0 and <= 1), nameof(TemperatureDecay),
+            $"TemperatureDecay must be a factor in (0, 1] (FBNet: 0.956), or null for the architecture-step schedule, got {TemperatureDecay}.");
         // Below 0.9 the derivation would break the guarantee that a derived network uses 90-100 % of the budget (BudgetedDerivation.FillFraction).
         Check(DerivationFill is >= BudgetedDerivation.FillFraction and <= 1, nameof(DerivationFill), $"DerivationFill must be in [{OptionCheck.Show(BudgetedDerivation.FillFraction)}, 1] (the share of the budget a derived network is grown to), got {DerivationFill}.");
         Check(SampledCandidates >= 0 && CalibrationBatches >= 0, nameof(SampledCandidates), "SampledCandidates and CalibrationBatches must not be negative.");

@@ -19,6 +19,9 @@ public sealed record SearchResult(
 {
     /// <summary>The budget searched for, in raw units of the cost target (given, or the default the search chose).</summary>
     public double Budget { get; init; }
+
+    /// <summary>The settings the search ran with; null in results made before it was recorded.</summary>
+    public SearchRecipe? Recipe { get; init; }
 }
 
 /// <summary>The learned probabilities of one decision, with readable option labels.</summary>

@@ -1,5 +1,3 @@
-using System.Globalization;
-
 namespace FBNetV2.MLNet.Training;
 
 /// <summary>
@@ -101,18 +99,8 @@ public sealed record TrainingRecipe
     };
 
     /// <summary>Name and value of every setting, in declaration order, names camelCased as in metrics.json.</summary>
-    internal IReadOnlyList<KeyValuePair<string, object?>> Fields() =>
-        typeof(TrainingRecipe).GetProperties()
-            .Where(p => p.GetIndexParameters().Length == 0 && p.Name != nameof(EqualityContract))
-            .Select(p => new KeyValuePair<string, object?>(char.ToLowerInvariant(p.Name[0]) + p.Name[1..], p.GetValue(this)))
-            .ToList();
+    internal IReadOnlyList<KeyValuePair<string, object?>> Fields() => SettingFields.Of(this);
 
     /// <summary>The settings as report facts ("off" for unset values).</summary>
-    internal IReadOnlyList<KeyValuePair<string, string>> Facts() =>
-        Fields().Select(f => new KeyValuePair<string, string>(f.Key, f.Value switch
-        {
-            null => "off",
-            IFormattable v => v.ToString(null, CultureInfo.InvariantCulture),
-            var v => v.ToString() ?? "",
-        })).ToList();
+    internal IReadOnlyList<KeyValuePair<string, string>> Facts() => SettingFields.Facts(Fields(), "off");
 }

@@ -203,4 +203,31 @@ public sealed class CliEndToEndTests(TrainedShapesModel model, ITestOutputHelper
         Assert.Equal(exitCode, r.ExitCode); // not 3: bad input is never reported as an internal error
         Assert.Contains(message, r.Err);
     }
+
+    [Theory]
+    [InlineData("--arch-travel 0", "--arch-travel must be in (0, 1000]", FBNetCli.UsageError)]
+    [InlineData("--temperature-decay 1.5", "--temperature-decay must be in (0, 1]", FBNetCli.UsageError)]
+    [InlineData("--cost-beta -1", "--cost-beta must be in (0, 100]", FBNetCli.UsageError)]
+    [InlineData("--proxy-candidates -1", "--proxy-candidates must be from 0 to 1000", FBNetCli.UsageError)]
+    [InlineData("--arch-learning-rate 0.01 --arch-travel 9", "--arch-learning-rate and --arch-travel both given", FBNetCli.Failure)]
+    [InlineData("--temperature-decay 0.956 --final-temperature 1", "they are two temperature schedules", FBNetCli.Failure)]
+    [InlineData("--final-temperature 6", "--final-temperature (6) is above --initial-temperature (5)", FBNetCli.Failure)]
+    [InlineData("--search-epochs 3 --search-warmup-epochs 3", "--search-warmup-epochs (3) must be below --search-epochs (3)", FBNetCli.Failure)]
+    public void Bad_search_options_are_named_before_any_search(string options, string message, int exitCode)
+    {
+        string output = Path.Combine(model.Root, "bad-search");
+        var r = Fbnet.Run(["search", "--data", model.Data, "--out", output, .. options.Split(' ')]);
+        Assert.Equal(exitCode, r.ExitCode); // not 3: bad input is never reported as an internal error
+        Assert.Contains(message, r.Err);
+        Assert.False(Directory.Exists(output)); // refused before the run wrote anything
+    }
+
+    [Fact]
+    public void Search_options_are_not_train_options()
+    {
+        // Training a given architecture runs no search: a search setting there is refused, not ignored.
+        var r = Fbnet.Run("train", "--arch", "Compact-S", "--data", model.Data, "--out", Path.Combine(model.Root, "train-arch-travel"), "--arch-travel", "9");
+        Assert.Equal(FBNetCli.UsageError, r.ExitCode);
+        Assert.Contains("--arch-travel", r.Err);
+    }
 }

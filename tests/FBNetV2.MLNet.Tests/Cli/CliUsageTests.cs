@@ -270,5 +270,61 @@ public class CliSearchTests
         Assert.Equal(proxyAccuracies.OrderDescending(), proxyAccuracies);
         var predict = Fbnet.Run("predict", "--model", Path.Combine(output, "model.zip"), Path.Combine(data, "disc", "disc-00.png"));
         Assert.True(predict.ExitCode == 0, predict.ToString());
+
+        // The settings the search ran with: the library's defaults, and the learning rate the default travel (6) gave
+        // over the architecture steps the search planned.
+        var recipe = metrics.RootElement.GetProperty("searchRecipe");
+        Assert.Equal(6, recipe.GetProperty("architectureTravel").GetDouble());
+        Assert.Equal(6, recipe.GetProperty("architectureLearningRate").GetDouble() * recipe.GetProperty("architectureSteps").GetInt32(), 9);
+        Assert.Equal(3, recipe.GetProperty("proxyCandidates").GetInt32());
+        Assert.Equal(4, recipe.GetProperty("sampledCandidates").GetInt32());
+        Assert.Equal(0, recipe.GetProperty("architectureWeightDecay").GetDouble());
+        Assert.True(recipe.GetProperty("twoSidedCost").GetBoolean());
+        Assert.Equal(0.5, recipe.GetProperty("finalTemperature").GetDouble());
+        Assert.Equal(JsonValueKind.Null, recipe.GetProperty("temperatureDecay").ValueKind);
+        Assert.Equal(1, recipe.GetProperty("epochs").GetInt32());
+        Assert.Equal(1, recipe.GetProperty("seed").GetInt32());
+    }
+
+    [Fact]
+    public void Search_options_reach_the_search_and_are_recorded()
+    {
+        using var temp = new TempDirectory();
+        string data = Fbnet.ShapesFolder(temp.Folder("shapes"), perClass: 8);
+        string output = Path.Combine(temp.Path, "run");
+        // FBNet's own settings (arch weight decay 5e-4, one-sided cost, temperature x0.956 per epoch, learning rate
+        // 0.01, no entropy term), two search epochs so that the architecture moves in one, and a ranking narrowed to
+        // one sampled candidate and 2 proxied.
+        var r = Fbnet.Run("search", "--data", data, "--out", output, "--preset", "Compact", "--size", "28", "--budget-mflops", "1.5",
+            "--search-epochs", "2", "--search-warmup-epochs", "1", "--epochs", "1", "--batch-size", "16", "--json",
+            "--arch-learning-rate", "0.01", "--arch-weight-decay", "0.0005", "--one-sided-cost", "--temperature-decay", "0.956", "--entropy-weight", "0",
+            "--cost-alpha", "0.3", "--cost-beta", "0.5", "--initial-temperature", "4", "--sampled-candidates", "1", "--proxy-candidates", "2", "--global-arch-moment");
+        Assert.True(r.ExitCode == 0, r.ToString());
+        using var metrics = JsonDocument.Parse(File.ReadAllText(Path.Combine(output, "metrics.json")));
+        var recipe = metrics.RootElement.GetProperty("searchRecipe");
+        Assert.Equal(2, recipe.GetProperty("epochs").GetInt32());
+        Assert.Equal(1, recipe.GetProperty("warmupEpochs").GetInt32());
+        Assert.Equal(0.01, recipe.GetProperty("architectureLearningRate").GetDouble());
+        Assert.Equal(JsonValueKind.Null, recipe.GetProperty("architectureTravel").ValueKind); // a given rate is not sized by a travel
+        Assert.Equal(0.0005, recipe.GetProperty("architectureWeightDecay").GetDouble());
+        Assert.False(recipe.GetProperty("twoSidedCost").GetBoolean());
+        Assert.Equal(0.956, recipe.GetProperty("temperatureDecay").GetDouble());
+        Assert.Equal(JsonValueKind.Null, recipe.GetProperty("finalTemperature").ValueKind); // the decay is the schedule
+        Assert.Equal(0, recipe.GetProperty("entropyWeight").GetDouble());
+        Assert.Equal(0.3, recipe.GetProperty("costAlpha").GetDouble());
+        Assert.Equal(0.5, recipe.GetProperty("costBeta").GetDouble());
+        Assert.Equal(4, recipe.GetProperty("initialTemperature").GetDouble());
+        Assert.True(recipe.GetProperty("globalArchitectureSecondMoment").GetBoolean());
+        Assert.Equal(2, recipe.GetProperty("proxyCandidates").GetInt32());
+        // What the ranking did with them: the argmax and one sample at most, and no more than 2 proxy-trained.
+        var candidates = metrics.RootElement.GetProperty("candidates").EnumerateArray().ToArray();
+        Assert.InRange(candidates.Length, 1, 2);
+        Assert.True(candidates.Count(c => c.GetProperty("ProxyAccuracy").ValueKind == JsonValueKind.Number) <= 2);
+        // The temperatures the search reported follow FBNet's schedule: 4 in epoch 1, 4 x 0.956 in epoch 2.
+        Assert.Contains("tau 4.000", r.Err);
+        Assert.Contains("tau 3.824", r.Err);
+        string html = File.ReadAllText(Path.Combine(output, "report", "report.html"));
+        Assert.Contains("<h2>Search settings</h2>", html);
+        Assert.Contains("<tr><th>temperatureDecay</th><td>0.956</td></tr>", html);
     }
 }

@@ -137,6 +137,13 @@ public sealed class BadInputTests
             (new SearchFBNetOptions { SampledCandidates = -1 }, nameof(SearchFBNetOptions.SampledCandidates), "must not be negative, got -1"),
             (new SearchFBNetOptions { ProxyCandidates = -2 }, nameof(SearchFBNetOptions.ProxyCandidates), "must not be negative"),
             (new SearchFBNetOptions { SearchMemoryLimit = 0 }, nameof(SearchFBNetOptions.SearchMemoryLimit), "must be a positive number of bytes"),
+            (new SearchFBNetOptions { ArchitectureTravel = 0 }, nameof(SearchFBNetOptions.ArchitectureTravel), "must be a positive number, got 0"),
+            (new SearchFBNetOptions { ArchitectureTravel = double.NaN }, nameof(SearchFBNetOptions.ArchitectureTravel), "must be a finite number"),
+            (new SearchFBNetOptions { ArchitectureWeightDecay = -1e-4 }, nameof(SearchFBNetOptions.ArchitectureWeightDecay), "must not be negative"),
+            (new SearchFBNetOptions { TemperatureDecay = 1.5 }, nameof(SearchFBNetOptions.TemperatureDecay), "in (0, 1] (FBNet: 0.956)"),
+            (new SearchFBNetOptions { FinalTemperature = 6 }, nameof(SearchFBNetOptions.FinalTemperature), "at most InitialTemperature (5), got 6"),
+            (new SearchFBNetOptions { CostBeta = 0 }, nameof(SearchFBNetOptions.CostBeta), "CostBeta must be positive, got 0"),
+            (new SearchFBNetOptions { EntropyWeight = -1 }, nameof(SearchFBNetOptions.EntropyWeight), "must not be negative"),
             (new TrainFBNetOptions { MaxEpochs = 3, WarmupEpochs = 5 }, nameof(FBNetOptions.WarmupEpochs), "between 0 and MaxEpochs (3), got 5"),
         })
         {
