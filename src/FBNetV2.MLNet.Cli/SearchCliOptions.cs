@@ -28,13 +28,26 @@ internal sealed class SearchCliOptions
     public readonly Option<double?> TemperatureDecay = CliOptions.Number("--temperature-decay", "FBNet's schedule instead of --final-temperature: the temperature times this factor every epoch (FBNet: 0.956)", 0, 1, true, 0.956, minExclusive: true, defaultText: "off");
     public readonly Option<int?> SampledCandidates = CliOptions.Int("--sampled-candidates", "Architectures sampled from the learned distribution besides the most likely one, each fitted to the budget", 0, 1000, Defaults.SampledCandidates.ToString(CultureInfo.InvariantCulture));
     public readonly Option<int?> ProxyCandidates = CliOptions.Int("--proxy-candidates", "Best candidates by inherited weights ranked by a short training from scratch; 0 or 1 ranks by inherited weights only", 0, 1000, Defaults.ProxyCandidates.ToString(CultureInfo.InvariantCulture));
+    public readonly Option<string?> Workspace = new("--workspace")
+    {
+        Description = "Folder for the search's checkpoint, written after every search epoch: run the same command again (same data and options) to resume an interrupted search where it stopped",
+        HelpName = "DIR",
+    };
     public readonly Option<bool> SinglePath = CliOptions.Flag("--single-path", "Weight steps train one sampled path per batch instead of the soft mix of every option (faster on large inputs)");
 
     public void AddTo(Command command)
     {
         foreach (var option in new Option[] { WarmupEpochs, ArchLearningRate, ArchTravel, ArchWeightDecay, GlobalArchMoment, EntropyWeight, CostAlpha, CostBeta,
-                     OneSidedCost, InitialTemperature, FinalTemperature, TemperatureDecay, SampledCandidates, ProxyCandidates, SinglePath })
+                     OneSidedCost, InitialTemperature, FinalTemperature, TemperatureDecay, SampledCandidates, ProxyCandidates, SinglePath, Workspace })
             command.Add(option);
+    }
+
+    private string? WorkspaceFolder(ParseResult p)
+    {
+        if (p.GetValue(Workspace) is not { } path) return null;
+        if (File.Exists(path))
+            throw new CliInputException($"--workspace '{path}' is a file; expected a folder for the search checkpoint (created if missing).");
+        return path;
     }
 
     public RunSearchSettings Read(ParseResult p, int searchEpochs)
@@ -67,6 +80,7 @@ internal sealed class SearchCliOptions
             SampledCandidates = p.GetValue(SampledCandidates),
             ProxyCandidates = p.GetValue(ProxyCandidates),
             SinglePathWeightSteps = p.GetValue(SinglePath) ? true : null,
+            WorkspacePath = WorkspaceFolder(p),
         };
     }
 }

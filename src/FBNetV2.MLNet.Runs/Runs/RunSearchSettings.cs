@@ -52,6 +52,9 @@ public sealed class RunSearchSettings
     /// <summary>Weight steps on one sampled path (<see cref="SearchFBNetOptions.SinglePathWeightSteps"/>; null: off).</summary>
     public bool? SinglePathWeightSteps { get; init; }
 
+    /// <summary>Folder for the search's checkpoint, one per epoch; a run again with the same data, options and folder resumes where the search stopped (<see cref="SearchFBNetOptions.WorkspacePath"/>; null: none).</summary>
+    public string? WorkspacePath { get; init; }
+
     /// <summary>Copies every setting that is not null onto <paramref name="o"/>; the others keep their values there.</summary>
     public void ApplyTo(SearchFBNetOptions o)
     {
@@ -70,5 +73,6 @@ public sealed class RunSearchSettings
         o.SampledCandidates = SampledCandidates ?? o.SampledCandidates;
         o.ProxyCandidates = ProxyCandidates ?? o.ProxyCandidates;
         o.SinglePathWeightSteps = SinglePathWeightSteps ?? o.SinglePathWeightSteps;
+        o.WorkspacePath = WorkspacePath ?? o.WorkspacePath;
     }
 }

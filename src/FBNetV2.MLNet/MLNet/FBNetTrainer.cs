@@ -208,6 +208,8 @@ public sealed class FBNetTrainer : IEstimator<FBNetModel>
             Seed = o.Seed,
             Device = o.TrainingDevice,
             CheckpointDirectory = o.WorkspacePath,
+            Resumed = epochs => channel.Info(MessageSensitivity.None,
+                $"FBNet: resuming the search from the checkpoint in {o.WorkspacePath}: {epochs} of {plan.Epochs} epochs were done."),
             Deadline = deadline,
             Progress = new ChannelProgress<SearchProgress>(channel, o.SearchProgress),
             CandidateProgress = new ChannelProgress<CandidateScore>(channel, o.CandidateProgress),

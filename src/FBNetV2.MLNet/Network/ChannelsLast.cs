@@ -73,6 +73,25 @@ internal static class ChannelsLast
             if (b.dim() == 4) { using var c = Of(b); b.set_(c); }
     }
 
+    /// <summary>
+    /// Runs <paramref name="write"/> with every non-contiguous 4-D tensor of <paramref name="tensors"/> in the default
+    /// contiguous (NCHW) layout, in place, and puts those back in the canonical channels-last strides after: for
+    /// writers that copy a tensor's memory as it lies (TorchSharp's save refuses non-contiguous tensors). Values are
+    /// unchanged either way; only the order in memory moves.
+    /// </summary>
+    public static void WhileContiguous(IEnumerable<Tensor> tensors, Action write)
+    {
+        var changed = tensors.Where(t => t.dim() == 4 && !t.is_contiguous()).ToList();
+        using (no_grad())
+            foreach (var t in changed) { using var c = t.contiguous(); t.set_(c); }
+        try { write(); }
+        finally
+        {
+            using (no_grad())
+                foreach (var t in changed) { using var c = Of(t); t.set_(c); }
+        }
+    }
+
     /// <summary>Converts every 4-D parameter and buffer back to the default contiguous (NCHW) layout in place.</summary>
     public static void Revert(nn.Module module)
     {

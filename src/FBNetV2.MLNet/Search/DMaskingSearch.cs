@@ -98,7 +98,8 @@ internal static class DMaskingSearch
             ? new GlobalRmsAdam(net.ArchitectureParameters(), archLr, weight_decay: options.ArchitectureWeightDecay)
             : new ScalarSafeAdam(net.ArchitectureParameters(), archLr, weight_decay: options.ArchitectureWeightDecay);
         int start = options.CheckpointDirectory is null ? 0
-            : SearchCheckpoint.TryLoad(options.CheckpointDirectory, identity, net, (SGD)weightOptimizer, (Adam)archOptimizer, history, distributions);
+            : SearchCheckpoint.TryLoad(options.CheckpointDirectory, identity, net, weightOptimizer, (Adam)archOptimizer, history, distributions);
+        if (start > 0) options.Resumed?.Invoke(start);
 
         var clock = Stopwatch.StartNew();
         var elapsedBefore = history.Count > 0 ? history[^1].Elapsed : TimeSpan.Zero;
@@ -210,7 +211,7 @@ internal static class DMaskingSearch
             history.Add(progress);
             options.Progress?.Report(progress);
             if (options.CheckpointDirectory is not null)
-                SearchCheckpoint.Save(options.CheckpointDirectory, identity, epoch + 1, net, (SGD)weightOptimizer, (Adam)archOptimizer, history, distributions);
+                SearchCheckpoint.Save(options.CheckpointDirectory, identity, epoch + 1, net, weightOptimizer, (Adam)archOptimizer, history, distributions);
             if (DateTime.UtcNow >= options.Deadline) break;
         }
         if (distributions.Count == 0) distributions.Add(Distribution(net));

@@ -1,4 +1,6 @@
 using System.Text.Json;
+using FBNetV2.MLNet.Network;
+using FBNetV2.MLNet.Training;
 using TorchSharp.Modules;
 
 namespace FBNetV2.MLNet.Search;
@@ -12,7 +14,7 @@ internal static class SearchCheckpoint
     private const string Magic = "FBNetV2.MLNet search checkpoint v2";
     public const string FileName = "search.ckpt";
 
-    public static void Save(string directory, IReadOnlyList<(string Name, string Value)> identity, int epochsDone, Supernet net, SGD weights, Adam architecture,
+    public static void Save(string directory, IReadOnlyList<(string Name, string Value)> identity, int epochsDone, Supernet net, ScalarSafeSgd weights, Adam architecture,
         IReadOnlyList<SearchProgress> history, IReadOnlyList<IReadOnlyList<DecisionDistribution>> distributions)
     {
         string path = Path.Combine(directory, FileName), temp = path + ".tmp";
@@ -28,8 +30,15 @@ internal static class SearchCheckpoint
                 writer.Write(epochsDone);
                 writer.Write(JsonSerializer.Serialize(history));
                 writer.Write(JsonSerializer.Serialize(distributions));
-                net.save(writer);
-                weights.save_state_dict(writer);
+                // TorchSharp writes a tensor's memory as it lies and refuses a non-contiguous one ("Bytes() called on
+                // non-contiguous tensor"). In channels-last strides a k x k kernel over more than one input channel
+                // is not contiguous (the stem of an RGB supernet, and its momentum), so every RGB search with a
+                // checkpoint failed after its first epoch; those tensors are written contiguous and put back after.
+                ChannelsLast.WhileContiguous(net.parameters().Cast<TorchSharp.torch.Tensor>().Concat(net.buffers()).Concat(weights.MomentumBuffers()), () =>
+                {
+                    net.save(writer);
+                    weights.save_state_dict(writer);
+                });
                 architecture.save_state_dict(writer);
                 stream.Flush(flushToDisk: true);
             }
@@ -40,7 +49,7 @@ internal static class SearchCheckpoint
             try { File.Delete(temp); } catch (IOException) { } catch (UnauthorizedAccessException) { } // the original error matters more
             throw new IOException($"Could not write the search checkpoint for epoch {epochsDone} to '{path}' ({e.Message}). " +
                 (File.Exists(path) ? "The previous checkpoint is kept and a new run resumes from it. " : "") +
-                "Free disk space or choose another CheckpointDirectory / WorkspacePath.", e);
+                "Free disk space or choose another checkpoint folder (WorkspacePath, fbnet search --workspace).", e);
         }
     }
 
@@ -59,13 +68,13 @@ internal static class SearchCheckpoint
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException or NotSupportedException)
         {
-            throw new IOException($"The search checkpoint folder '{directory}' (CheckpointDirectory / WorkspacePath) cannot be written ({e.Message}). " +
+            throw new IOException($"The search checkpoint folder '{directory}' (WorkspacePath, fbnet search --workspace) cannot be written ({e.Message}). " +
                 "Choose a folder you can write to, or set it to null to search without a checkpoint.", e);
         }
     }
 
     /// <summary>Loads the checkpoint into the given objects; returns the number of finished epochs, or 0 when there is none.</summary>
-    public static int TryLoad(string directory, IReadOnlyList<(string Name, string Value)> identity, Supernet net, SGD weights, Adam architecture,
+    public static int TryLoad(string directory, IReadOnlyList<(string Name, string Value)> identity, Supernet net, ScalarSafeSgd weights, Adam architecture,
         List<SearchProgress> history, List<IReadOnlyList<DecisionDistribution>> distributions)
     {
         string path = Path.Combine(directory, FileName);
@@ -77,7 +86,7 @@ internal static class SearchCheckpoint
             string magic = reader.ReadString();
             if (magic.StartsWith("FBNetV2.MLNet search checkpoint", StringComparison.Ordinal) && magic != Magic)
                 throw new InvalidOperationException($"The checkpoint {path} was written by another version of FBNetV2.MLNet ('{magic}'). " +
-                    "Use another CheckpointDirectory or delete the file to start over.");
+                    "Use another checkpoint folder (WorkspacePath, fbnet search --workspace) or delete the file to start over.");
             if (magic != Magic) throw new InvalidDataException("not a search checkpoint");
             string found = reader.ReadString();
             if (found != Format(identity))
@@ -89,13 +98,17 @@ internal static class SearchCheckpoint
                     // too; without it the message named none.
                     .Concat(saved.Keys.Where(k => identity.All(p => p.Name != k)).Select(k => $"{k} {saved[k]} -> (absent)")).ToList();
                 throw new InvalidOperationException($"The checkpoint {path} belongs to another search ({string.Join(", ", differences)}). " +
-                    "Resume with the options it was written with, or: Use another CheckpointDirectory or delete the file to start over.");
+                    "Resume with the options it was written with, or use another checkpoint folder (WorkspacePath, fbnet search --workspace) or delete the file to start over.");
             }
             int epochs = reader.ReadInt32();
             history.AddRange(JsonSerializer.Deserialize<List<SearchProgress>>(reader.ReadString())!);
             distributions.AddRange(JsonSerializer.Deserialize<List<List<DecisionDistribution>>>(reader.ReadString())!);
-            net.load(reader);
-            weights.load_state_dict(reader);
+            // Read into contiguous tensors, as Save wrote them (TorchSharp reads into a tensor's memory as it lies).
+            ChannelsLast.WhileContiguous(net.parameters().Cast<TorchSharp.torch.Tensor>().Concat(net.buffers()).Concat(weights.MomentumBuffers()), () =>
+            {
+                net.load(reader);
+                weights.load_state_dict(reader);
+            });
             architecture.load_state_dict(reader);
             return epochs;
         }

@@ -199,6 +199,9 @@ internal sealed class SearchOptions
     /// <summary>Folder for the per-epoch checkpoint; an existing checkpoint of the same space and seed is resumed.</summary>
     public string? CheckpointDirectory { get; set; }
 
+    /// <summary>Told the number of finished epochs when the search resumes from <see cref="CheckpointDirectory"/>, before the next epoch starts (so a user sees that it did not start over).</summary>
+    public Action<int>? Resumed { get; set; }
+
     /// <summary>Wall-clock limit: no new epoch starts after it and derivation uses the distribution reached so far.</summary>
     public DateTime? Deadline { get; set; }
 

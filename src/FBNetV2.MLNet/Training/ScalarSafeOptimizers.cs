@@ -45,6 +45,10 @@ internal sealed class ScalarSafeSgd : SGD
             p.add_(grad, alpha);
         }
     }, closure);
+
+    /// <summary>The momentum buffers made so far (one per parameter that has had a step), for writers that must see their layout.</summary>
+    internal IEnumerable<Tensor> MomentumBuffers() =>
+        _parameter_groups.SelectMany(g => g.Parameters).Select(p => ((State)_state[p.Handle]).momentum_buffer).OfType<Tensor>();
 }
 
 /// <summary>TorchSharp's Adam (coupled weight decay, maximize) with a step that keeps its Scalars alive.</summary>

@@ -327,4 +327,39 @@ public class CliSearchTests
         Assert.Contains("<h2>Search settings</h2>", html);
         Assert.Contains("<tr><th>temperatureDecay</th><td>0.956</td></tr>", html);
     }
+
+    [Fact]
+    public void A_search_run_again_with_its_workspace_resumes_and_refuses_other_options()
+    {
+        using var temp = new TempDirectory();
+        string data = Fbnet.ShapesFolder(temp.Folder("shapes"), perClass: 8);
+        string workspace = Path.Combine(temp.Path, "workspace");
+        string[] SearchIn(string folder, string output, params string[] extra) => ["search", "--data", data, "--out", Path.Combine(temp.Path, output), "--preset", "Compact",
+            "--size", "28", "--budget-mflops", "1.5", "--search-epochs", "2", "--epochs", "1", "--batch-size", "16", "--json", "--workspace", folder, .. extra];
+        string[] Search(string output, params string[] extra) => SearchIn(workspace, output, extra);
+        var first = Fbnet.Run(Search("first"));
+        Assert.True(first.ExitCode == 0, first.ToString());
+        Assert.DoesNotContain("resuming the search", first.Err);
+        Assert.True(File.Exists(Path.Combine(workspace, FBNetV2.MLNet.Search.SearchCheckpoint.FileName)), "no checkpoint in --workspace");
+
+        // Both epochs are in the checkpoint: the second run says so, runs no search epoch, and derives the same network
+        // from the same distribution.
+        var again = Fbnet.Run(Search("again"));
+        Assert.True(again.ExitCode == 0, again.ToString());
+        Assert.Contains("resuming the search from the checkpoint in " + workspace + ": 2 of 2 epochs were done.", again.Err);
+        Assert.DoesNotContain("search 2/2", again.Err);
+        using (var a = JsonDocument.Parse(first.Out))
+        using (var b = JsonDocument.Parse(again.Out))
+            Assert.Equal(a.RootElement.GetProperty("architecture").GetString(), b.RootElement.GetProperty("architecture").GetString());
+
+        // Another search setting with the same workspace: refused with the difference named, not resumed as if it were the same search.
+        var other = Fbnet.Run(Search("other", "--arch-travel", "9"));
+        Assert.Equal(FBNetCli.Failure, other.ExitCode);
+        Assert.Contains("belongs to another search (ArchitectureTravel 6 -> 9)", other.Err);
+        Assert.Contains("--workspace", other.Err);
+
+        var file = Fbnet.Run(SearchIn(Path.Combine(data, "disc", "disc-00.png"), "file"));
+        Assert.Equal(FBNetCli.Failure, file.ExitCode);
+        Assert.Contains("is a file; expected a folder for the search checkpoint", file.Err);
+    }
 }

@@ -64,7 +64,7 @@ public class SearchSettingsTests
         var settings = new RunSearchSettings();
         foreach (var p in properties)
         {
-            var type = Nullable.GetUnderlyingType(p.PropertyType)!;
+            var type = Nullable.GetUnderlyingType(p.PropertyType) ?? p.PropertyType; // string settings are reference types
             p.SetValue(settings, Changed(Target(p).GetValue(new SearchFBNetOptions()), type));
         }
         var options = new SearchFBNetOptions();
@@ -80,6 +80,7 @@ public class SearchSettingsTests
         if (t == typeof(bool)) return !(bool)(current ?? false);
         if (t == typeof(int)) return (int)(current ?? 0) + 1;
         if (t == typeof(double)) return current is double d ? d * 0.5 + 0.001 : 0.25;
+        if (t == typeof(string)) return (string?)current + "-changed";
         throw new Xunit.Sdk.XunitException($"no changed value for {t.Name}: extend the test");
     }
 }

@@ -272,7 +272,7 @@ public sealed class BadInputCatalogTests
         var other = TinySearch(dir.Path);
         other.Seed = 99;
         Clear<InvalidOperationException>(() => DMaskingSearch.Run(DMaskingSearchTests.TinySpace(), DMaskingSearchTests.TinyData(8), other),
-            "belongs to another search", "Seed 5 -> 99", "Use another CheckpointDirectory or delete the file");
+            "belongs to another search", "Seed 5 -> 99", "use another checkpoint folder (WorkspacePath, fbnet search --workspace) or delete the file");
         Assert.Equal(before, File.ReadAllBytes(path));
     }
 
@@ -287,7 +287,7 @@ public sealed class BadInputCatalogTests
         pixels[5] = pixels[5] > 0.5f ? 0f : 1f;
         var changed = new FBNetV2.MLNet.Data.LabeledImages(pixels, other.Labels, other.Channels, other.Height, other.Width, other.ClassNames);
         Clear<InvalidOperationException>(() => DMaskingSearch.Run(DMaskingSearchTests.TinySpace(), changed, TinySearch(dir.Path)),
-            "belongs to another search", "data ", "Use another CheckpointDirectory or delete the file");
+            "belongs to another search", "data ", "use another checkpoint folder (WorkspacePath, fbnet search --workspace) or delete the file");
         Assert.Equal(before, File.ReadAllBytes(path));
         // The same images again resume (the hash is of the content, not of the object).
         DMaskingSearch.Run(DMaskingSearchTests.TinySpace(), DMaskingSearchTests.TinyData(8), TinySearch(dir.Path));

@@ -9,7 +9,7 @@ public class DMaskingSearchTests
 {
     private static readonly CandidateOp[] Ops = [new(3, false, Activation.Relu), new(5, true, Activation.HSwish)];
 
-    internal static SearchSpace TinySpace(int classes = 3) => new(1, 12, classes, [1, 2], [8, 16], 1,
+    internal static SearchSpace TinySpace(int classes = 3, int channels = 1) => new(channels, 12, classes, [1, 2], [8, 16], 1,
         [
             new StageSpace([8, 16], 2, 2, [16, 32], Ops),
             new StageSpace([16, 24], 2, 2, [32, 48], Ops),
@@ -17,23 +17,24 @@ public class DMaskingSearchTests
         new HeadSpec(32, 0));
 
     /// <summary>Three classes of 12x12 images that a tiny net can tell apart: bright rows, bright columns, a bright centre.</summary>
-    internal static LabeledImages TinyData(int perClass = 24, int seed = 0)
+    internal static LabeledImages TinyData(int perClass = 24, int seed = 0, int channels = 1)
     {
         var random = new Random(seed);
         int n = perClass * 3;
-        var pixels = new float[n * 144];
+        var pixels = new float[n * channels * 144];
         var labels = new int[n];
         for (int i = 0; i < n; i++)
         {
             int c = i % 3; labels[i] = c;
-            for (int y = 0; y < 12; y++)
-                for (int x = 0; x < 12; x++)
-                {
-                    bool on = c == 0 ? y % 4 < 2 : c == 1 ? x % 4 < 2 : Math.Abs(x - 6) + Math.Abs(y - 6) < 4;
-                    pixels[i * 144 + y * 12 + x] = Math.Clamp((on ? 0.8f : 0.2f) + (float)(random.NextDouble() - 0.5) * 0.3f, 0, 1);
-                }
+            for (int ch = 0; ch < channels; ch++)
+                for (int y = 0; y < 12; y++)
+                    for (int x = 0; x < 12; x++)
+                    {
+                        bool on = c == 0 ? y % 4 < 2 : c == 1 ? x % 4 < 2 : Math.Abs(x - 6) + Math.Abs(y - 6) < 4;
+                        pixels[(i * channels + ch) * 144 + y * 12 + x] = Math.Clamp((on ? 0.8f : 0.2f) - 0.1f * ch + (float)(random.NextDouble() - 0.5) * 0.3f, 0, 1);
+                    }
         }
-        return new LabeledImages(pixels, labels, 1, 12, 12, ["rows", "columns", "centre"]);
+        return new LabeledImages(pixels, labels, channels, 12, 12, ["rows", "columns", "centre"]);
     }
 
     /// <summary>The exact FLOPs of the space's largest member: a budget every member fits.</summary>
@@ -82,21 +83,33 @@ public class DMaskingSearchTests
         Assert.All(reported.Skip(result.Candidates.Count), c => Assert.Contains($"after {c.ProxySteps} steps of training from scratch", c.ToString()));
     }
 
-    [Fact]
-    public void ResumedSearchEqualsUninterruptedRun()
+    /// <summary>
+    /// Gray and RGB: on a CPU the supernet trains channels-last, and a 3-channel stem kernel (and its momentum) in NHWC
+    /// strides is not contiguous, which the checkpoint's writer once refused after the first epoch ("Bytes() called on
+    /// non-contiguous tensor"); with one input channel the same strides are contiguous, so a gray-only test missed it.
+    /// </summary>
+    [Theory]
+    [InlineData(1)]
+    [InlineData(3)]
+    public void ResumedSearchEqualsUninterruptedRun(int channels)
     {
-        var space = TinySpace();
+        var space = TinySpace(channels: channels);
         using var dir = new TempDirectory();
         double budget = LargestCost(space) * 0.8;
-        var full = DMaskingSearch.Run(space, TinyData(), Options(budget));
+        var data = TinyData(channels: channels);
+        var full = DMaskingSearch.Run(space, data, Options(budget));
 
         using var cts = new CancellationTokenSource();
         var interrupted = Options(budget, dir.Path);
         interrupted.Progress = new SyncProgress<SearchProgress>(p => { if (p.Epoch == 2) cts.Cancel(); });
-        Assert.Throws<OperationCanceledException>(() => DMaskingSearch.Run(space, TinyData(), interrupted, cts.Token));
+        Assert.Throws<OperationCanceledException>(() => DMaskingSearch.Run(space, data, interrupted, cts.Token));
         Assert.True(File.Exists(Path.Combine(dir.Path, "search.ckpt")));
 
-        var resumed = DMaskingSearch.Run(space, TinyData(), Options(budget, dir.Path));
+        int? resumedAfter = null;
+        var again = Options(budget, dir.Path);
+        again.Resumed = epochs => resumedAfter = epochs;
+        var resumed = DMaskingSearch.Run(space, data, again);
+        Assert.Equal(2, resumedAfter);
         Assert.Equal(full.History.Select(h => h.WeightLoss), resumed.History.Select(h => h.WeightLoss));
         Assert.Equal(full.Architecture.ToString(), resumed.Architecture.ToString());
     }

@@ -20,6 +20,7 @@ public class SearchIdentityTests
         [nameof(SearchOptions.Deadline)] = "when to stop, not how each epoch runs",
         [nameof(SearchOptions.Progress)] = "a report of the search",
         [nameof(SearchOptions.CandidateProgress)] = "a report of the derivation and ranking",
+        [nameof(SearchOptions.Resumed)] = "a report that the search resumed",
         [nameof(SearchOptions.OnCancellationCheck)] = "a test hook",
         // The derivation after the last epoch: the checkpoint holds the supernet's training, which these do not touch.
         [nameof(SearchOptions.SampledCandidates)] = "derivation only",

@@ -174,7 +174,7 @@ public class SpaceMembershipTests
         var e = Assert.Throws<InvalidOperationException>(() => SearchCheckpoint.TryLoad(dir.Path, [("space", DMaskingSearch.Describe(Compact))], net,
             weights, arch, [], []));
         Assert.Contains("belongs to another search (space ", e.Message);
-        Assert.Contains("Use another CheckpointDirectory or delete the file", e.Message);
+        Assert.Contains("use another checkpoint folder (WorkspacePath, fbnet search --workspace) or delete the file", e.Message);
         Assert.Contains("/stem:Relu,HSwish/head:", DMaskingSearch.Describe(Compact));
     }
 }
