@@ -8,8 +8,14 @@ namespace FBNetV2.MLNet.Cli;
 /// </summary>
 internal static class FaultOrigin
 {
-    /// <summary>Namespaces whose argument and state checks guard fbnet's own calls, never the user's input.</summary>
-    private static readonly string[] InternalThrowers = ["System.Collections", "System.Linq"];
+    /// <summary>
+    /// Namespaces whose argument and state checks guard fbnet's own calls, never the user's input. TorchSharp: no user
+    /// value reaches a tensor unchecked (the options, images and architectures are checked first, and a network that
+    /// does not fit the images is re-raised by the trainer in its own words), so a tensor's own complaint is a bug; a
+    /// search checkpoint of an RGB supernet once failed with TorchSharp's "Bytes() called on non-contiguous tensor",
+    /// which this tool reported as bad input.
+    /// </summary>
+    private static readonly string[] InternalThrowers = ["System.Collections", "System.Linq", "TorchSharp"];
 
     public static bool IsInternal(Exception e)
     {

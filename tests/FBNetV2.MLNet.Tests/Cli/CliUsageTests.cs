@@ -234,6 +234,10 @@ public class CliExitCodeTests
         Assert.Equal(FBNetCli.InternalError, duplicate.Code);
         Assert.Contains("internal error (a bug, not a problem with your input)", duplicate.Err);
         Assert.Equal(FBNetCli.InternalError, Guard(() => Array.Empty<int>().First()).Code);
+        // A tensor's own check (here TorchSharp refusing to copy the memory of a transposed, non-contiguous tensor)
+        // is fbnet's misuse of TorchSharp, not the user's input.
+        var tensor = Guard(() => { using var t = TorchSharp.torch.zeros(2, 3); using var transposed = t.t(); return transposed.bytes.Length; });
+        Assert.Equal((FBNetCli.InternalError, true), (tensor.Code, tensor.Err.Contains("non-contiguous")));
         Assert.Equal(3, FBNetCli.InternalError); // documented in the README
     }
 }
