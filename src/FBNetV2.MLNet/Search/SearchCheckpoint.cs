@@ -34,7 +34,7 @@ internal static class SearchCheckpoint
                 // non-contiguous tensor"). In channels-last strides a k x k kernel over more than one input channel
                 // is not contiguous (the stem of an RGB supernet, and its momentum), so every RGB search with a
                 // checkpoint failed after its first epoch; those tensors are written contiguous and put back after.
-                ChannelsLast.WhileContiguous(net.parameters().Cast<TorchSharp.torch.Tensor>().Concat(net.buffers()).Concat(weights.MomentumBuffers()), () =>
+                ChannelsLast.WhileContiguous(LaidOutTensors(net, weights), () =>
                 {
                     net.save(writer);
                     weights.save_state_dict(writer);
@@ -104,7 +104,7 @@ internal static class SearchCheckpoint
             history.AddRange(JsonSerializer.Deserialize<List<SearchProgress>>(reader.ReadString())!);
             distributions.AddRange(JsonSerializer.Deserialize<List<List<DecisionDistribution>>>(reader.ReadString())!);
             // Read into contiguous tensors, as Save wrote them (TorchSharp reads into a tensor's memory as it lies).
-            ChannelsLast.WhileContiguous(net.parameters().Cast<TorchSharp.torch.Tensor>().Concat(net.buffers()).Concat(weights.MomentumBuffers()), () =>
+            ChannelsLast.WhileContiguous(LaidOutTensors(net, weights), () =>
             {
                 net.load(reader);
                 weights.load_state_dict(reader);
@@ -143,6 +143,10 @@ internal static class SearchCheckpoint
             throw new InvalidDataException($"The search checkpoint {path} cannot be read ({e.Message}).", e);
         }
     }
+
+    /// <summary>The tensors Save writes and TryLoad reads in their memory order: the supernet's parameters and buffers and the weights' momentum.</summary>
+    private static IEnumerable<TorchSharp.torch.Tensor> LaidOutTensors(Supernet net, ScalarSafeSgd weights) =>
+        net.parameters().Cast<TorchSharp.torch.Tensor>().Concat(net.buffers()).Concat(weights.MomentumBuffers());
 
     private static string Format(IReadOnlyList<(string Name, string Value)> identity) => string.Join("\n", identity.Select(p => $"{p.Name}={p.Value}"));
 
