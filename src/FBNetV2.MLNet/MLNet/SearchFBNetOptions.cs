@@ -92,7 +92,9 @@ public sealed class SearchFBNetOptions : FBNetOptions
 
     /// <summary>The architecture steps divide the gradient by one second moment shared by all logits instead of each
     /// logit's own (Adam, as FBNet), so that a logit moves in proportion to its gradient. Default false: measured on
-    /// Fashion-MNIST it settled the distribution less and its networks scored no better (docs/benchmarks.md section 7).</summary>
+    /// Fashion-MNIST at 60 epochs, with the default travel its pick scored no better; with ArchitectureTravel 9 one
+    /// seed scored +0.28 over MobileNetV3-Small-28 and the other -0.13, not yet a gain over three seeds
+    /// (docs/benchmarks.md section 7, sessions 32-33).</summary>
     public bool GlobalArchitectureSecondMoment = Defaults.GlobalArchitectureSecondMoment;
 
     /// <summary>Weight of the distribution's mean entropy in the architecture loss, reached linearly by the last
