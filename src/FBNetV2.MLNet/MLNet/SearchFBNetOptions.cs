@@ -92,9 +92,10 @@ public sealed class SearchFBNetOptions : FBNetOptions
 
     /// <summary>The architecture steps divide the gradient by one second moment shared by all logits instead of each
     /// logit's own (Adam, as FBNet), so that a logit moves in proportion to its gradient. Default false: measured on
-    /// Fashion-MNIST at 60 epochs, with the default travel its pick scored no better; with ArchitectureTravel 9 one
-    /// seed scored +0.28 over MobileNetV3-Small-28 and the other -0.13, not yet a gain over three seeds
-    /// (docs/benchmarks.md section 7, sessions 32-33).</summary>
+    /// Fashion-MNIST at 60 epochs, with the default travel its pick scored no better; with ArchitectureTravel 9 its
+    /// three seeds scored +0.28 / -0.13 / +0.08 against MobileNetV3-Small-28 (mean +0.08, the default search -0.04),
+    /// and on the synthetic shapes it scored no better than the default search (docs/benchmarks.md section 7,
+    /// sessions 32-34).</summary>
     public bool GlobalArchitectureSecondMoment = Defaults.GlobalArchitectureSecondMoment;
 
     /// <summary>Weight of the distribution's mean entropy in the architecture loss, reached linearly by the last
