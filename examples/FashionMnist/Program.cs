@@ -19,7 +19,9 @@ var options = new RunOptions
     // The sample's 6 search and 12 final epochs keep the whole job under 5 minutes on 2 idle cores (6/15 measured 4:27-4:49, 8/20 took
     // about 6); 2 warm-up epochs, then 4 of architecture steps (the distribution reaches ~30 % of uniform entropy).
     SearchEpochs = a.SearchEpochs ?? (sample ? 6 : 10),
-    FinalEpochs = a.Epochs ?? (sample ? 12 : 30),
+    // With --time-budget and no --epochs the library plans as many epochs as fit the time the search leaves (at most
+    // 300), so a fixed count is set only without one: a fixed 30 would leave most of a long budget unused.
+    FinalEpochs = a.Epochs ?? (a.TimeBudget is not null ? null : sample ? 12 : 30),
     BatchSize = sample ? 64 : 128,
     // A search step holds every candidate's activations (about 15 MB per 28 px image at the compact space's widest):
     // at 32 images the sample's peak resident memory stays under 1.5 GB (at 64: 1.72 GB measured).

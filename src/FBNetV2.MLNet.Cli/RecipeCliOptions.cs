@@ -13,6 +13,7 @@ internal sealed class RecipeCliOptions
     private static readonly FBNetOptions Defaults = new TrainFBNetOptions();
 
     public readonly Option<double?> LearningRate = CliOptions.Number("--learning-rate", "Peak learning rate for a batch of 128, scaled with --batch-size", 0, 10, true, Defaults.LearningRate, minExclusive: true);
+    public readonly Option<double?> Momentum = CliOptions.Number("--momentum", "Nesterov momentum of the SGD optimizer", 0, 1, false, Defaults.Momentum);
     public readonly Option<double?> WeightDecay = CliOptions.Number("--weight-decay", "L2 penalty on conv and linear weights", 0, 1, true, Defaults.WeightDecay);
     public readonly Option<double?> LabelSmoothing = CliOptions.Number("--label-smoothing", "Share of the target spread over the other classes", 0, 1, false, Defaults.LabelSmoothing);
     public readonly Option<double?> Dropout = CliOptions.Number("--dropout", "Dropout before the classifier", 0, 1, false, Defaults.Dropout);
@@ -34,7 +35,7 @@ internal sealed class RecipeCliOptions
 
     public void AddTo(Command command)
     {
-        foreach (var option in new Option[] { LearningRate, WeightDecay, LabelSmoothing, Dropout, WarmupEpochs, CropPadding, EmaDecay, Erasing, ErasingMinArea, ErasingMaxArea,
+        foreach (var option in new Option[] { LearningRate, Momentum, WeightDecay, LabelSmoothing, Dropout, WarmupEpochs, CropPadding, EmaDecay, Erasing, ErasingMinArea, ErasingMaxArea,
                      Refit, Teacher, TeacherEpochs, KdWeight, KdTemperature })
             command.Add(option);
     }
@@ -51,6 +52,7 @@ internal sealed class RecipeCliOptions
         return new RunRecipe
         {
             LearningRate = p.GetValue(LearningRate),
+            Momentum = p.GetValue(Momentum),
             WeightDecay = p.GetValue(WeightDecay),
             LabelSmoothing = p.GetValue(LabelSmoothing),
             Dropout = p.GetValue(Dropout),

@@ -77,6 +77,7 @@ internal static class RunCommands
             ImageSize = p.GetValue(o.Size),
             Channels = p.GetValue(o.Channels),
             Baselines = p.GetValue(o.Baselines) ?? [],
+            HorizontalFlip = !p.GetValue(o.NoFlip),
             Log = log,
             Recipe = o.Recipe.Read(p),
             Search = architecture is null ? o.SearchSettings.Read(p, searchEpochs) : new(),
@@ -131,6 +132,7 @@ internal static class RunCommands
         public readonly Option<int?> Channels = CliOptions.Channels();
         public readonly Option<int?> Seed = CliOptions.Int("--seed", "Random seed", 0, int.MaxValue, "1");
         public readonly Option<string[]?> Baselines = CliOptions.Baselines();
+        public readonly Option<bool> NoFlip = CliOptions.Flag("--no-flip", "Do not mirror training images left-right at random (turn flipping off for digits, text and other handed images)");
         public readonly Option<bool> Force = CliOptions.Flag("--force", "Replace results already in --out");
         public readonly Option<bool> Json = CliOptions.Flag("--json", "Print the result as JSON on stdout (progress goes to stderr)");
 
@@ -154,7 +156,7 @@ internal static class RunCommands
                 command.Add(SearchEpochs);
                 SearchSettings.AddTo(command);
             }
-            foreach (var option in new Option[] { Epochs, TimeBudget, BatchSize, Size, Channels, Seed, Baselines, Force, Json })
+            foreach (var option in new Option[] { Epochs, TimeBudget, BatchSize, Size, Channels, Seed, Baselines, NoFlip, Force, Json })
                 command.Add(option);
             Recipe.AddTo(command);
         }

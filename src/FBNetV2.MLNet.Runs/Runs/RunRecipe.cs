@@ -9,6 +9,9 @@ public sealed class RunRecipe
     /// <summary>Peak learning rate for a batch of 128, scaled linearly with the batch size (<see cref="FBNetOptions.LearningRate"/>; null: 0.1).</summary>
     public double? LearningRate { get; init; }
 
+    /// <summary>Nesterov momentum of the SGD optimizer (<see cref="FBNetOptions.Momentum"/>; null: 0.9).</summary>
+    public double? Momentum { get; init; }
+
     /// <summary>L2 penalty on conv and linear weights (<see cref="FBNetOptions.WeightDecay"/>; null: 5e-4).</summary>
     public double? WeightDecay { get; init; }
 
@@ -55,6 +58,7 @@ public sealed class RunRecipe
     public void ApplyTo(FBNetOptions o)
     {
         o.LearningRate = LearningRate ?? o.LearningRate;
+        o.Momentum = Momentum ?? o.Momentum;
         o.WeightDecay = WeightDecay ?? o.WeightDecay;
         o.LabelSmoothing = LabelSmoothing ?? o.LabelSmoothing;
         o.Dropout = Dropout ?? o.Dropout;

@@ -44,6 +44,9 @@ public abstract class FBNetOptions
     /// <summary>Peak learning rate for a batch of 128 (default 0.1; scaled linearly with <see cref="BatchSize"/>).</summary>
     public double LearningRate = 0.1;
 
+    /// <summary>Nesterov momentum of the SGD optimizer the final training (and the search's proxy training) uses (default 0.9; in [0, 1)).</summary>
+    public double Momentum = RecipeDefaults.Momentum;
+
     /// <summary>Validation data with the same columns; when null, <see cref="ValidationSetFraction"/> of the training data is held out (default null).</summary>
     public IDataView? ValidationSet;
 
@@ -74,7 +77,12 @@ public abstract class FBNetOptions
     /// <summary>Score on the CPU when the GPU cannot be used (otherwise that is an error).</summary>
     public bool FallbackToCpu = true;
 
-    /// <summary>Wall-clock limit for Fit. SearchFBNet gives the search at most half of it; no new epoch starts after it. Null (the default): no limit.</summary>
+    /// <summary>
+    /// Wall-clock limit for Fit, which shapes the schedule rather than cutting it: SearchFBNet gives the search at most half
+    /// of it, and the final training plans its epochs from a measured step time to fill what is left (see
+    /// <see cref="MaxEpochs"/>; a teacher trained first and a refit take their shares before that), so the cosine runs to
+    /// its end. No new epoch starts after it. Null (the default): no limit.
+    /// </summary>
     public TimeSpan? TimeBudget;
 
     /// <summary>Stops the search and training between steps; Fit then throws <see cref="OperationCanceledException"/>.</summary>
@@ -127,7 +135,10 @@ public abstract class FBNetOptions
     /// </summary>
     public string? Teacher;
 
-    /// <summary>Epochs of a teacher trained first; null uses <see cref="MaxEpochs"/> (or <see cref="DefaultMaxEpochs"/>).</summary>
+    /// <summary>
+    /// Epochs of a teacher trained first; null gives it the epochs planned for the network it teaches (MaxEpochs, or
+    /// <see cref="DefaultMaxEpochs"/>, or with a <see cref="TimeBudget"/> what fits), in half of the time left.
+    /// </summary>
     public int? TeacherEpochs;
 
     /// <summary>Weight a of the teacher's term: loss = (1 - a) * CE + a * T^2 * KL(teacher || student) (default 0.5).</summary>

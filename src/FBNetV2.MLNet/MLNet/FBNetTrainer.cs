@@ -142,7 +142,7 @@ public sealed class FBNetTrainer : IEstimator<FBNetModel>
         var scoring = ScoringChain.Build(_transforms, input, pipelineOnnx, names, columns.ClassNames, gpu, o.FallbackToCpu);
         return new FBNetModel(scoring, onnx, chosen, result.History, columns, o.FeatureColumnName, scale, search)
         {
-            Recipe = TrainingRecipe.From(training, result),
+            Recipe = TrainingRecipe.From(training, result) with { MaxEpochs = o.MaxEpochs, TimeBudget = o.TimeBudget },
             RefitHistory = result.RefitHistory,
         };
     }

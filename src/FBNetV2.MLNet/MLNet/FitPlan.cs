@@ -178,19 +178,46 @@ internal static class FitPlan
         if (deadline is not { } end) return new TrainingSettings(o.MaxEpochs ?? FBNetOptions.DefaultMaxEpochs, 1);
         int cap = o.MaxEpochs ?? FBNetOptions.TimeBudgetMaxEpochs;
         var step = TrainingStep(arch, o, trainCount);
-        double seconds = (end - DateTime.UtcNow).TotalSeconds * TimeShare;
+        // What this network's first training gets of the time left: a teacher trained first takes half
+        // (RecipeSettings.CreateTeacher), and a refit repeats the work on training + validation images
+        // (NetworkTrainer.Train), so planned on the whole time both would cut the schedule short after its first epoch.
+        var (share, sharers) = TrainingShare(o, trainCount, validationCount);
+        double seconds = (end - DateTime.UtcNow).TotalSeconds * TimeShare * share;
         double epochSeconds = step.Median * (trainCount + validationCount / 3.0);
         int epochs = (int)Math.Clamp(Math.Floor(seconds / Math.Max(epochSeconds, 1e-9)), 1, cap);
         double fraction = 1;
         if (epochSeconds > seconds)
             fraction = Math.Clamp((seconds / step.Median - validationCount / 3.0) / trainCount, MinDataFraction, 1);
+        string left = sharers.Length == 0 ? $"the {seconds / TimeShare:F0} s left of the time budget" : $"this training's {seconds / TimeShare:F0} s of the time budget ({string.Join(" and ", sharers)} take the rest)";
         channel.Info(MessageSensitivity.None, $"FBNet: a training step takes {step}, " +
             $"so about {epochSeconds:F1} s per epoch: " + (fraction < 1
-                ? $"not one epoch fits the {seconds / TimeShare:F0} s left of the time budget; training runs 1 epoch on a stratified {fraction:P0} of the {trainCount} images."
+                ? $"not one epoch fits {left}; training runs 1 epoch on a stratified {fraction:P0} of the {trainCount} images."
                 : o.MaxEpochs is null
-                    ? $"{epochs} epochs fill the {seconds / TimeShare:F0} s left of the time budget (at most {cap}; set MaxEpochs / --epochs for fewer)."
-                    : $"{epochs} of {cap} epochs fit the {seconds / TimeShare:F0} s left of the time budget."));
+                    ? $"{epochs} epochs fill {left} (at most {cap}; set MaxEpochs / --epochs for fewer)."
+                    : $"{epochs} of {cap} epochs fit {left}."));
         return new TrainingSettings(epochs, fraction);
+    }
+
+    /// <summary>
+    /// The share of the time left that the network's first training gets, and what takes the rest: a teacher trained
+    /// first (half, as <see cref="RecipeSettings.CreateTeacher"/> gives it; a saved teacher costs no training), then a
+    /// refit (train / (2 train + validation) of what remains, as <see cref="NetworkTrainer"/> splits it).
+    /// </summary>
+    internal static (double Share, string[] Others) TrainingShare(FBNetOptions o, int trainCount, int validationCount)
+    {
+        double share = 1;
+        var others = new List<string>();
+        if (o.Teacher is { } teacher && !string.IsNullOrWhiteSpace(teacher) && !DistillationTeacher.IsSavedModel(teacher))
+        {
+            share *= 0.5;
+            others.Add("the teacher trained first");
+        }
+        if (o.RefitOnAllData && validationCount > 0)
+        {
+            share *= (double)trainCount / (2.0 * trainCount + validationCount);
+            others.Add("the refit");
+        }
+        return (share, others.ToArray());
     }
 
     /// <summary>

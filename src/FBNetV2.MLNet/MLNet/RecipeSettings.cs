@@ -12,6 +12,7 @@ internal static class RecipeSettings
     /// <summary>Copies the recipe into <paramref name="t"/>, whose <see cref="TrainingOptions.Epochs"/> must already be the planned count.</summary>
     public static void Apply(FBNetOptions o, TrainingOptions t)
     {
+        t.Momentum = o.Momentum;
         t.WeightDecay = o.WeightDecay;
         t.LabelSmoothing = o.LabelSmoothing;
         t.Dropout = o.Dropout;
@@ -69,7 +70,10 @@ internal static class RecipeSettings
             var now = DateTime.UtcNow;
             var options = new TrainingOptions
             {
-                Epochs = o.TeacherEpochs ?? o.MaxEpochs ?? FBNetOptions.DefaultMaxEpochs, BatchSize = recipe.BatchSize, LearningRate = recipe.LearningRate,
+                // The student's planned epochs unless told otherwise: under a time budget that is what fits (up to 300),
+                // and a teacher capped at 30 would be trained shorter than the network it teaches. It is larger, so its
+                // epochs take longer; its deadline (half the time left) shortens its cosine after the first epoch.
+                Epochs = o.TeacherEpochs ?? recipe.Epochs, BatchSize = recipe.BatchSize, LearningRate = recipe.LearningRate,
                 HorizontalFlip = recipe.HorizontalFlip, Seed = recipe.Seed, Device = recipe.Device, Progress = recipe.Progress,
                 Deadline = deadline is { } end ? now + (end - now) / 2 : null,
             };
@@ -81,7 +85,7 @@ internal static class RecipeSettings
             channel.Info(MessageSensitivity.None, $"FBNet: teacher kept epoch {result.BestEpoch}" +
                 (result.BestValidationAccuracy is { } acc ? $" (validation accuracy {acc:P2})" : "") + $" after {clock.Elapsed:hh\\:mm\\:ss}.");
             teacher = DistillationTeacher.FromNetwork(result.Network, $"{name} trained first ({result.History.Count} epochs" +
-                (result.BestValidationAccuracy is { } v ? $", validation {v:P2})" : ")"));
+                (result.BestValidationAccuracy is { } v ? $", validation {v:P2})" : ")"), result.History.Count);
         }
         try
         {

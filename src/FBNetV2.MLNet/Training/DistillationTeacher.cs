@@ -25,8 +25,12 @@ internal abstract class DistillationTeacher : IDisposable
 
     public abstract void Dispose();
 
+    /// <summary>Epochs a teacher trained in this run ran (after its deadline shaped them); null for a saved model.</summary>
+    public int? TrainedEpochs { get; init; }
+
     /// <summary>A network trained here (e.g. a larger predefined architecture); it is evaluated in eval mode and disposed with the teacher.</summary>
-    public static DistillationTeacher FromNetwork(FBNetNetwork network, string description) => new NetworkTeacher(network, description);
+    public static DistillationTeacher FromNetwork(FBNetNetwork network, string description, int? trainedEpochs = null) =>
+        new NetworkTeacher(network, description) { TrainedEpochs = trainedEpochs };
 
     /// <summary>Whether a teacher name means a saved model (a run folder or a .onnx file) rather than an architecture to train first.</summary>
     public static bool IsSavedModel(string name) => Directory.Exists(name) || name.EndsWith(".onnx", StringComparison.OrdinalIgnoreCase);

@@ -6,6 +6,12 @@ namespace FBNetV2.MLNet.Training;
 /// </summary>
 public sealed record TrainingRecipe
 {
+    /// <summary>The epochs asked for (<see cref="FBNetOptions.MaxEpochs"/>, <c>--epochs</c>); null: the default, or what a time budget plans.</summary>
+    public int? MaxEpochs { get; init; }
+
+    /// <summary>The wall-clock limit of the whole fit (<see cref="FBNetOptions.TimeBudget"/>, <c>--time-budget</c>); null: none.</summary>
+    public TimeSpan? TimeBudget { get; init; }
+
     /// <summary>Epochs the training was set up for (MaxEpochs, or fewer when the time budget's plan allowed fewer).</summary>
     public int Epochs { get; init; }
 
@@ -21,8 +27,11 @@ public sealed record TrainingRecipe
     /// <summary>Images per training step.</summary>
     public int BatchSize { get; init; }
 
-    /// <summary>The optimizer: <c>SgdNesterov</c> (SGD with Nesterov momentum 0.9) or <c>AdamW</c>.</summary>
+    /// <summary>The optimizer: <c>SgdNesterov</c> (SGD with Nesterov momentum) or <c>AdamW</c>.</summary>
     public string Optimizer { get; init; } = "";
+
+    /// <summary>Momentum of the SGD optimizer (<see cref="FBNetOptions.Momentum"/>).</summary>
+    public double Momentum { get; init; }
 
     /// <summary>Peak learning rate for a batch of 128 (the rate used is scaled linearly with <see cref="BatchSize"/>).</summary>
     public double LearningRate { get; init; }
@@ -63,6 +72,9 @@ public sealed record TrainingRecipe
     /// <summary>The distillation teacher as described when it was loaded or trained; null without distillation.</summary>
     public string? Teacher { get; init; }
 
+    /// <summary>Epochs the teacher trained first ran; null without distillation or with a saved teacher.</summary>
+    public int? TeacherEpochs { get; init; }
+
     /// <summary>Weight a of the teacher's term in (1 - a) * CE + a * T^2 * KL; null without distillation.</summary>
     public double? DistillationWeight { get; init; }
 
@@ -80,6 +92,7 @@ public sealed record TrainingRecipe
         RefitEpochs = r.RefitEpochs,
         BatchSize = o.BatchSize,
         Optimizer = o.Optimizer.ToString(),
+        Momentum = o.Momentum,
         LearningRate = o.LearningRate,
         WarmupEpochs = o.WarmupEpochs,
         WeightDecay = o.WeightDecay,
@@ -93,6 +106,7 @@ public sealed record TrainingRecipe
         RandomErasingMaxArea = o.RandomErasingMaxArea,
         RefitOnAllData = o.RefitOnAllData,
         Teacher = o.Teacher?.Description,
+        TeacherEpochs = o.Teacher?.TrainedEpochs,
         DistillationWeight = o.Teacher is null ? null : o.DistillationWeight,
         DistillationTemperature = o.Teacher is null ? null : o.DistillationTemperature,
         Seed = o.Seed,

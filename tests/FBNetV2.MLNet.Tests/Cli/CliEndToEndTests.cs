@@ -170,13 +170,18 @@ public sealed class CliEndToEndTests(TrainedShapesModel model, ITestOutputHelper
     {
         string output = Path.Combine(model.Root, "recipe");
         var r = Fbnet.Run("train", "--arch", "Compact-S", "--epochs", "2", "--batch-size", "16", "--data", model.Data, "--out", output,
-            "--learning-rate", "0.05", "--weight-decay", "0.0005", "--random-erasing", "0.5", "--ema-decay", "0.99", "--label-smoothing", "0", "--refit",
+            "--learning-rate", "0.05", "--momentum", "0.8", "--no-flip", "--weight-decay", "0.0005", "--random-erasing", "0.5", "--ema-decay", "0.99", "--label-smoothing", "0", "--refit",
             "--teacher", model.Output, "--kd-weight", "0.7", "--kd-temperature", "2");
         Assert.True(r.ExitCode == 0, r.ToString());
         Assert.Contains("refit epoch", r.Out);
         using var metrics = JsonDocument.Parse(File.ReadAllText(Path.Combine(output, "metrics.json")));
         var recipe = metrics.RootElement.GetProperty("recipe");
         Assert.Equal(0.05, recipe.GetProperty("learningRate").GetDouble());
+        Assert.Equal(0.8, recipe.GetProperty("momentum").GetDouble());
+        Assert.False(recipe.GetProperty("horizontalFlip").GetBoolean());
+        Assert.Equal(2, recipe.GetProperty("maxEpochs").GetInt32());
+        Assert.Equal(JsonValueKind.Null, recipe.GetProperty("timeBudget").ValueKind);
+        Assert.Equal(JsonValueKind.Null, recipe.GetProperty("teacherEpochs").ValueKind); // a saved teacher is not trained here
         Assert.Equal(0.0005, recipe.GetProperty("weightDecay").GetDouble());
         Assert.Equal(0.5, recipe.GetProperty("randomErasingProbability").GetDouble());
         Assert.Equal(0.99, recipe.GetProperty("emaDecay").GetDouble());
@@ -189,6 +194,7 @@ public sealed class CliEndToEndTests(TrainedShapesModel model, ITestOutputHelper
         string html = File.ReadAllText(Path.Combine(output, "report", "report.html"));
         Assert.Contains("Training recipe", html);
         Assert.Contains("randomErasingProbability", html);
+        Assert.Contains("momentum", html);
     }
 
     [Theory]

@@ -101,4 +101,24 @@ public class FitPlanTests
         int planned = FitPlan.Training(arch, new TrainFBNetOptions(), 40, 4, DateTime.UtcNow.AddSeconds(3), channel).Epochs;
         Assert.InRange(planned, 1, FBNetOptions.TimeBudgetMaxEpochs - 1);
     }
+
+    /// <summary>
+    /// The plan leaves the shares a teacher trained first and a refit take of the time (half for the teacher, as
+    /// RecipeSettings.CreateTeacher gives it; train / (2 train + validation) of the rest for the first of the two refit
+    /// runs, as NetworkTrainer splits it), so the cosine is planned for the time the first training really has. A saved
+    /// teacher costs no training, and a refit without validation data does not run.
+    /// </summary>
+    [Fact]
+    public void The_training_plan_leaves_the_teachers_and_the_refits_shares_of_the_time()
+    {
+        string saved = Path.Combine(Path.GetTempPath(), $"fbnet-teacher-{Guid.NewGuid():N}.onnx");
+        Assert.Equal(1.0, FitPlan.TrainingShare(new TrainFBNetOptions(), 900, 100).Share);
+        Assert.Equal(0.5, FitPlan.TrainingShare(new TrainFBNetOptions { Teacher = "Compact-M" }, 900, 100).Share);
+        Assert.Equal(1.0, FitPlan.TrainingShare(new TrainFBNetOptions { Teacher = saved }, 900, 100).Share);
+        Assert.Equal(900.0 / 1900, FitPlan.TrainingShare(new TrainFBNetOptions { RefitOnAllData = true }, 900, 100).Share, 12);
+        Assert.Equal(1.0, FitPlan.TrainingShare(new TrainFBNetOptions { RefitOnAllData = true }, 900, 0).Share);
+        var both = FitPlan.TrainingShare(new TrainFBNetOptions { Teacher = "Compact-M", RefitOnAllData = true }, 900, 100);
+        Assert.Equal(0.5 * 900 / 1900, both.Share, 12);
+        Assert.Equal(["the teacher trained first", "the refit"], both.Others);
+    }
 }

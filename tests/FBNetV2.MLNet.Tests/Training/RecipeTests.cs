@@ -1,3 +1,4 @@
+using Microsoft.ML;
 using FBNetV2.MLNet.Architecture;
 using FBNetV2.MLNet.Network;
 using FBNetV2.MLNet.Onnx;
@@ -144,6 +145,37 @@ public class RecipeTests
         double peak = new TrainFBNetOptions().LearningRate * 4 / 128.0;
         Assert.Single(model.TrainingHistory);
         Assert.Equal(peak / 2, model.TrainingHistory[0].LearningRate, 12);
+    }
+
+    /// <summary>
+    /// A teacher named by architecture is trained first for the epochs planned for the student (here MaxEpochs 2; a
+    /// time budget may plan up to 300, and a teacher capped at the default 30 would be trained shorter than its
+    /// student), and the recipe records what was asked for and what the teacher ran.
+    /// </summary>
+    [Fact]
+    public void A_teacher_trained_first_gets_the_students_planned_epochs_and_the_recipe_records_them()
+    {
+        var ml = new Microsoft.ML.MLContext(1);
+        var arch = FBNetV2.MLNet.Tests.Reliability.BadInputCatalogTests.TinyArch.ToString();
+        var rows = Enumerable.Range(0, 8).Select(i => new GrayRow { Label = i % 2 == 0 ? "a" : "b", Features = Enumerable.Repeat(i % 2 * 200f + 20f, 64).ToArray() }).ToArray();
+        var data = ml.Transforms.Conversion.MapValueToKey("Label").Fit(ml.Data.LoadFromEnumerable(rows)).Transform(ml.Data.LoadFromEnumerable(rows));
+        var model = ml.MulticlassClassification.Trainers.TrainFBNet(new TrainFBNetOptions
+        {
+            Architecture = arch, Teacher = arch, MaxEpochs = 2, BatchSize = 4, ValidationSetFraction = 0, Momentum = 0.5,
+        }).Fit(data);
+        var recipe = model.Recipe!;
+        Assert.Equal(2, recipe.TeacherEpochs);
+        Assert.Contains("trained first (2 epochs", recipe.Teacher);
+        Assert.Equal(2, recipe.MaxEpochs);
+        Assert.Null(recipe.TimeBudget);
+        Assert.Equal(0.5, recipe.Momentum);
+        Assert.Contains(recipe.Fields(), f => f.Key == "teacherEpochs" && Equals(f.Value, 2));
+    }
+
+    private sealed class GrayRow
+    {
+        [Microsoft.ML.Data.VectorType(1, 8, 8)] public float[] Features { get; set; } = [];
+        public string Label { get; set; } = "";
     }
 
     /// <summary>
