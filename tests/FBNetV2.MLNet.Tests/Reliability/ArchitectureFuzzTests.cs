@@ -27,7 +27,11 @@ public sealed class ArchitectureFuzzTests(ITestOutputHelper output)
         // (load 15-24): the cases 1.25-1.50 s of CPU (wall 6.2-11.6 s), ratios 20.2, 26.0, 18.0, 20.3, 30.7 (mean 23.0,
         // sd 5.2 -> <= 39; most of the spread is the reference's). Work that another test moves to other TorchSharp threads
         // lowers the ratio, never raises it. A hang is caught per case by ArchitectureFuzzer.CaseTimeLimit.
-        Assert.True(ratio <= 39, $"the 60 cases took {summary.TotalCpu.TotalSeconds:F2} s of CPU, {ratio:F1} times the reference work ({reference:F3} s); measured 18-31");
+        // The ratio depends on the CPU: the reference is pure convolution, which AVX-512 speeds up about 4x, while the
+        // cases (parsing, export, ONNX Runtime sessions) gain about 2x. On an AVX-512 machine (session 35, AMD EPYC):
+        // the cases 0.58-0.82 s, ratios 42.6, 39.1, 37.4, 41.9 alone beside one training and 48.1 in the full suite
+        // (mean 41.8, sd 4.1 -> <= 58). The bound covers both machines; a real slowdown of the cases is 2x or more.
+        Assert.True(ratio <= 60, $"the 60 cases took {summary.TotalCpu.TotalSeconds:F2} s of CPU, {ratio:F1} times the reference work ({reference:F3} s); measured 18-31 on an AVX2 machine, 37-48 on an AVX-512 one");
     }
 
     [Fact]
