@@ -200,8 +200,8 @@ internal static class FitPlan
 
     /// <summary>
     /// The share of the time left that the network's first training gets, and what takes the rest: a teacher trained
-    /// first (half, as <see cref="RecipeSettings.CreateTeacher"/> gives it; a saved teacher costs no training), then a
-    /// refit (train / (2 train + validation) of what remains, as <see cref="NetworkTrainer"/> splits it).
+    /// first (<see cref="RecipeSettings.TeacherTimeShare"/>; a saved teacher costs no training), then a refit
+    /// (<see cref="NetworkTrainer.FirstRunShare"/> of what remains). The same shares set those runs' deadlines.
     /// </summary>
     internal static (double Share, string[] Others) TrainingShare(FBNetOptions o, int trainCount, int validationCount)
     {
@@ -209,12 +209,12 @@ internal static class FitPlan
         var others = new List<string>();
         if (o.Teacher is { } teacher && !string.IsNullOrWhiteSpace(teacher) && !DistillationTeacher.IsSavedModel(teacher))
         {
-            share *= 0.5;
+            share *= 1 - RecipeSettings.TeacherTimeShare;
             others.Add("the teacher trained first");
         }
         if (o.RefitOnAllData && validationCount > 0)
         {
-            share *= (double)trainCount / (2.0 * trainCount + validationCount);
+            share *= NetworkTrainer.FirstRunShare(trainCount, validationCount);
             others.Add("the refit");
         }
         return (share, others.ToArray());

@@ -44,6 +44,9 @@ internal static class RecipeSettings
             throw new ArgumentOutOfRangeException(nameof(o.TeacherEpochs), $"TeacherEpochs must be at least 1, got {o.TeacherEpochs}.");
     }
 
+    /// <summary>The share of the time left that a teacher trained first gets (FitPlan plans the student on the rest).</summary>
+    public const double TeacherTimeShare = 0.5;
+
     /// <summary>
     /// The teacher <see cref="FBNetOptions.Teacher"/> names, or null: loaded from ONNX, or trained here first with the
     /// same recipe (no distillation, no refit) until half of the time left before <paramref name="deadline"/>.
@@ -75,7 +78,7 @@ internal static class RecipeSettings
                 // epochs take longer; its deadline (half the time left) shortens its cosine after the first epoch.
                 Epochs = o.TeacherEpochs ?? recipe.Epochs, BatchSize = recipe.BatchSize, LearningRate = recipe.LearningRate,
                 HorizontalFlip = recipe.HorizontalFlip, Seed = recipe.Seed, Device = recipe.Device, Progress = recipe.Progress,
-                Deadline = deadline is { } end ? now + (end - now) / 2 : null,
+                Deadline = deadline is { } end ? now + (end - now) * TeacherTimeShare : null,
             };
             Apply(o, options);
             options.RefitOnAllData = false;

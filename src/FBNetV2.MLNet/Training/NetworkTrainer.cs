@@ -29,7 +29,7 @@ internal static class NetworkTrainer
         // The refit repeats about the same work on train + validation images, so the first run plans for its share of the time.
         var now = DateTime.UtcNow;
         DateTime? firstDeadline = options.Deadline is { } end
-            ? now + (end - now) * ((double)train.Count / (2 * train.Count + validation.Count)) : null;
+            ? now + (end - now) * FirstRunShare(train.Count, validation.Count) : null;
         var first = TrainOnce(arch, train, validation, options, options.Epochs, firstDeadline, refit: false, cancellationToken);
         first.Network.Dispose();
         var all = train.Concat(validation); // a view when both are splits of one set
@@ -41,6 +41,12 @@ internal static class NetworkTrainer
             RefitHistory = second.History,
         };
     }
+
+    /// <summary>
+    /// The share of the time left that the first of the two refit runs gets: the refit repeats about the same work on
+    /// training + validation images, so train / (2 train + validation). FitPlan plans the epochs with the same share.
+    /// </summary>
+    internal static double FirstRunShare(int trainCount, int validationCount) => (double)trainCount / (2.0 * trainCount + validationCount);
 
     private static TrainingResult TrainOnce(FBNetArchitecture arch, LabeledImages train, LabeledImages? validation,
         TrainingOptions options, int epochs, DateTime? deadline, bool refit, CancellationToken cancellationToken)

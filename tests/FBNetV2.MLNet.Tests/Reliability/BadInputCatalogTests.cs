@@ -600,14 +600,13 @@ public sealed class BadInputCatalogTests
     };
 
     /// <summary>A one-epoch FBNet model on 8 images of 8x8: seconds to fit, a real scoring chain to save.</summary>
-    internal static FBNetModel TinyModel(MLContext ml, out IDataView data)
+    internal static FBNetModel TinyModel(MLContext ml, out IDataView data, Action<TrainFBNetOptions>? configure = null)
     {
         var rows = Enumerable.Range(0, 8).Select(i => new ImageRow { Label = i % 2 == 0 ? "a" : "b", Features = Enumerable.Repeat(i % 2 * 200f + 20f, 64).ToArray() }).ToArray();
         data = ml.Transforms.Conversion.MapValueToKey("Label").Fit(ml.Data.LoadFromEnumerable(rows)).Transform(ml.Data.LoadFromEnumerable(rows));
-        return ml.MulticlassClassification.Trainers.TrainFBNet(new TrainFBNetOptions
-        {
-            Architecture = TinyArch.ToString(), MaxEpochs = 1, BatchSize = 4, ValidationSetFraction = 0,
-        }).Fit(data);
+        var options = new TrainFBNetOptions { Architecture = TinyArch.ToString(), MaxEpochs = 1, BatchSize = 4, ValidationSetFraction = 0 };
+        configure?.Invoke(options);
+        return ml.MulticlassClassification.Trainers.TrainFBNet(options).Fit(data);
     }
 
     private sealed class ImageRow

@@ -148,34 +148,29 @@ public class RecipeTests
     }
 
     /// <summary>
-    /// A teacher named by architecture is trained first for the epochs planned for the student (here MaxEpochs 2; a
-    /// time budget may plan up to 300, and a teacher capped at the default 30 would be trained shorter than its
-    /// student), and the recipe records what was asked for and what the teacher ran.
+    /// A teacher named by architecture is trained first for the epochs planned for the student. With an hour's time
+    /// budget and no MaxEpochs the plan for 8 tiny images is the cap, 300 epochs, where the teacher used to get at most
+    /// the default 30; the recipe records what was asked for and what the teacher ran.
     /// </summary>
     [Fact]
     public void A_teacher_trained_first_gets_the_students_planned_epochs_and_the_recipe_records_them()
     {
-        var ml = new Microsoft.ML.MLContext(1);
         var arch = FBNetV2.MLNet.Tests.Reliability.BadInputCatalogTests.TinyArch.ToString();
-        var rows = Enumerable.Range(0, 8).Select(i => new GrayRow { Label = i % 2 == 0 ? "a" : "b", Features = Enumerable.Repeat(i % 2 * 200f + 20f, 64).ToArray() }).ToArray();
-        var data = ml.Transforms.Conversion.MapValueToKey("Label").Fit(ml.Data.LoadFromEnumerable(rows)).Transform(ml.Data.LoadFromEnumerable(rows));
-        var model = ml.MulticlassClassification.Trainers.TrainFBNet(new TrainFBNetOptions
+        var model = FBNetV2.MLNet.Tests.Reliability.BadInputCatalogTests.TinyModel(new MLContext(1), out _, o =>
         {
-            Architecture = arch, Teacher = arch, MaxEpochs = 2, BatchSize = 4, ValidationSetFraction = 0, Momentum = 0.5,
-        }).Fit(data);
+            o.Teacher = arch;
+            o.MaxEpochs = null;
+            o.TimeBudget = TimeSpan.FromHours(1);
+            o.Momentum = 0.5;
+        });
         var recipe = model.Recipe!;
-        Assert.Equal(2, recipe.TeacherEpochs);
-        Assert.Contains("trained first (2 epochs", recipe.Teacher);
-        Assert.Equal(2, recipe.MaxEpochs);
-        Assert.Null(recipe.TimeBudget);
+        Assert.Equal(FBNetOptions.TimeBudgetMaxEpochs, recipe.Epochs);
+        Assert.Equal(recipe.Epochs, recipe.TeacherEpochs);
+        Assert.Contains($"trained first ({recipe.Epochs} epochs", recipe.Teacher);
+        Assert.Null(recipe.MaxEpochs);
+        Assert.Equal(TimeSpan.FromHours(1), recipe.TimeBudget);
         Assert.Equal(0.5, recipe.Momentum);
-        Assert.Contains(recipe.Fields(), f => f.Key == "teacherEpochs" && Equals(f.Value, 2));
-    }
-
-    private sealed class GrayRow
-    {
-        [Microsoft.ML.Data.VectorType(1, 8, 8)] public float[] Features { get; set; } = [];
-        public string Label { get; set; } = "";
+        Assert.Contains(recipe.Fields(), f => f.Key == "teacherEpochs" && Equals(f.Value, recipe.Epochs));
     }
 
     /// <summary>
