@@ -32,7 +32,7 @@ internal static class CommandLine
             "[--baselines HandCNN-28,MobileNetV3-Small-28] [--searched ARCH] [--arch-steps 0] [--arch-lr LR] [--travel 6] [--arch-wd 0] [--entropy 0.05] " +
             "[--final-tau 0.5] [--hard 0|1] [--global-arch-moment 0|1] [--flip 0|1]", Ok(SearchDiagnostics.Run)),
         new("fashion-search", "[--dataset fashion|shapes|digits] [--data DIR] [--budget-mflops 5] [--search-images N] [--search-epochs N] [--candidates 4] [--proxy 3] " +
-            "[--widest-warmup 0|1] [--sandwich 0|1] [--global-arch-moment 0|1] [--travel 6] [--fill 0.98] [--checkpoint DIR] [--train-epochs N] [--random 3] [--seed 1] [--threads 0] [--csv F] " + Recipe, Ok(FashionSearch.Run)),
+            "[--widest-warmup 0|1] [--sandwich 0|1] [--global-arch-moment 0|1] [--travel 6] [--param-weight 0] [--fill 0.98] [--checkpoint DIR] [--train-epochs N] [--random 3] [--seed 1] [--threads 0] [--csv F] " + Recipe, Ok(FashionSearch.Run)),
         new("fuzz", "[--count 500] [--seed 1]", Fuzz.Run),
         new("latency", "[--networks 20] [--seed 1] [--threads 1] [--repeats 50] [--rounds 3] [--warmup 10] [--grid-points 3] [--network-rounds 3] [--table PATH] [--rebuild 1] [--csv F]", Ok(LatencyAccuracy.Run)),
         new("latency-search", "[--budget-ms 0.15|space] [--search-images 3000] [--search-epochs 3] [--candidates 4] [--proxy 3] [--train-epochs 1] [--seed 1] [--threads 1] " +

@@ -39,6 +39,8 @@ internal static class FashionSearch
             GlobalArchitectureSecondMoment = RecipeFlags.Switch(a, "global-arch-moment", false),
             // --travel T: how far a logit with a steady gradient can move over the search (SearchOptions.ArchitectureTravel).
             ArchitectureTravel = a.TryGetValue("travel", out var travel) ? double.Parse(travel, System.Globalization.CultureInfo.InvariantCulture) : new SearchOptions().ArchitectureTravel,
+            // --param-weight W: the parameters term (E[parameters])^-W in the architecture loss (SearchOptions.ParameterWeight).
+            ParameterWeight = a.TryGetValue("param-weight", out var pw) ? double.Parse(pw, System.Globalization.CultureInfo.InvariantCulture) : new SearchOptions().ParameterWeight,
             // --checkpoint DIR: the search's per-epoch checkpoint; a finished search found there is not run again, only
             // derived and ranked, so derivation settings (--fill, --candidates, --proxy) can be compared on one distribution.
             CheckpointDirectory = a.GetValueOrDefault("checkpoint"),

@@ -23,6 +23,7 @@ internal sealed class SearchCliOptions
     public readonly Option<double?> CostAlpha = CliOptions.Number("--cost-alpha", "alpha of the cost term CE * alpha * log(cost)^beta (FBNet: 0.2)", 0, 100, true, Defaults.CostAlpha, minExclusive: true);
     public readonly Option<double?> CostBeta = CliOptions.Number("--cost-beta", "beta of the cost term CE * alpha * log(cost)^beta (FBNet: 0.6)", 0, 100, true, Defaults.CostBeta, minExclusive: true);
     public readonly Option<bool> OneSidedCost = CliOptions.Flag("--one-sided-cost", "FBNet's cost term, flat below the budget, instead of one that also pulls a cheaper expected cost up towards the budget");
+    public readonly Option<double?> ParameterWeight = CliOptions.Number("--param-weight", "Exponent w of a parameters term CE * cost term * E[parameters]^-w: at equal cost, favour options with more parameters (not with a parameters budget)", 0, 10, true, Defaults.ParameterWeight);
     public readonly Option<double?> InitialTemperature = CliOptions.Number("--initial-temperature", "Gumbel-softmax temperature of the warm-up and the first architecture step (FBNet: 5)", 0, 1000, true, Defaults.InitialTemperature, minExclusive: true);
     public readonly Option<double?> FinalTemperature = CliOptions.Number("--final-temperature", "Temperature of the last architecture step, reached geometrically over the architecture steps", 0, 1000, true, Defaults.FinalTemperature, minExclusive: true);
     public readonly Option<double?> TemperatureDecay = CliOptions.Number("--temperature-decay", "FBNet's schedule instead of --final-temperature: the temperature times this factor every epoch (FBNet: 0.956)", 0, 1, true, 0.956, minExclusive: true, defaultText: "off");
@@ -38,7 +39,7 @@ internal sealed class SearchCliOptions
     public void AddTo(Command command)
     {
         foreach (var option in new Option[] { WarmupEpochs, ArchLearningRate, ArchTravel, ArchWeightDecay, GlobalArchMoment, EntropyWeight, CostAlpha, CostBeta,
-                     OneSidedCost, InitialTemperature, FinalTemperature, TemperatureDecay, SampledCandidates, ProxyCandidates, SinglePath, Workspace })
+                     OneSidedCost, ParameterWeight, InitialTemperature, FinalTemperature, TemperatureDecay, SampledCandidates, ProxyCandidates, SinglePath, Workspace })
             command.Add(option);
     }
 
@@ -74,6 +75,7 @@ internal sealed class SearchCliOptions
             CostAlpha = p.GetValue(CostAlpha),
             CostBeta = p.GetValue(CostBeta),
             TwoSidedCost = p.GetValue(OneSidedCost) ? false : null,
+            ParameterWeight = p.GetValue(ParameterWeight),
             InitialTemperature = p.GetValue(InitialTemperature),
             FinalTemperature = p.GetValue(FinalTemperature),
             TemperatureDecay = p.GetValue(TemperatureDecay),

@@ -34,6 +34,9 @@ public sealed class RunSearchSettings
     /// <summary>Whether the cost term rises below the budget too (<see cref="SearchFBNetOptions.TwoSidedCost"/>; null: true; FBNet false).</summary>
     public bool? TwoSidedCost { get; init; }
 
+    /// <summary>Exponent of the parameters term (<see cref="SearchFBNetOptions.ParameterWeight"/>; null: 0, none).</summary>
+    public double? ParameterWeight { get; init; }
+
     /// <summary>First temperature (<see cref="SearchFBNetOptions.InitialTemperature"/>; null: 5, as FBNet).</summary>
     public double? InitialTemperature { get; init; }
 
@@ -67,6 +70,7 @@ public sealed class RunSearchSettings
         o.CostAlpha = CostAlpha ?? o.CostAlpha;
         o.CostBeta = CostBeta ?? o.CostBeta;
         o.TwoSidedCost = TwoSidedCost ?? o.TwoSidedCost;
+        o.ParameterWeight = ParameterWeight ?? o.ParameterWeight;
         o.InitialTemperature = InitialTemperature ?? o.InitialTemperature;
         o.FinalTemperature = FinalTemperature ?? o.FinalTemperature;
         o.TemperatureDecay = TemperatureDecay ?? o.TemperatureDecay;

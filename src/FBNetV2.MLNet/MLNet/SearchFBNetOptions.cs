@@ -103,6 +103,12 @@ public sealed class SearchFBNetOptions : FBNetOptions
     /// FBNet's loss.</summary>
     public double EntropyWeight = Defaults.EntropyWeight;
 
+    /// <summary>Exponent w of a parameters term, loss = CE * cost term * E[parameters]^-w (default 0: none): at equal cost
+    /// the distribution favours options with more parameters, which the short search undervalues against the long final
+    /// training. Off by default until it wins at full length (docs/benchmarks.md section 7, session 36); refused with
+    /// a parameters budget.</summary>
+    public double ParameterWeight = Defaults.ParameterWeight;
+
     /// <summary>alpha of FBNet's cost term, loss = CE * alpha * log(c)^beta (default and FBNet: 0.2).</summary>
     public double CostAlpha = Defaults.CostAlpha;
 

@@ -16,6 +16,7 @@ internal static class SearchSettings
         s.CostAlpha = o.CostAlpha;
         s.CostBeta = o.CostBeta;
         s.TwoSidedCost = o.TwoSidedCost;
+        s.ParameterWeight = o.ParameterWeight;
         s.InitialTemperature = o.InitialTemperature;
         s.FinalTemperature = o.FinalTemperature;
         s.TemperatureDecay = o.TemperatureDecay;
@@ -30,7 +31,9 @@ internal static class SearchSettings
     /// </summary>
     public static void Check(SearchFBNetOptions o)
     {
-        var probe = new SearchOptions();
+        // The target too, for the checks that pair a setting with it (ParameterWeight with a parameters budget); a
+        // latency target is probed as FLOPs, since its table is built by the fit, not at construction.
+        var probe = new SearchOptions { CostTarget = o.CostTarget == CostTarget.Latency ? CostTarget.Flops : o.CostTarget };
         Apply(o, probe);
         probe.Validate();
     }

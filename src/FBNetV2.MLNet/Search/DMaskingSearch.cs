@@ -288,11 +288,17 @@ internal static class DMaskingSearch
         return sum!.Over(net.alphas.Count).to_type(ScalarType.Float64);
     }
 
-    /// <summary>CE * <see cref="CostFactor"/> of the expected cost.</summary>
+    /// <summary>CE * <see cref="CostFactor"/> of the expected cost (times the parameters term, <see cref="SearchOptions.ParameterWeight"/>).</summary>
     internal static Tensor ArchitectureLoss(Supernet net, Tensor x, Tensor y, SearchOptions o)
     {
         var ce = nn.functional.cross_entropy(net.forward(x), y).to_type(ScalarType.Float64);
-        return ce * CostFactor(o.Cost().Expected(net.Space, net.Probabilities()), o);
+        var probabilities = net.Probabilities();
+        var loss = ce * CostFactor(o.Cost().Expected(net.Space, probabilities), o);
+        if (o.ParameterWeight == 0) return loss;
+        // (E[P] / E[P] held constant)^-w: the value 1, so the loss reads as without it, and the gradient that of
+        // E[P]^-w up to a constant factor: -w * loss * grad(E[P]) / E[P], a pull towards more parameters.
+        var parameters = ExpectedCost.Compute(net.Space, probabilities).Parameters;
+        return loss * (parameters / parameters.detach()).Power(-o.ParameterWeight);
     }
 
     /// <summary>

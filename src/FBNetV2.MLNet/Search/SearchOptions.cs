@@ -87,6 +87,18 @@ internal sealed class SearchOptions
     /// </summary>
     public bool TwoSidedCost { get; set; } = true;
 
+    /// <summary>
+    /// Exponent of a parameters term in the architecture loss: CE * cost factor * (E[parameters])^-ParameterWeight,
+    /// so that at equal cost the distribution favours the options with more parameters (wider blocks at the
+    /// low-resolution stages, which cost few multiply-adds per parameter). Why it is offered: the search's supernet
+    /// trains a few epochs and ranks by early accuracy, which favours networks that learn fast; the final training is
+    /// ten times longer, and there the networks with more capacity at equal FLOPs catch up (docs/benchmarks.md
+    /// section 7, session 35: MobileNetV3-Small-28, 3x the searched networks' parameters, gains 0.41 points from 15 to
+    /// 30 epochs on the shapes where the searched networks gain 0.24). 0 (the default) leaves the loss as FBNet's.
+    /// Meaningless with <see cref="CostTarget.Parameters"/>, which it would contradict, and refused there.
+    /// </summary>
+    public double ParameterWeight { get; set; }
+
     /// <summary>Gumbel-softmax temperature of the warm-up and of the first architecture step (FBNet: 5.0).</summary>
     public double InitialTemperature { get; set; } = 5.0;
 
@@ -235,7 +247,7 @@ internal sealed class SearchOptions
             (nameof(WeightSplit), F(WeightSplit)), (nameof(WeightLearningRate), F(WeightLearningRate)), (nameof(WeightMomentum), F(WeightMomentum)),
             (nameof(WeightDecay), F(WeightDecay)), (nameof(ArchitectureLearningRate), ArchitectureLearningRate is { } alr ? F(alr) : "auto"), (nameof(ArchitectureTravel), F(ArchitectureTravel)),
             (nameof(ArchitectureWeightDecay), F(ArchitectureWeightDecay)), (nameof(ArchitectureSteps), ArchitectureSteps.ToString()),
-            (nameof(EntropyWeight), F(EntropyWeight)), (nameof(CostAlpha), F(CostAlpha)), (nameof(CostBeta), F(CostBeta)), (nameof(TwoSidedCost), TwoSidedCost.ToString()), (nameof(InitialTemperature), F(InitialTemperature)),
+            (nameof(EntropyWeight), F(EntropyWeight)), (nameof(CostAlpha), F(CostAlpha)), (nameof(CostBeta), F(CostBeta)), (nameof(TwoSidedCost), TwoSidedCost.ToString()), (nameof(ParameterWeight), F(ParameterWeight)), (nameof(InitialTemperature), F(InitialTemperature)),
             (nameof(FinalTemperature), F(FinalTemperature)), (nameof(TemperatureDecay), TemperatureDecay is { } d ? F(d) : "none"),
             (nameof(HardSampling), HardSampling.ToString()), (nameof(PerSampleNoise), PerSampleNoise.ToString()),
             (nameof(SinglePathWeightSteps), SinglePathWeightSteps.ToString()), (nameof(WidestWidthWarmup), WidestWidthWarmup.ToString()),
@@ -264,6 +276,7 @@ internal sealed class SearchOptions
         OptionCheck.Finite(EntropyWeight, nameof(EntropyWeight), "of at least 0", d.EntropyWeight);
         OptionCheck.Finite(CostAlpha, nameof(CostAlpha), "greater than 0", d.CostAlpha);
         OptionCheck.Finite(CostBeta, nameof(CostBeta), "greater than 0", d.CostBeta);
+        OptionCheck.Finite(ParameterWeight, nameof(ParameterWeight), "of at least 0", d.ParameterWeight);
         OptionCheck.Finite(InitialTemperature, nameof(InitialTemperature), "greater than 0", d.InitialTemperature);
         OptionCheck.Finite(FinalTemperature, nameof(FinalTemperature), "greater than 0 and at most InitialTemperature", d.FinalTemperature);
         OptionCheck.Finite(DerivationFill, nameof(DerivationFill), $"in [{OptionCheck.Show(BudgetedDerivation.FillFraction)}, 1]", d.DerivationFill);
@@ -285,6 +298,9 @@ internal sealed class SearchOptions
         // One check per option, so that the exception names the one that is wrong (these are public through SearchFBNetOptions).
         Check(CostAlpha > 0, nameof(CostAlpha), $"CostAlpha must be positive, got {CostAlpha}.");
         Check(CostBeta > 0, nameof(CostBeta), $"CostBeta must be positive, got {CostBeta}.");
+        Check(ParameterWeight >= 0, nameof(ParameterWeight), $"ParameterWeight must not be negative, got {ParameterWeight}.");
+        Check(ParameterWeight == 0 || CostTarget != CostTarget.Parameters, nameof(ParameterWeight),
+            "ParameterWeight rewards parameters, which CostTarget.Parameters limits: set ParameterWeight to 0 or budget FLOPs or latency instead.");
         Check(InitialTemperature > 0, nameof(InitialTemperature), $"InitialTemperature must be positive, got {InitialTemperature}.");
         Check(FinalTemperature > 0 && FinalTemperature <= InitialTemperature, nameof(FinalTemperature),
             $"FinalTemperature must be positive and at most InitialTemperature ({InitialTemperature}), got {FinalTemperature}.");

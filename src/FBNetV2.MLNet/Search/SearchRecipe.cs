@@ -52,6 +52,9 @@ public sealed record SearchRecipe
     /// <summary>Whether the cost term also rose below the budget (false: FBNet's one-sided term).</summary>
     public bool TwoSidedCost { get; init; }
 
+    /// <summary>Exponent of the parameters term (E[parameters])^-w in the architecture loss; 0: none.</summary>
+    public double ParameterWeight { get; init; }
+
     /// <summary>Gumbel-softmax temperature of the warm-up and the first architecture step.</summary>
     public double InitialTemperature { get; init; }
 
@@ -96,6 +99,7 @@ public sealed record SearchRecipe
         CostAlpha = o.CostAlpha,
         CostBeta = o.CostBeta,
         TwoSidedCost = o.TwoSidedCost,
+        ParameterWeight = o.ParameterWeight,
         InitialTemperature = o.InitialTemperature,
         FinalTemperature = o.TemperatureDecay is null ? o.FinalTemperature : null,
         TemperatureDecay = o.TemperatureDecay,

@@ -284,6 +284,7 @@ public class CliSearchTests
         Assert.Equal(4, recipe.GetProperty("sampledCandidates").GetInt32());
         Assert.Equal(0, recipe.GetProperty("architectureWeightDecay").GetDouble());
         Assert.True(recipe.GetProperty("twoSidedCost").GetBoolean());
+        Assert.Equal(0, recipe.GetProperty("parameterWeight").GetDouble());
         Assert.Equal(0.5, recipe.GetProperty("finalTemperature").GetDouble());
         Assert.Equal(JsonValueKind.Null, recipe.GetProperty("temperatureDecay").ValueKind);
         Assert.Equal(1, recipe.GetProperty("epochs").GetInt32());
@@ -302,7 +303,7 @@ public class CliSearchTests
         var r = Fbnet.Run("search", "--data", data, "--out", output, "--preset", "Compact", "--size", "28", "--budget-mflops", "1.5",
             "--search-epochs", "2", "--search-warmup-epochs", "1", "--epochs", "1", "--batch-size", "16", "--json",
             "--arch-learning-rate", "0.01", "--arch-weight-decay", "0.0005", "--one-sided-cost", "--temperature-decay", "0.956", "--entropy-weight", "0",
-            "--cost-alpha", "0.3", "--cost-beta", "0.5", "--initial-temperature", "4", "--sampled-candidates", "1", "--proxy-candidates", "2", "--global-arch-moment");
+            "--cost-alpha", "0.3", "--cost-beta", "0.5", "--initial-temperature", "4", "--sampled-candidates", "1", "--proxy-candidates", "2", "--global-arch-moment", "--param-weight", "0.3");
         Assert.True(r.ExitCode == 0, r.ToString());
         using var metrics = JsonDocument.Parse(File.ReadAllText(Path.Combine(output, "metrics.json")));
         var recipe = metrics.RootElement.GetProperty("searchRecipe");
@@ -319,6 +320,7 @@ public class CliSearchTests
         Assert.Equal(0.5, recipe.GetProperty("costBeta").GetDouble());
         Assert.Equal(4, recipe.GetProperty("initialTemperature").GetDouble());
         Assert.True(recipe.GetProperty("globalArchitectureSecondMoment").GetBoolean());
+        Assert.Equal(0.3, recipe.GetProperty("parameterWeight").GetDouble());
         Assert.Equal(2, recipe.GetProperty("proxyCandidates").GetInt32());
         // What the ranking did with them: the argmax and one sample at most, and no more than 2 proxy-trained.
         var candidates = metrics.RootElement.GetProperty("candidates").EnumerateArray().ToArray();

@@ -144,6 +144,8 @@ public sealed class BadInputTests
             (new SearchFBNetOptions { FinalTemperature = 6 }, nameof(SearchFBNetOptions.FinalTemperature), "at most InitialTemperature (5), got 6"),
             (new SearchFBNetOptions { CostBeta = 0 }, nameof(SearchFBNetOptions.CostBeta), "CostBeta must be positive, got 0"),
             (new SearchFBNetOptions { EntropyWeight = -1 }, nameof(SearchFBNetOptions.EntropyWeight), "must not be negative"),
+            (new SearchFBNetOptions { ParameterWeight = -0.1 }, nameof(SearchFBNetOptions.ParameterWeight), "must not be negative"),
+            (new SearchFBNetOptions { ParameterWeight = 0.3, CostTarget = FBNetV2.MLNet.Search.CostTarget.Parameters, Budget = 0.1 }, nameof(SearchFBNetOptions.ParameterWeight), "set ParameterWeight to 0 or budget FLOPs"),
             (new TrainFBNetOptions { MaxEpochs = 3, WarmupEpochs = 5 }, nameof(FBNetOptions.WarmupEpochs), "between 0 and MaxEpochs (3), got 5"),
         })
         {

@@ -29,7 +29,7 @@ public class SearchSettingsTests
         var shared = SharedSettings().ToArray();
         // The settings this change made public, and those that were before it: the walk must find them all.
         string[] expected = ["ArchitectureLearningRate", "ArchitectureTravel", "ArchitectureWeightDecay", "GlobalArchitectureSecondMoment", "EntropyWeight",
-            "CostAlpha", "CostBeta", "TwoSidedCost", "InitialTemperature", "FinalTemperature", "TemperatureDecay", "SampledCandidates", "ProxyCandidates",
+            "CostAlpha", "CostBeta", "TwoSidedCost", "ParameterWeight", "InitialTemperature", "FinalTemperature", "TemperatureDecay", "SampledCandidates", "ProxyCandidates",
             "SinglePathWeightSteps"];
         Assert.Equal(expected.Order(), shared.Select(s => s.Field.Name).Order());
 

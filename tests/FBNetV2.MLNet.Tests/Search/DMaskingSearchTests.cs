@@ -163,6 +163,54 @@ public class DMaskingSearchTests
         if (ofBudget > 1) Assert.True(slope > 0, $"slope {slope} above the budget");
     }
 
+    /// <summary>
+    /// The parameters term leaves the loss's value as it was and adds -w * loss * grad(E[P]) / E[P] to every logit's
+    /// gradient: checked against the gradient without it plus that term, with E[P] and its gradient taken from
+    /// ExpectedCost on its own (the same Gumbel noise in both passes, from one seed). A logit whose options differ in
+    /// parameters gets a different gradient, and the option with the most parameters is pushed up relative to before.
+    /// </summary>
+    [Theory]
+    [InlineData(0.3)]
+    [InlineData(1.0)]
+    public void The_parameters_term_adds_minus_w_times_the_loss_times_the_gradient_of_log_expected_parameters(double w)
+    {
+        using var scope = TorchSharp.torch.NewDisposeScope();
+        var space = TinySpace();
+        var data = TinyData(perClass: 4);
+        TorchSharp.torch.manual_seed(3);
+        using var net = new Supernet(space, [0.5f], [0.25f]);
+        net.train();
+        using (TorchSharp.torch.no_grad())
+            foreach (var a in net.alphas) a.normal_(0, 0.5); // away from uniform, so that E[P] is not symmetric
+        var (x, y) = new FBNetV2.MLNet.Training.BatchSource(data, data.Count, TorchSharp.torch.CPU).Batches(null).Single();
+        (double Loss, double[][] Grad) LossAndGrad(double weight)
+        {
+            foreach (var a in net.alphas) a.grad?.zero_();
+            TorchSharp.torch.manual_seed(11);
+            var loss = DMaskingSearch.ArchitectureLoss(net, x, y, new SearchOptions { Budget = 2e5, ParameterWeight = weight });
+            loss.backward();
+            return (loss.item<double>(), net.alphas.Select(a => a.grad!.to_type(TorchSharp.torch.ScalarType.Float64).data<double>().ToArray()).ToArray());
+        }
+        var (plainLoss, plain) = LossAndGrad(0);
+        var (withLoss, with) = LossAndGrad(w);
+        Assert.Equal(plainLoss, withLoss, 10);
+
+        foreach (var a in net.alphas) a.grad?.zero_();
+        var parameters = ExpectedCost.Compute(space, net.Probabilities()).Parameters;
+        parameters.backward();
+        double p = parameters.item<double>();
+        var dp = net.alphas.Select(a => a.grad!.to_type(TorchSharp.torch.ScalarType.Float64).data<double>().ToArray()).ToArray();
+        int differing = 0;
+        for (int d = 0; d < dp.Length; d++)
+            for (int i = 0; i < dp[d].Length; i++)
+            {
+                double want = plain[d][i] - w * plainLoss * dp[d][i] / p;
+                Assert.True(Math.Abs(with[d][i] - want) <= 1e-5 * (Math.Abs(want) + 1e-3), $"decision {d} option {i}: {with[d][i]} against {want}");
+                if (Math.Abs(dp[d][i]) > 1e-9 * p) differing++;
+            }
+        Assert.True(differing > 0, "no logit changes the expected parameters");
+    }
+
     [Theory]
     [InlineData(0.25, 0.2)]
     [InlineData(0.999, 0.2)]
