@@ -166,8 +166,9 @@ public class DMaskingSearchTests
     /// <summary>
     /// The parameters term leaves the loss's value as it was and adds -w * loss * grad(E[P]) / E[P] to every logit's
     /// gradient: checked against the gradient without it plus that term, with E[P] and its gradient taken from
-    /// ExpectedCost on its own (the same Gumbel noise in both passes, from one seed). A logit whose options differ in
-    /// parameters gets a different gradient, and the option with the most parameters is pushed up relative to before.
+    /// ExpectedCost on its own (the same Gumbel noise in both passes, from one seed). At least one logit must change
+    /// the expected parameters, so that the term is seen to act (an option that adds parameters then gets a lower
+    /// gradient than before, i.e. is pushed up, by the formula checked).
     /// </summary>
     [Theory]
     [InlineData(0.3)]
